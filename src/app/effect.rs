@@ -1,0 +1,71 @@
+//! Effects: work `update` asks the runtime to do (store writes, loads). Data,
+//! not closures, so tests can assert on exactly what would happen.
+
+use crate::domain::feedback::Feedback;
+use crate::domain::handoff::Status;
+
+/// Which compose box a draft belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftKind {
+    /// An internal note, private to agents.
+    Note,
+    /// A reply the customer sees.
+    Reply,
+}
+
+impl DraftKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DraftKind::Note => "note",
+            DraftKind::Reply => "reply",
+        }
+    }
+}
+
+/// What to show and what can be undone once a write is durable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Done {
+    pub toast: String,
+    pub undo: Option<Undo>,
+}
+
+/// A compensating change and how to describe it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undo {
+    pub label: String,
+    pub effect: Box<Effect>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Read the full record (and drafts) for the summary pane.
+    LoadDetail { id: String },
+    /// Put a verdict in force, or clear it with `None`.
+    SaveFeedback {
+        id: String,
+        feedback: Option<Feedback>,
+        done: Done,
+    },
+    Assign {
+        id: String,
+        assignee: Option<String>,
+        done: Done,
+    },
+    SetStatus {
+        id: String,
+        status: Status,
+        done: Done,
+    },
+    /// Send a reply or internal note (clears its draft in the same commit).
+    AddMessage {
+        id: String,
+        kind: DraftKind,
+        text: String,
+        done: Done,
+    },
+    SaveDraft {
+        id: String,
+        kind: DraftKind,
+        text: String,
+    },
+}

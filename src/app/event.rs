@@ -1,0 +1,43 @@
+//! Events: everything that can change state. Terminal input, clock ticks, and
+//! the results of effects all arrive here.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use super::effect::Done;
+use crate::domain::agent::Agent;
+use crate::domain::feedback::Feedback;
+use crate::domain::handoff::Handoff;
+use crate::domain::queue::QueueRow;
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    Paste(String),
+    Resize { width: u16, height: u16 },
+    Tick(DateTime<Utc>),
+    /// The queue index finished loading.
+    Loaded {
+        rows: Vec<QueueRow>,
+        agents: Vec<Agent>,
+    },
+    DetailLoaded(Box<Detail>),
+    /// A write is durable. `row`/`detail` carry the record as stored now.
+    Saved {
+        row: Box<QueueRow>,
+        detail: Box<Detail>,
+        done: Done,
+    },
+    DraftSaved,
+    /// A write or load failed; nothing changed.
+    Failed { what: String, error: String },
+}
+
+/// The selected handoff in full, with its verdict and drafts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub handoff: Handoff,
+    pub feedback: Option<Feedback>,
+    pub note_draft: Option<String>,
+    pub reply_draft: Option<String>,
+}

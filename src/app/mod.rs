@@ -1,0 +1,17 @@
+//! Application state and the pure `update` that changes it.
+
+pub mod action;
+pub mod effect;
+pub mod event;
+pub mod keymap;
+pub mod state;
+pub mod update;
+
+#[cfg(test)]
+mod update_tests;
+
+pub use action::Action;
+pub use effect::{DraftKind, Done, Effect, Undo};
+pub use event::{Detail, Event};
+pub use state::State;
+pub use update::update;

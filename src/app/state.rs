@@ -1,0 +1,163 @@
+//! Everything the screen shows, and nothing the screen computes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use ratatui_textarea::TextArea;
+
+use super::effect::{DraftKind, Undo};
+use super::event::Detail;
+use crate::domain::agent::Agent;
+use crate::domain::filter::Query;
+use crate::domain::queue::{QueueRow, Section};
+use crate::domain::routing::Route;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Queue,
+    Detail,
+}
+
+/// What the detail pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Summary,
+    Transcript,
+}
+
+/// A dialog on top of the workspace; it takes the keys while open.
+#[derive(Debug, Clone)]
+pub enum Modal {
+    /// After `b`: the flag is saved; pick a reason (one key) or Esc.
+    ReasonPicker { id: String },
+    /// After a reason: an optional note on the verdict.
+    VerdictNote {
+        id: String,
+        input: TextArea<'static>,
+    },
+    /// Writing a reply or internal note.
+    Compose {
+        id: String,
+        kind: DraftKind,
+        input: TextArea<'static>,
+    },
+    Help { filter: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastKind {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub kind: ToastKind,
+    pub at: DateTime<Utc>,
+}
+
+/// How long a toast stays up.
+pub const TOAST_SECS: i64 = 5;
+
+#[derive(Debug, Clone, Default)]
+pub struct FilterState {
+    /// What the user typed.
+    pub text: String,
+    /// The query in force (last text that parsed).
+    pub query: Query,
+    /// Why the current text does not parse, if it does not.
+    pub error: Option<String>,
+    /// The filter line has the keyboard.
+    pub editing: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub now: DateTime<Utc>,
+    pub me: String,
+    pub my_teams: Vec<String>,
+    pub agents: Vec<Agent>,
+    pub width: u16,
+    pub height: u16,
+    /// False until the queue index has loaded.
+    pub loaded: bool,
+    /// Every handoff, in urgency order.
+    pub rows: Vec<QueueRow>,
+    /// Who routing would hand each unassigned open handoff to.
+    pub routes: HashMap<String, Route>,
+    pub section: Section,
+    /// Handoffs per section (before the filter).
+    pub counts: [usize; 3],
+    /// Indices into `rows` of the current section after the filter.
+    pub visible: Vec<usize>,
+    /// Index into `visible`.
+    pub cursor: usize,
+    /// First visible list line.
+    pub offset: usize,
+    pub filter: FilterState,
+    pub focus: Focus,
+    pub pane: Pane,
+    pub detail: Option<Detail>,
+    pub detail_scroll: u16,
+    pub modal: Option<Modal>,
+    pub toast: Option<Toast>,
+    pub undo: Vec<Undo>,
+    /// Writes asked for and not yet durable.
+    pub saving: usize,
+    pub last_saved: Option<DateTime<Utc>>,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(me: String, now: DateTime<Utc>) -> State {
+        State {
+            now,
+            me,
+            my_teams: Vec::new(),
+            agents: Vec::new(),
+            width: 80,
+            height: 24,
+            loaded: false,
+            rows: Vec::new(),
+            routes: HashMap::new(),
+            section: Section::Mine,
+            counts: [0; 3],
+            visible: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            filter: FilterState::default(),
+            focus: Focus::Queue,
+            pane: Pane::Summary,
+            detail: None,
+            detail_scroll: 0,
+            modal: None,
+            toast: None,
+            undo: Vec::new(),
+            saving: 0,
+            last_saved: None,
+            quit: false,
+        }
+    }
+
+    /// The row under the cursor.
+    pub fn selected(&self) -> Option<&QueueRow> {
+        self.visible
+            .get(self.cursor)
+            .and_then(|&i| self.rows.get(i))
+    }
+
+    /// The loaded detail, if it belongs to the selected row.
+    pub fn selected_detail(&self) -> Option<&Detail> {
+        let id = &self.selected()?.id;
+        self.detail.as_ref().filter(|d| &d.handoff.id == id)
+    }
+
+    pub fn section_count(&self, s: Section) -> usize {
+        match s {
+            Section::Mine => self.counts[0],
+            Section::Unassigned => self.counts[1],
+            Section::All => self.counts[2],
+        }
+    }
+}

@@ -1,0 +1,687 @@
+//! The pure heart: `update(state, event) -> effects`. No I/O happens here;
+//! writes are returned as effects and only show as done when their `Saved`
+//! event comes back from the runtime.
+
+use chrono::Duration;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::action::Action;
+use super::effect::{DraftKind, Done, Effect, Undo};
+use super::event::{Detail, Event};
+use super::keymap::{self, Context};
+use super::state::{Focus, Modal, Pane, State, TOAST_SECS, Toast, ToastKind};
+use crate::domain::feedback::{Feedback, Reason, Verdict};
+use crate::domain::filter::Query;
+use crate::domain::handoff::Status;
+use crate::domain::queue::{self, QueueRow, Section};
+use crate::domain::routing;
+use crate::ui::layout;
+
+pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Event::Key(_) => Vec::new(),
+        Event::Paste(text) => on_paste(state, &text),
+        Event::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            keep_cursor_visible(state);
+            Vec::new()
+        }
+        Event::Tick(now) => {
+            let minute_changed = now.timestamp() / 60 != state.now.timestamp() / 60;
+            state.now = now;
+            if state
+                .toast
+                .as_ref()
+                .is_some_and(|t| now - t.at >= Duration::seconds(TOAST_SECS))
+            {
+                state.toast = None;
+            }
+            // SLA states move with the clock, and with them the order.
+            if minute_changed && state.loaded {
+                resort(state);
+            }
+            Vec::new()
+        }
+        Event::Loaded { rows, agents } => {
+            state.rows = rows;
+            state.my_teams = agents
+                .iter()
+                .find(|a| a.name == state.me)
+                .map(|a| a.teams.clone())
+                .unwrap_or_default();
+            state.agents = agents;
+            state.loaded = true;
+            resort(state);
+            // Start where the work is: my queue, else my teams' unassigned.
+            if state.counts[0] == 0 && state.counts[1] > 0 {
+                state.section = Section::Unassigned;
+            }
+            rebuild_view(state, None);
+            load_selected(state)
+        }
+        Event::DetailLoaded(detail) => {
+            if state.selected().is_some_and(|r| r.id == detail.handoff.id) {
+                state.detail = Some(*detail);
+            }
+            Vec::new()
+        }
+        Event::Saved { row, detail, done } => {
+            state.saving = state.saving.saturating_sub(1);
+            state.last_saved = Some(state.now);
+            let keep = state.selected().map(|r| r.id.clone());
+            match state.rows.iter_mut().find(|r| r.id == row.id) {
+                Some(slot) => *slot = *row,
+                None => state.rows.push(*row),
+            }
+            if state.detail.as_ref().is_none_or(|d| d.handoff.id == detail.handoff.id) {
+                state.detail = Some(*detail);
+            }
+            resort_keeping(state, keep);
+            if let Some(undo) = done.undo {
+                state.undo.push(undo);
+            }
+            toast(state, done.toast, ToastKind::Info);
+            load_selected(state)
+        }
+        Event::DraftSaved => Vec::new(),
+        Event::Failed { what, error } => {
+            state.saving = state.saving.saturating_sub(1);
+            toast(state, format!("{what} failed: {error}"), ToastKind::Error);
+            Vec::new()
+        }
+    }
+}
+
+fn toast(state: &mut State, text: String, kind: ToastKind) {
+    state.toast = Some(Toast {
+        text,
+        kind,
+        at: state.now,
+    });
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if state.modal.is_some() {
+        return on_modal_key(state, key);
+    }
+    if state.filter.editing {
+        on_filter_key(state, key);
+        return Vec::new();
+    }
+    let context = match state.focus {
+        Focus::Queue => Context::Queue,
+        Focus::Detail => Context::Detail,
+    };
+    match keymap::lookup(context, &key) {
+        Some(action) => apply(state, action),
+        None => Vec::new(),
+    }
+}
+
+fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    match &mut state.modal {
+        Some(Modal::Compose { id, kind, input }) => {
+            input.insert_str(text);
+            vec![Effect::SaveDraft {
+                id: id.clone(),
+                kind: *kind,
+                text: input.lines().join("\n"),
+            }]
+        }
+        Some(Modal::VerdictNote { input, .. }) => {
+            input.insert_str(text);
+            Vec::new()
+        }
+        _ if state.filter.editing => {
+            let line = text.replace(['\n', '\r'], " ");
+            state.filter.text.push_str(&line);
+            refilter(state);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Run one named action. Public so help and tests can run actions directly.
+pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            Vec::new()
+        }
+        Action::Help => {
+            state.modal = Some(Modal::Help {
+                filter: String::new(),
+            });
+            Vec::new()
+        }
+        Action::Down => move_by(state, 1),
+        Action::Up => move_by(state, -1),
+        Action::PageDown => move_by(state, page(state) as isize),
+        Action::PageUp => move_by(state, -(page(state) as isize)),
+        Action::Top => move_by(state, isize::MIN / 2),
+        Action::Bottom => move_by(state, isize::MAX / 2),
+        Action::NextSection | Action::PrevSection => {
+            let i = Section::ALL
+                .iter()
+                .position(|s| *s == state.section)
+                .unwrap_or(0);
+            let n = Section::ALL.len();
+            let next = if action == Action::NextSection {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            switch_section(state, Section::ALL[next])
+        }
+        Action::SectionMine => switch_section(state, Section::Mine),
+        Action::SectionUnassigned => switch_section(state, Section::Unassigned),
+        Action::SectionAll => switch_section(state, Section::All),
+        Action::FocusDetail => {
+            if state.selected().is_some() {
+                state.focus = Focus::Detail;
+            }
+            Vec::new()
+        }
+        Action::FocusQueue => {
+            state.focus = Focus::Queue;
+            Vec::new()
+        }
+        Action::ToggleTranscript => {
+            state.pane = match state.pane {
+                Pane::Summary => Pane::Transcript,
+                Pane::Transcript => Pane::Summary,
+            };
+            state.detail_scroll = 0;
+            Vec::new()
+        }
+        Action::FlagBad => flag(state, Verdict::Bad),
+        Action::FlagGood => flag(state, Verdict::Good),
+        Action::Undo => undo(state),
+        Action::Claim => claim(state),
+        Action::Resolve => resolve(state),
+        Action::Note => compose(state, DraftKind::Note),
+        Action::Reply => compose(state, DraftKind::Reply),
+        Action::Filter => {
+            state.filter.editing = true;
+            state.focus = Focus::Queue;
+            Vec::new()
+        }
+        Action::ClearFilter => {
+            if !state.filter.text.is_empty() {
+                state.filter.text.clear();
+                refilter(state);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn page(state: &State) -> usize {
+    match state.focus {
+        Focus::Queue => layout::queue_lines(state.width, state.height),
+        Focus::Detail => layout::detail_lines(state.width, state.height),
+    }
+    .saturating_sub(1)
+    .max(1)
+}
+
+fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
+    if state.focus == Focus::Detail {
+        let scroll = (state.detail_scroll as isize).saturating_add(delta);
+        state.detail_scroll = scroll.clamp(0, u16::MAX as isize) as u16;
+        return Vec::new();
+    }
+    if state.visible.is_empty() {
+        return Vec::new();
+    }
+    let last = state.visible.len() as isize - 1;
+    state.cursor = (state.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
+    keep_cursor_visible(state);
+    load_selected(state)
+}
+
+fn keep_cursor_visible(state: &mut State) {
+    let lines = layout::queue_lines(state.width, state.height);
+    if state.cursor < state.offset {
+        state.offset = state.cursor;
+    } else if state.cursor >= state.offset + lines {
+        state.offset = state.cursor + 1 - lines;
+    }
+    let max_offset = state.visible.len().saturating_sub(lines);
+    state.offset = state.offset.min(max_offset);
+}
+
+fn switch_section(state: &mut State, section: Section) -> Vec<Effect> {
+    if state.section != section {
+        state.section = section;
+        state.cursor = 0;
+        state.offset = 0;
+        rebuild_view(state, None);
+    }
+    state.focus = Focus::Queue;
+    load_selected(state)
+}
+
+/// Ask for the selected handoff's full record unless it is already shown.
+fn load_selected(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected().map(|r| r.id.clone()) else {
+        state.detail = None;
+        return Vec::new();
+    };
+    if state.detail.as_ref().is_some_and(|d| d.handoff.id == id) {
+        return Vec::new();
+    }
+    state.detail_scroll = 0;
+    vec![Effect::LoadDetail { id }]
+}
+
+/// Sort by urgency, re-route, and rebuild the view, keeping the selection.
+fn resort(state: &mut State) {
+    let keep = state.selected().map(|r| r.id.clone());
+    resort_keeping(state, keep);
+}
+
+fn resort_keeping(state: &mut State, keep: Option<String>) {
+    let now = state.now;
+    queue::sort_by_urgency(&mut state.rows, now);
+    state.routes = routing::route_all(&state.rows, &state.agents);
+    rebuild_view(state, keep);
+}
+
+/// Recompute section counts and the visible rows; keep the cursor on `keep`
+/// when it is still visible, otherwise at the same position.
+fn rebuild_view(state: &mut State, keep: Option<String>) {
+    let (me, teams, now) = (&state.me, &state.my_teams, state.now);
+    let mut counts = [0usize; 3];
+    for row in &state.rows {
+        for (i, s) in Section::ALL.iter().enumerate() {
+            if s.contains(row, me, teams) {
+                counts[i] += 1;
+            }
+        }
+    }
+    state.counts = counts;
+    let query = &state.filter.query;
+    state.visible = state
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| state.section.contains(r, me, teams) && query.matches(r, me, now))
+        .map(|(i, _)| i)
+        .collect();
+    if let Some(id) = keep
+        && let Some(pos) = state.visible.iter().position(|&i| state.rows[i].id == id)
+    {
+        state.cursor = pos;
+    }
+    state.cursor = state.cursor.min(state.visible.len().saturating_sub(1));
+    keep_cursor_visible(state);
+}
+
+fn refilter(state: &mut State) {
+    match Query::parse(&state.filter.text) {
+        Ok(q) => {
+            state.filter.query = q;
+            state.filter.error = None;
+        }
+        Err(e) => state.filter.error = Some(e),
+    }
+    let keep = state.selected().map(|r| r.id.clone());
+    rebuild_view(state, keep);
+}
+
+fn on_filter_key(state: &mut State, key: KeyEvent) {
+    match key.code {
+        KeyCode::Enter => state.filter.editing = false,
+        KeyCode::Esc => {
+            state.filter.editing = false;
+            state.filter.text.clear();
+            refilter(state);
+        }
+        KeyCode::Backspace => {
+            state.filter.text.pop();
+            refilter(state);
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            state.filter.text.clear();
+            refilter(state);
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            state.filter.text.push(c);
+            refilter(state);
+        }
+        _ => {}
+    }
+}
+
+/// The selected row's id, or a toast saying there is nothing to act on.
+fn target(state: &mut State) -> Option<QueueRow> {
+    let row = state.selected().cloned();
+    if row.is_none() {
+        toast(state, "No handoff selected".into(), ToastKind::Info);
+    }
+    row
+}
+
+fn feedback_in_force(state: &State, id: &str) -> Option<Feedback> {
+    state
+        .detail
+        .as_ref()
+        .filter(|d| d.handoff.id == id)
+        .and_then(|d| d.feedback.clone())
+}
+
+fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
+    let Some(row) = target(state) else {
+        return Vec::new();
+    };
+    let previous = feedback_in_force(state, &row.id);
+    let feedback = Feedback {
+        handoff_id: row.id.clone(),
+        verdict,
+        reasons: Vec::new(),
+        note: None,
+        agent: state.me.clone(),
+        at: state.now,
+    };
+    let (toast_text, label) = match verdict {
+        Verdict::Bad => (
+            format!("Flagged {} as a bad handoff", row.id),
+            format!("bad-handoff flag on {}", row.id),
+        ),
+        Verdict::Good => (
+            format!("Marked {} as a good handoff", row.id),
+            format!("good-handoff mark on {}", row.id),
+        ),
+    };
+    if verdict == Verdict::Bad {
+        state.modal = Some(Modal::ReasonPicker { id: row.id.clone() });
+    }
+    state.saving += 1;
+    vec![Effect::SaveFeedback {
+        id: row.id.clone(),
+        feedback: Some(feedback),
+        done: Done {
+            toast: toast_text,
+            undo: Some(Undo {
+                label,
+                effect: Box::new(Effect::SaveFeedback {
+                    id: row.id,
+                    feedback: previous,
+                    done: Done {
+                        toast: String::new(),
+                        undo: None,
+                    },
+                }),
+            }),
+        },
+    }]
+}
+
+fn undo(state: &mut State) -> Vec<Effect> {
+    let Some(entry) = state.undo.pop() else {
+        toast(state, "Nothing to undo".into(), ToastKind::Info);
+        return Vec::new();
+    };
+    let done = Done {
+        toast: format!("Undone: {}", entry.label),
+        undo: None,
+    };
+    let effect = match *entry.effect {
+        Effect::SaveFeedback { id, feedback, .. } => Effect::SaveFeedback { id, feedback, done },
+        Effect::Assign { id, assignee, .. } => Effect::Assign { id, assignee, done },
+        Effect::SetStatus { id, status, .. } => Effect::SetStatus { id, status, done },
+        other => other,
+    };
+    state.saving += 1;
+    vec![effect]
+}
+
+fn claim(state: &mut State) -> Vec<Effect> {
+    let Some(row) = target(state) else {
+        return Vec::new();
+    };
+    if row.assignee.as_deref() == Some(state.me.as_str()) {
+        toast(state, format!("{} is already yours", row.id), ToastKind::Info);
+        return Vec::new();
+    }
+    let toast_text = match &row.assignee {
+        Some(other) => format!("Claimed {} from {other}", row.id),
+        None => format!("Claimed {}", row.id),
+    };
+    state.saving += 1;
+    vec![Effect::Assign {
+        id: row.id.clone(),
+        assignee: Some(state.me.clone()),
+        done: Done {
+            toast: toast_text,
+            undo: Some(Undo {
+                label: format!("claim of {}", row.id),
+                effect: Box::new(Effect::Assign {
+                    id: row.id,
+                    assignee: row.assignee,
+                    done: Done {
+                        toast: String::new(),
+                        undo: None,
+                    },
+                }),
+            }),
+        },
+    }]
+}
+
+fn resolve(state: &mut State) -> Vec<Effect> {
+    let Some(row) = target(state) else {
+        return Vec::new();
+    };
+    let (status, text) = if row.status == Status::Resolved {
+        (Status::Open, format!("Reopened {}", row.id))
+    } else {
+        (Status::Resolved, format!("Resolved {}", row.id))
+    };
+    state.saving += 1;
+    vec![Effect::SetStatus {
+        id: row.id.clone(),
+        status,
+        done: Done {
+            toast: text,
+            undo: Some(Undo {
+                label: format!("status change of {}", row.id),
+                effect: Box::new(Effect::SetStatus {
+                    id: row.id,
+                    status: row.status,
+                    done: Done {
+                        toast: String::new(),
+                        undo: None,
+                    },
+                }),
+            }),
+        },
+    }]
+}
+
+fn textarea(text: Option<&str>) -> TextArea<'static> {
+    let lines: Vec<String> = text
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut input = if lines.is_empty() {
+        TextArea::default()
+    } else {
+        TextArea::new(lines)
+    };
+    input.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    input.move_cursor(ratatui_textarea::CursorMove::End);
+    input
+}
+
+fn compose(state: &mut State, kind: DraftKind) -> Vec<Effect> {
+    let Some(row) = target(state) else {
+        return Vec::new();
+    };
+    let draft = state
+        .detail
+        .as_ref()
+        .filter(|d| d.handoff.id == row.id)
+        .and_then(|d| match kind {
+            DraftKind::Note => d.note_draft.clone(),
+            DraftKind::Reply => d.reply_draft.clone(),
+        });
+    state.modal = Some(Modal::Compose {
+        id: row.id,
+        kind,
+        input: textarea(draft.as_deref()),
+    });
+    Vec::new()
+}
+
+fn is_send(key: &KeyEvent) -> bool {
+    // Ctrl+Enter never reaches us inside tmux, so Ctrl+S and Alt+Enter send.
+    matches!(key.code, KeyCode::Char('s')) && key.modifiers.contains(KeyModifiers::CONTROL)
+        || key.code == KeyCode::Enter
+            && key
+                .modifiers
+                .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL)
+}
+
+fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(modal) = state.modal.take() else {
+        return Vec::new();
+    };
+    match modal {
+        Modal::ReasonPicker { id } => match key.code {
+            KeyCode::Esc => {
+                toast(state, format!("{id} stays flagged, no reason given"), ToastKind::Info);
+                Vec::new()
+            }
+            KeyCode::Char(c) => match Reason::from_key(c) {
+                Some(reason) => {
+                    let note = feedback_in_force(state, &id).and_then(|f| f.note);
+                    state.modal = Some(Modal::VerdictNote {
+                        id: id.clone(),
+                        input: TextArea::default(),
+                    });
+                    state.saving += 1;
+                    vec![save_bad(state, id, vec![reason], note, format!("Reason: {}", reason.label()))]
+                }
+                None => {
+                    state.modal = Some(Modal::ReasonPicker { id });
+                    Vec::new()
+                }
+            },
+            _ => {
+                state.modal = Some(Modal::ReasonPicker { id });
+                Vec::new()
+            }
+        },
+        Modal::VerdictNote { id, mut input } => match key.code {
+            KeyCode::Esc => Vec::new(),
+            KeyCode::Enter if !key.modifiers.contains(KeyModifiers::SHIFT) => {
+                let note = input.lines().join("\n").trim().to_string();
+                if note.is_empty() {
+                    return Vec::new();
+                }
+                let reasons = feedback_in_force(state, &id)
+                    .map(|f| f.reasons)
+                    .unwrap_or_default();
+                state.saving += 1;
+                vec![save_bad(state, id, reasons, Some(note), "Note saved on the verdict".into())]
+            }
+            _ => {
+                input.input(key);
+                state.modal = Some(Modal::VerdictNote { id, input });
+                Vec::new()
+            }
+        },
+        Modal::Compose { id, kind, mut input } => {
+            if key.code == KeyCode::Esc {
+                // The draft is already in the store; closing loses nothing.
+                return Vec::new();
+            }
+            if is_send(&key) {
+                let text = input.lines().join("\n").trim().to_string();
+                if text.is_empty() {
+                    toast(state, "Nothing to send".into(), ToastKind::Info);
+                    state.modal = Some(Modal::Compose { id, kind, input });
+                    return Vec::new();
+                }
+                state.saving += 1;
+                let what = match kind {
+                    DraftKind::Note => "Internal note added to",
+                    DraftKind::Reply => "Reply sent on",
+                };
+                return vec![Effect::AddMessage {
+                    id: id.clone(),
+                    kind,
+                    text,
+                    done: Done {
+                        toast: format!("{what} {id}"),
+                        undo: None,
+                    },
+                }];
+            }
+            let changed = input.input(key);
+            let effects = if changed {
+                vec![Effect::SaveDraft {
+                    id: id.clone(),
+                    kind,
+                    text: input.lines().join("\n"),
+                }]
+            } else {
+                Vec::new()
+            };
+            state.modal = Some(Modal::Compose { id, kind, input });
+            effects
+        }
+        Modal::Help { mut filter } => {
+            match key.code {
+                KeyCode::Esc | KeyCode::Char('?') => return Vec::new(),
+                KeyCode::Char('q') if filter.is_empty() => return Vec::new(),
+                KeyCode::Backspace => {
+                    filter.pop();
+                }
+                KeyCode::Char(c) => filter.push(c),
+                _ => {}
+            }
+            state.modal = Some(Modal::Help { filter });
+            Vec::new()
+        }
+    }
+}
+
+/// A bad verdict with reasons and note; folded into the flag's undo entry.
+fn save_bad(
+    state: &State,
+    id: String,
+    reasons: Vec<Reason>,
+    note: Option<String>,
+    toast: String,
+) -> Effect {
+    Effect::SaveFeedback {
+        id: id.clone(),
+        feedback: Some(Feedback {
+            handoff_id: id,
+            verdict: Verdict::Bad,
+            reasons,
+            note,
+            agent: state.me.clone(),
+            at: state.now,
+        }),
+        done: Done { toast, undo: None },
+    }
+}
+
+/// Used by tests and the runtime to build a `Detail` with no drafts.
+pub fn detail_of(handoff: crate::domain::handoff::Handoff, feedback: Option<Feedback>) -> Detail {
+    Detail {
+        handoff,
+        feedback,
+        note_draft: None,
+        reply_draft: None,
+    }
+}

@@ -1,0 +1,449 @@
+//! `update` driven the way the runtime drives it: keys in, effects out, each
+//! effect run against a real in-memory store and its result fed back.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::effect::{DraftKind, Effect};
+use super::event::Event;
+use super::state::{Focus, Modal, Pane, State, ToastKind};
+use super::update::update;
+use crate::domain::agent::Agent;
+use crate::domain::feedback::{Reason, Verdict};
+use crate::domain::handoff::{Customer, Handoff, Priority, Routing, Status, Summary};
+use crate::domain::import::Imported;
+use crate::domain::queue::Section;
+use crate::runtime::effects;
+use crate::store::Store;
+
+const ME: &str = "Maya Chen";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().unwrap_or_default()
+}
+
+fn handoff(id: &str, assignee: Option<&str>, priority: Priority, due_min: i64) -> Imported {
+    let handoff = Handoff {
+        id: id.into(),
+        created_at: None,
+        escalated_at: now() - Duration::minutes(40),
+        channel: None,
+        language: Some("en".into()),
+        status: Status::Open,
+        customer: Customer {
+            name: format!("Customer {id}"),
+            ..Customer::default()
+        },
+        ai: Default::default(),
+        summary: Summary {
+            issue: Some(format!("Issue {id}")),
+            ..Summary::default()
+        },
+        note: None,
+        routing: Routing {
+            team: Some("billing".into()),
+            priority,
+            assignee: assignee.map(str::to_string),
+            sla_due_at: Some(now() + Duration::minutes(due_min)),
+            ..Routing::default()
+        },
+        transcript: vec![],
+    };
+    Imported {
+        raw: String::new(),
+        handoff,
+    }
+}
+
+struct Harness {
+    state: State,
+    store: Store,
+    effects: Vec<Effect>,
+}
+
+impl Harness {
+    /// Three of mine (H1 most urgent), two unassigned in my team.
+    fn new() -> Harness {
+        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let items = vec![
+            handoff("H2", Some(ME), Priority::Normal, 240),
+            handoff("H1", Some(ME), Priority::Urgent, 240),
+            handoff("H3", Some(ME), Priority::Low, 240),
+            handoff("U1", None, Priority::High, 120),
+            handoff("U2", None, Priority::Normal, -10),
+        ];
+        store.import(&items, now()).unwrap_or_else(|e| panic!("{e}"));
+        let agents = vec![Agent {
+            name: ME.into(),
+            teams: vec!["billing".into()],
+            skills: vec![],
+            languages: vec!["en".into()],
+            capacity: 10,
+        }];
+        store.upsert_agents(&agents).unwrap_or_else(|e| panic!("{e}"));
+        let mut h = Harness {
+            state: State::new(ME.into(), now()),
+            store,
+            effects: Vec::new(),
+        };
+        h.send(Event::Resize {
+            width: 120,
+            height: 40,
+        });
+        let rows = h.store.queue_rows().unwrap_or_default();
+        h.send(Event::Loaded { rows, agents });
+        h
+    }
+
+    /// Feed an event, run every effect it asks for (recording them), and
+    /// feed their results back, as the runtime does.
+    fn send(&mut self, event: Event) {
+        let mut queue = vec![event];
+        while let Some(ev) = queue.pop() {
+            for effect in update(&mut self.state, ev) {
+                self.effects.push(effect.clone());
+                queue.push(effects::run(&mut self.store, ME, effect));
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.send(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    fn chars(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn selected(&self) -> String {
+        self.state.selected().map(|r| r.id.clone()).unwrap_or_default()
+    }
+
+    fn toast(&self) -> String {
+        self.state.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default()
+    }
+}
+
+#[test]
+fn opens_on_my_queue_most_urgent_first_with_its_summary() {
+    let h = Harness::new();
+    assert_eq!(h.state.section, Section::Mine);
+    assert_eq!(h.state.counts, [3, 2, 5]);
+    assert_eq!(h.selected(), "H1");
+    let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
+    assert_eq!(shown.as_deref(), Some("H1"));
+}
+
+#[test]
+fn moving_selects_and_loads_the_next_summary() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.selected(), "H2");
+    assert!(h.effects.contains(&Effect::LoadDetail { id: "H2".into() }));
+    h.key(KeyCode::End);
+    assert_eq!(h.selected(), "H3");
+    h.key(KeyCode::Down);
+    assert_eq!(h.selected(), "H3", "stays on the last row");
+    h.key(KeyCode::Home);
+    assert_eq!(h.selected(), "H1");
+    h.key(KeyCode::Up);
+    assert_eq!(h.selected(), "H1", "stays on the first row");
+}
+
+#[test]
+fn b_saves_the_flag_before_showing_it_then_asks_why() {
+    let mut h = Harness::new();
+    let events_before = h.effects.len();
+    let effects = update(&mut h.state, Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE)));
+    // Until the store confirms, the row shows no verdict.
+    assert_eq!(h.state.selected().and_then(|r| r.verdict), None);
+    assert!(matches!(h.state.modal, Some(Modal::ReasonPicker { .. })));
+    assert!(matches!(&effects[..], [Effect::SaveFeedback { feedback: Some(f), .. }] if f.verdict == Verdict::Bad));
+    assert_eq!(h.state.saving, 1);
+    for e in effects {
+        let ev = effects::run(&mut h.store, ME, e);
+        h.send(ev);
+    }
+    assert_eq!(h.effects.len(), events_before);
+    assert_eq!(h.state.saving, 0);
+    assert_eq!(h.state.selected().and_then(|r| r.verdict), Some(Verdict::Bad));
+    assert_eq!(h.store.feedback("H1").ok().flatten().map(|f| f.verdict), Some(Verdict::Bad));
+    assert!(h.toast().contains("bad handoff"));
+}
+
+#[test]
+fn a_reason_is_one_key_and_a_note_is_optional() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('2'));
+    let f = h.store.feedback("H1").ok().flatten();
+    assert_eq!(f.as_ref().map(|f| f.reasons.clone()), Some(vec![Reason::WrongData]));
+    assert!(matches!(h.state.modal, Some(Modal::VerdictNote { .. })));
+    h.chars("asked for the wrong order id");
+    h.key(KeyCode::Enter);
+    assert!(h.state.modal.is_none());
+    let f = h.store.feedback("H1").ok().flatten();
+    assert_eq!(f.as_ref().and_then(|f| f.note.clone()).as_deref(), Some("asked for the wrong order id"));
+    assert_eq!(f.map(|f| f.reasons), Some(vec![Reason::WrongData]));
+}
+
+#[test]
+fn esc_in_the_picker_keeps_the_flag_without_a_reason() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none());
+    let f = h.store.feedback("H1").ok().flatten();
+    assert_eq!(f.as_ref().map(|f| f.verdict), Some(Verdict::Bad));
+    assert_eq!(f.map(|f| f.reasons.len()), Some(0));
+    assert!(h.toast().contains("stays flagged"));
+}
+
+#[test]
+fn keys_outside_the_picker_choices_do_nothing() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('9'));
+    h.key(KeyCode::Char('q'));
+    assert!(matches!(h.state.modal, Some(Modal::ReasonPicker { .. })));
+    assert!(!h.state.quit);
+}
+
+#[test]
+fn g_marks_good_and_u_undoes_the_whole_bad_flag() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.state.selected().and_then(|r| r.verdict), Some(Verdict::Good));
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.selected().and_then(|r| r.verdict), Some(Verdict::Bad));
+    // One undo takes back the flag with its reason, back to "good".
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.store.feedback("H1").ok().flatten().map(|f| f.verdict), Some(Verdict::Good));
+    assert_eq!(h.state.selected().and_then(|r| r.verdict), Some(Verdict::Good));
+    assert!(h.toast().starts_with("Undone"));
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.store.feedback("H1").ok().flatten(), None);
+    assert_eq!(h.state.selected().and_then(|r| r.verdict), None);
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.toast(), "Nothing to undo");
+}
+
+#[test]
+fn claim_moves_a_team_handoff_into_mine_and_undo_returns_it() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.section, Section::Unassigned);
+    assert_eq!(h.selected(), "U2", "breached SLA first");
+    h.key(KeyCode::Char('c'));
+    assert_eq!(h.state.counts, [4, 1, 5]);
+    let row = h.store.queue_row("U2").ok().flatten();
+    assert_eq!(row.and_then(|r| r.assignee).as_deref(), Some(ME));
+    assert!(h.toast().contains("Claimed U2"));
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.state.counts, [3, 2, 5]);
+    let row = h.store.queue_row("U2").ok().flatten();
+    assert_eq!(row.and_then(|r| r.assignee), None);
+}
+
+#[test]
+fn claiming_my_own_handoff_says_so_and_writes_nothing() {
+    let mut h = Harness::new();
+    let before = h.effects.len();
+    h.key(KeyCode::Char('c'));
+    assert_eq!(h.effects.len(), before);
+    assert!(h.toast().contains("already yours"));
+}
+
+#[test]
+fn resolve_removes_from_mine_and_x_again_reopens() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('x'));
+    assert_eq!(h.state.counts[0], 2);
+    assert_eq!(h.selected(), "H2", "the cursor moves on to the next handoff");
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::End);
+    assert_eq!(h.selected(), "H1", "resolved sinks to the bottom of All");
+    h.key(KeyCode::Char('x'));
+    assert_eq!(h.store.queue_row("H1").ok().flatten().map(|r| r.status), Some(Status::Open));
+}
+
+#[test]
+fn compose_saves_the_draft_on_every_key_and_sends_with_ctrl_s() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('n'));
+    assert!(matches!(h.state.modal, Some(Modal::Compose { kind: DraftKind::Note, .. })));
+    h.chars("Refund approved");
+    assert_eq!(h.store.draft("H1", "note").ok().flatten().as_deref(), Some("Refund approved"));
+    // Closing keeps the draft; reopening restores it.
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none());
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('k'));
+    h.key(KeyCode::Char('n'));
+    h.chars(".");
+    h.ctrl('s');
+    assert!(h.state.modal.is_none());
+    let last = h.store.handoff("H1").ok().flatten().and_then(|x| x.transcript.last().cloned());
+    assert_eq!(last.as_ref().map(|m| m.text.as_str()), Some("Refund approved."));
+    assert_eq!(last.map(|m| m.private), Some(true));
+    assert_eq!(h.store.draft("H1", "note").ok().flatten(), None);
+}
+
+#[test]
+fn reply_is_public_and_alt_enter_sends_it() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('r'));
+    h.chars("Hi, I have refunded you.");
+    h.send(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)));
+    let last = h.store.handoff("H1").ok().flatten().and_then(|x| x.transcript.last().cloned());
+    assert_eq!(last.map(|m| m.private), Some(false));
+}
+
+#[test]
+fn sending_an_empty_message_is_refused() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('r'));
+    h.ctrl('s');
+    assert!(matches!(h.state.modal, Some(Modal::Compose { .. })));
+    assert_eq!(h.toast(), "Nothing to send");
+}
+
+#[test]
+fn filter_narrows_as_you_type_and_esc_clears() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('/'));
+    h.chars("priority:high");
+    assert_eq!(h.state.visible.len(), 1);
+    assert_eq!(h.selected(), "U1");
+    h.key(KeyCode::Enter);
+    assert!(!h.state.filter.editing);
+    // Keys act on the queue again, the filter stays.
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.state.visible.len(), 1);
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.visible.len(), 5);
+}
+
+#[test]
+fn a_bad_filter_keeps_the_last_good_result_and_says_why() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('/'));
+    h.chars("team:billing colour:red");
+    assert_eq!(h.state.visible.len(), 5);
+    assert!(h.state.filter.error.as_deref().is_some_and(|e| e.contains("colour")));
+}
+
+#[test]
+fn sections_cycle_and_jump() {
+    let mut h = Harness::new();
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.state.section, Section::All);
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.section, Section::Mine);
+    h.key(KeyCode::Char('2'));
+    assert_eq!(h.state.section, Section::Unassigned);
+}
+
+#[test]
+fn transcript_toggle_and_detail_focus_scroll() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('t'));
+    assert_eq!(h.state.pane, Pane::Transcript);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.focus, Focus::Detail);
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.state.detail_scroll, 2);
+    assert_eq!(h.selected(), "H1", "j scrolls the pane, not the queue");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.focus, Focus::Queue);
+    h.key(KeyCode::Char('t'));
+    assert_eq!(h.state.pane, Pane::Summary);
+}
+
+#[test]
+fn help_opens_filters_and_closes() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('?'));
+    h.chars("undo");
+    assert!(matches!(&h.state.modal, Some(Modal::Help { filter }) if filter == "undo"));
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none());
+}
+
+#[test]
+fn q_quits_but_not_while_typing() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('n'));
+    h.key(KeyCode::Char('q'));
+    assert!(!h.state.quit);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('q'));
+    assert!(h.state.quit);
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    let mut h = Harness::new();
+    let mut k = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+    k.kind = KeyEventKind::Release;
+    h.send(Event::Key(k));
+    assert_eq!(h.selected(), "H1");
+}
+
+#[test]
+fn a_failed_write_says_so_and_shows_nothing_as_done() {
+    let mut h = Harness::new();
+    h.state.saving = 1;
+    h.send(Event::Failed {
+        what: "Saving the verdict".into(),
+        error: "disk full".into(),
+    });
+    assert_eq!(h.state.saving, 0);
+    assert!(h.state.toast.as_ref().is_some_and(|t| t.kind == ToastKind::Error));
+    assert_eq!(h.state.selected().and_then(|r| r.verdict), None);
+}
+
+#[test]
+fn toasts_expire_and_the_minute_tick_reorders() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('g'));
+    assert!(h.state.toast.is_some());
+    h.send(Event::Tick(now() + Duration::seconds(10)));
+    assert!(h.state.toast.is_none());
+    // Three hours on, H2/H1/H3 are all breached: soonest due first, then priority.
+    h.send(Event::Tick(now() + Duration::hours(5)));
+    assert_eq!(h.selected(), "H1");
+}
+
+#[test]
+fn paging_moves_by_a_screenful() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::PageDown);
+    assert_eq!(h.state.cursor, 4, "clamped to the last of 5");
+    h.key(KeyCode::PageUp);
+    assert_eq!(h.state.cursor, 0);
+}
+
+#[test]
+fn empty_queue_actions_explain_instead_of_failing() {
+    let mut state = State::new("Nobody".into(), now());
+    update(&mut state, Event::Loaded { rows: vec![], agents: vec![] });
+    let effects = update(&mut state, Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE)));
+    assert!(effects.is_empty());
+    assert_eq!(state.toast.map(|t| t.text), Some("No handoff selected".into()));
+}

@@ -1,0 +1,173 @@
+//! The command line: the full screen by default, and subcommands for scripts
+//! and leads who want answers without it.
+
+mod demo;
+mod feedback;
+mod import;
+mod output;
+mod queue;
+mod show;
+mod tag;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::workspace::{OpenError, Options};
+
+pub use output::Failure;
+
+const AFTER_HELP: &str = "\
+Keys in the workspace: j/k move, Enter reads the summary, t transcript, b flags a
+bad handoff (then 1-7 for the reason), g marks a good one, u undoes, c claims,
+x resolves, n internal note, r reply, / filter, Tab next section, ? every key.
+
+Exit status: 0 ok, 1 failure (disk, database), 2 bad usage, 3 invalid input
+(e.g. a malformed import; nothing was written), 4 no such handoff, 78 bad config.
+
+Examples:
+  handoff                                 open your queue (demo data on first run)
+  handoff import escalations.jsonl        load handoffs exported from your AI agent
+  handoff queue --json | jq '.[0]'        the most urgent handoff, for scripts
+  handoff tag HO-1042 bad --reason wrong_data --note \"asked for the wrong order\"
+  handoff feedback export --since 7d --format csv > review.csv";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "handoff",
+    version,
+    about = "A terminal workspace for taking over conversations your AI support agent escalated",
+    long_about = "A terminal workspace for taking over conversations your AI support agent escalated.\n\n\
+        Run without a subcommand to open your routed queue: the most urgent handoff first, \
+        its summary beside it (what the customer wants, what the AI collected, found and \
+        tried, why it escalated, what to do next), and one key to flag a bad handoff.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    /// Where the database and log live [default: the platform data directory]
+    #[arg(long, global = true, env = "HANDOFF_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Config file [default: config.toml in the platform config directory]
+    #[arg(long, global = true, env = "HANDOFF_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Work as this agent (whose queue "Mine" is) [default: from config, else the demo agent]
+    #[arg(long, global = true, env = "HANDOFF_AGENT", value_name = "NAME")]
+    agent: Option<String>,
+    /// Colour theme: dark, light, high-contrast, monochrome (NO_COLOR implies monochrome)
+    #[arg(long, global = true, value_name = "NAME")]
+    theme: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import handoffs from JSON, a JSON array, or JSON Lines files ("-" reads stdin)
+    #[command(after_help = "The format is documented in docs/handoff-format.md. \
+        Records are upserted by id. If any record in a file is invalid, every problem \
+        is listed as FILE:LINE: field: reason and nothing from that file is written.")]
+    Import(import::Args),
+    /// Print your routed queue, most urgent first, as the screen orders it
+    Queue(queue::Args),
+    /// Print one handoff's summary as the screen presents it
+    Show(show::Args),
+    /// Record a verdict on a handoff, exactly as the b and g keys do
+    Tag(tag::Args),
+    /// Verdicts for the people who tune the AI
+    #[command(subcommand)]
+    Feedback(feedback::Command),
+    /// Seed the demo workspace, or generate many handoffs for load testing
+    Demo(demo::Args),
+}
+
+impl Cli {
+    fn options(&self) -> Options {
+        Options {
+            data_dir: self.data_dir.clone(),
+            config: self.config.clone(),
+            agent: self.agent.clone(),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = run(cli);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => f.report(),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let opts = cli.options();
+    match cli.command {
+        None => open_workspace(&opts, cli.theme.as_deref()),
+        Some(Command::Import(args)) => import::run(&opts, args),
+        Some(Command::Queue(args)) => queue::run(&opts, args),
+        Some(Command::Show(args)) => show::run(&opts, args),
+        Some(Command::Tag(args)) => tag::run(&opts, args),
+        Some(Command::Feedback(cmd)) => feedback::run(&opts, cmd),
+        Some(Command::Demo(args)) => demo::run(&opts, args),
+    }
+}
+
+fn open_workspace(opts: &Options, theme: Option<&str>) -> Result<(), Failure> {
+    let ws = crate::workspace::Workspace::open(opts, true, chrono::Utc::now())?;
+    let _log_guard = init_logging(&ws.paths.log);
+    let theme = choose_theme(theme.or(ws.config.theme.as_deref()))?;
+    tracing::info!(agent = %ws.agent, db = %ws.paths.database.display(), "workspace opened");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("starting the runtime: {e}")))?;
+    runtime
+        .block_on(crate::runtime::run(ws, theme))
+        .map_err(|e| Failure::runtime(e.to_string()))
+}
+
+/// NO_COLOR (any non-empty value) wins over every theme: monochrome keeps
+/// bold, reverse and underline, so nothing depends on colour.
+fn choose_theme(name: Option<&str>) -> Result<crate::ui::theme::Theme, Failure> {
+    use crate::ui::theme::Theme;
+    // crossterm turns colour changes into SGR resets under NO_COLOR, which
+    // would wipe reverse video; we honour NO_COLOR ourselves instead.
+    crossterm::style::force_color_output(true);
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return Ok(Theme::monochrome());
+    }
+    let name = name.unwrap_or("dark");
+    Theme::builtin(name).ok_or_else(|| {
+        Failure::usage(format!(
+            "unknown theme '{name}' (built in: dark, light, high-contrast, monochrome)"
+        ))
+    })
+}
+
+/// Log to a file: stdout belongs to the screen.
+fn init_logging(path: &std::path::Path) -> Option<()> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .ok()?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HANDOFF_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init()
+        .ok()
+}
+
+impl From<OpenError> for Failure {
+    fn from(e: OpenError) -> Failure {
+        match e {
+            OpenError::Config(c) => Failure::config(c.to_string()),
+            other => Failure::runtime(other.to_string()),
+        }
+    }
+}

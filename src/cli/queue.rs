@@ -1,0 +1,138 @@
+//! `handoff queue`: the routed queue in the order the screen shows it.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::output::{Failure, print, to_json};
+use crate::domain::filter::Query;
+use crate::domain::queue::{self, QueueRow, Section, SlaState};
+use crate::domain::routing::{self, Route};
+use crate::domain::sanitize::pad;
+use crate::workspace::{Options, Workspace};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SectionArg {
+    Mine,
+    Unassigned,
+    All,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Which section: your handoffs, your teams' unassigned ones, or all
+    #[arg(long, value_enum, default_value = "mine")]
+    section: SectionArg,
+    /// Only handoffs matching this filter, e.g. "priority:urgent sla:breached"
+    #[arg(long, value_name = "QUERY")]
+    filter: Option<String>,
+    /// At most this many handoffs
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Print JSON (an array, most urgent first) instead of a table
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    #[serde(flatten)]
+    row: &'a QueueRow,
+    sla: SlaState,
+    clock: String,
+    routed_to: Option<&'a str>,
+}
+
+/// The rows of `section` for `me`, in urgency order, with routing.
+pub fn routed_queue(
+    ws: &Workspace,
+    section: Section,
+    query: &Query,
+    now: DateTime<Utc>,
+) -> Result<(Vec<QueueRow>, std::collections::HashMap<String, Route>), Failure> {
+    let mut rows = ws.store.queue_rows()?;
+    let agents = ws.store.agents()?;
+    let teams = agents
+        .iter()
+        .find(|a| a.name == ws.agent)
+        .map(|a| a.teams.clone())
+        .unwrap_or_default();
+    queue::sort_by_urgency(&mut rows, now);
+    let routes = routing::route_all(&rows, &agents);
+    rows.retain(|r| section.contains(r, &ws.agent, &teams) && query.matches(r, &ws.agent, now));
+    Ok((rows, routes))
+}
+
+pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
+    let now = Utc::now();
+    let ws = Workspace::open(opts, true, now)?;
+    let query = Query::parse(args.filter.as_deref().unwrap_or(""))
+        .map_err(|e| Failure::usage(format!("--filter: {e}")))?;
+    let section = match args.section {
+        SectionArg::Mine => Section::Mine,
+        SectionArg::Unassigned => Section::Unassigned,
+        SectionArg::All => Section::All,
+    };
+    let (mut rows, routes) = routed_queue(&ws, section, &query, now)?;
+    if let Some(n) = args.limit {
+        rows.truncate(n);
+    }
+    let route_of = |r: &QueueRow| match routes.get(&r.id) {
+        Some(Route::To(name)) => Some(name.as_str()),
+        _ => None,
+    };
+    if args.json {
+        let items: Vec<Item> = rows
+            .iter()
+            .map(|r| Item {
+                row: r,
+                sla: r.sla(now),
+                clock: queue::clock(r.due_at, now),
+                routed_to: route_of(r),
+            })
+            .collect();
+        return print(&to_json(&items)?);
+    }
+    let mut out = format!(
+        "{} {} — {} · {} handoff{}\n",
+        "queue:",
+        section.title(),
+        ws.agent,
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    out.push_str("SLA      PRI     ID          CUSTOMER              ISSUE                                     TEAM        WHO           CONF  NOTE  VERDICT\n");
+    for r in &rows {
+        let sla = match r.sla(now) {
+            SlaState::Breached => "!",
+            SlaState::AtRisk => "▲",
+            _ => " ",
+        };
+        let who = match (&r.assignee, route_of(r)) {
+            (Some(a), _) => a.clone(),
+            (None, Some(to)) => format!("→ {to}"),
+            (None, None) => "—".into(),
+        };
+        let line = format!(
+            "{}{} {} {} {} {} {} {} {} {}/5  {}",
+            sla,
+            pad(&queue::clock(r.due_at, now), 7),
+            pad(r.priority.as_str(), 7),
+            pad(&r.id, 11),
+            pad(&r.customer, 21),
+            pad(r.issue.as_deref().unwrap_or("(no issue stated)"), 41),
+            pad(r.team.as_deref().unwrap_or("—"), 11),
+            pad(&who, 13),
+            pad(
+                &r.confidence
+                    .map(|c| format!("{:.0}%", c * 100.0))
+                    .unwrap_or_else(|| "—".into()),
+                5
+            ),
+            r.completeness,
+            r.verdict.map(|v| v.as_str()).unwrap_or(""),
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    print(&out)
+}

@@ -1,0 +1,133 @@
+//! Where things live and what the user configured. One TOML file in the
+//! platform config directory; every key optional.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The user's config file, `config.toml`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Who you are: your queue is the handoffs assigned to this name.
+    pub agent: Option<String>,
+    /// Theme name (a file in themes/ or the config dir's themes/).
+    pub theme: Option<String>,
+    /// Where the database and log live.
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Config {
+    /// Read `path`. A missing file is an empty config unless `required`
+    /// (the user named it with --config).
+    pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(Config::default());
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: describe_toml_error(text, &e),
+        })
+    }
+}
+
+/// "line 3: unknown field `agnet`, expected one of ..." — toml's own message
+/// carries a source excerpt; a single line with the line number reads better.
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
+    }
+}
+
+/// The platform directories (XDG on Linux, ~/Library on macOS, AppData on Windows).
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("dev", "handoff", "handoff")
+}
+
+pub fn default_config_path() -> PathBuf {
+    project_dirs()
+        .map(|d| d.config_dir().join("config.toml"))
+        .unwrap_or_else(|| PathBuf::from("handoff.toml"))
+}
+
+pub fn default_data_dir() -> PathBuf {
+    project_dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".handoff"))
+}
+
+pub const DATABASE_FILE: &str = "handoff.db";
+pub const LOG_FILE: &str = "handoff.log";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_is_default() {
+        let c = Config::parse(Path::new("c.toml"), "").map_err(|e| e.to_string());
+        assert_eq!(c.ok(), Some(Config::default()));
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let text = "agent = \"Aiko Tanaka\"\ntheme = \"light\"\ndata_dir = \"/tmp/h\"\n";
+        let c = Config::parse(Path::new("c.toml"), text).ok();
+        assert_eq!(
+            c,
+            Some(Config {
+                agent: Some("Aiko Tanaka".into()),
+                theme: Some("light".into()),
+                data_dir: Some(PathBuf::from("/tmp/h")),
+            })
+        );
+    }
+
+    #[test]
+    fn typo_is_reported_with_file_and_line() {
+        let text = "theme = \"dark\"\nagnet = \"Maya\"\n";
+        let err = Config::parse(Path::new("/x/config.toml"), text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with("/x/config.toml: line 2: unknown field `agnet`"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_reported() {
+        let err = Config::parse(Path::new("c.toml"), "agent = 3\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("line 1") && err.contains("invalid type"), "{err}");
+    }
+}

@@ -1,0 +1,17 @@
+//! Pure data and logic: no I/O, no terminal.
+
+pub mod agent;
+pub mod completeness;
+pub mod duration;
+pub mod filter;
+pub mod feedback;
+pub mod handoff;
+pub mod hostile;
+pub mod import;
+pub mod note_parser;
+pub mod queue;
+pub mod routing;
+pub mod sanitize;
+
+#[cfg(test)]
+mod queue_tests;

@@ -1,0 +1,271 @@
+//! Ordering, sections, routing and filter tests over small hand-built queues.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::agent::Agent;
+use super::feedback::Verdict;
+use super::filter::Query;
+use super::handoff::{Priority, Status, Trigger};
+use super::queue::{QueueRow, Section, SlaState, clock, sort_by_urgency};
+use super::routing::{Route, load, route, route_all};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().unwrap_or_default()
+}
+
+fn row(id: &str) -> QueueRow {
+    QueueRow {
+        id: id.into(),
+        escalated_at: now() - Duration::hours(1),
+        status: Status::Open,
+        priority: Priority::Normal,
+        due_at: Some(now() + Duration::hours(4)),
+        customer: format!("Customer {id}"),
+        plan: Some("pro".into()),
+        vip: false,
+        at_risk: false,
+        issue: Some(format!("issue of {id}")),
+        team: Some("billing".into()),
+        skills: vec![],
+        language: Some("en".into()),
+        assignee: None,
+        confidence: Some(0.5),
+        trigger: Some(Trigger::LowConfidence),
+        procedure: Some("refund-eligibility".into()),
+        completeness: 5,
+        verdict: None,
+    }
+}
+
+fn agent(name: &str, teams: &[&str], skills: &[&str], langs: &[&str], capacity: u32) -> Agent {
+    Agent {
+        name: name.into(),
+        teams: teams.iter().map(|s| s.to_string()).collect(),
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+        languages: langs.iter().map(|s| s.to_string()).collect(),
+        capacity,
+    }
+}
+
+fn ids(rows: &[QueueRow]) -> Vec<&str> {
+    rows.iter().map(|r| r.id.as_str()).collect()
+}
+
+#[test]
+fn sla_states_follow_the_clock() {
+    let n = now();
+    assert_eq!(SlaState::of(Some(n - Duration::minutes(1)), n), SlaState::Breached);
+    assert_eq!(SlaState::of(Some(n), n), SlaState::Breached);
+    assert_eq!(SlaState::of(Some(n + Duration::minutes(30)), n), SlaState::AtRisk);
+    assert_eq!(SlaState::of(Some(n + Duration::minutes(31)), n), SlaState::Ok);
+    assert_eq!(SlaState::of(None, n), SlaState::None);
+}
+
+#[test]
+fn breached_first_then_at_risk_then_priority() {
+    let mut breached = row("breached");
+    breached.priority = Priority::Low;
+    breached.due_at = Some(now() - Duration::minutes(5));
+    let mut at_risk = row("at-risk");
+    at_risk.due_at = Some(now() + Duration::minutes(10));
+    let mut urgent = row("urgent");
+    urgent.priority = Priority::Urgent;
+    let normal = row("normal");
+    let mut rows = vec![normal, urgent, at_risk, breached];
+    sort_by_urgency(&mut rows, now());
+    assert_eq!(ids(&rows), ["breached", "at-risk", "urgent", "normal"]);
+}
+
+#[test]
+fn soonest_due_first_among_breached() {
+    let mut a = row("a");
+    a.due_at = Some(now() - Duration::minutes(5));
+    let mut b = row("b");
+    b.due_at = Some(now() - Duration::hours(2));
+    let mut rows = vec![a, b];
+    sort_by_urgency(&mut rows, now());
+    assert_eq!(ids(&rows), ["b", "a"]);
+}
+
+#[test]
+fn tier_then_wait_break_ties() {
+    let mut vip = row("vip");
+    vip.vip = true;
+    let mut ent = row("enterprise");
+    ent.plan = Some("Enterprise".into());
+    let mut old_free = row("old-free");
+    old_free.plan = Some("free".into());
+    old_free.escalated_at = now() - Duration::hours(9);
+    let mut new_free = row("new-free");
+    new_free.plan = Some("free".into());
+    let mut rows = vec![new_free, old_free, ent, vip];
+    sort_by_urgency(&mut rows, now());
+    assert_eq!(ids(&rows), ["vip", "enterprise", "old-free", "new-free"]);
+}
+
+#[test]
+fn resolved_handoffs_sink_and_have_no_sla() {
+    let mut done = row("done");
+    done.status = Status::Resolved;
+    done.due_at = Some(now() - Duration::hours(3));
+    let mut rows = vec![done, row("open")];
+    sort_by_urgency(&mut rows, now());
+    assert_eq!(ids(&rows), ["open", "done"]);
+    assert_eq!(rows[1].sla(now()), SlaState::None);
+}
+
+#[test]
+fn sections_split_mine_team_and_all() {
+    let teams = vec!["billing".to_string()];
+    let mut mine = row("mine");
+    mine.assignee = Some("Maya".into());
+    let team = row("team");
+    let mut other_team = row("other");
+    other_team.team = Some("orders".into());
+    let mut theirs = row("theirs");
+    theirs.assignee = Some("Sam".into());
+    let mut resolved = row("resolved");
+    resolved.assignee = Some("Maya".into());
+    resolved.status = Status::Resolved;
+    let all = [mine, team, other_team, theirs, resolved];
+    let in_section = |s: Section| -> Vec<&str> {
+        all.iter()
+            .filter(|r| s.contains(r, "Maya", &teams))
+            .map(|r| r.id.as_str())
+            .collect()
+    };
+    assert_eq!(in_section(Section::Mine), ["mine"]);
+    assert_eq!(in_section(Section::Unassigned), ["team"]);
+    assert_eq!(in_section(Section::All).len(), 5);
+}
+
+#[test]
+fn clock_text_reads_at_a_glance() {
+    let n = now();
+    assert_eq!(clock(Some(n + Duration::minutes(25)), n), "25m");
+    assert_eq!(clock(Some(n - Duration::minutes(65)), n), "-1h05");
+    assert_eq!(clock(Some(n + Duration::hours(50)), n), "2d2h");
+    assert_eq!(clock(None, n), "—");
+}
+
+#[test]
+fn routing_prefers_team_skills_then_free_capacity() {
+    let agents = vec![
+        agent("Ana", &["billing"], &["refunds"], &["en"], 5),
+        agent("Ben", &["billing"], &[], &["en"], 5),
+        agent("Cy", &["orders"], &["refunds"], &["en"], 5),
+    ];
+    let mut r = row("x");
+    r.skills = vec!["refunds".into()];
+    assert_eq!(route(&r, &agents, &HashMap::new()), Route::To("Ana".into()));
+    // Ana is full: Ben, in the team without the skill, beats Cy outside it.
+    let full = HashMap::from([("Ana".to_string(), 5)]);
+    assert_eq!(route(&r, &agents, &full), Route::To("Ben".into()));
+}
+
+#[test]
+fn routing_respects_language() {
+    let agents = vec![
+        agent("Ana", &["billing"], &[], &["en"], 5),
+        agent("Jonas", &["billing"], &[], &["en", "de"], 5),
+    ];
+    let mut r = row("x");
+    r.language = Some("de-AT".into());
+    assert_eq!(route(&r, &agents, &HashMap::new()), Route::To("Jonas".into()));
+    r.language = Some("ja".into());
+    assert_eq!(
+        route(&r, &agents, &HashMap::new()),
+        Route::NoOne("no agent speaks the language")
+    );
+}
+
+#[test]
+fn routing_balances_by_relative_load() {
+    let agents = vec![
+        agent("Ana", &["billing"], &[], &[], 10),
+        agent("Ben", &["billing"], &[], &[], 4),
+    ];
+    // Ana 5/10 = 50%, Ben 3/4 = 75%: Ana has relatively more room.
+    let l = HashMap::from([("Ana".to_string(), 5), ("Ben".to_string(), 3)]);
+    assert_eq!(route(&row("x"), &agents, &l), Route::To("Ana".into()));
+}
+
+#[test]
+fn urgent_goes_over_capacity_but_normal_waits() {
+    let agents = vec![agent("Ana", &["billing"], &[], &[], 1)];
+    let l = HashMap::from([("Ana".to_string(), 1)]);
+    let mut r = row("x");
+    assert_eq!(route(&r, &agents, &l), Route::NoOne("team at capacity"));
+    r.priority = Priority::Urgent;
+    assert_eq!(route(&r, &agents, &l), Route::To("Ana".into()));
+}
+
+#[test]
+fn route_all_spreads_the_backlog() {
+    let agents = vec![
+        agent("Ana", &["billing"], &[], &[], 2),
+        agent("Ben", &["billing"], &[], &[], 2),
+    ];
+    let rows: Vec<QueueRow> = (0..5).map(|i| row(&format!("r{i}"))).collect();
+    let routes = route_all(&rows, &agents);
+    let to = |name: &str| {
+        routes
+            .values()
+            .filter(|r| **r == Route::To(name.into()))
+            .count()
+    };
+    assert_eq!((to("Ana"), to("Ben")), (2, 2));
+    assert_eq!(routes.get("r4"), Some(&Route::NoOne("team at capacity")));
+}
+
+#[test]
+fn load_counts_only_open_assigned() {
+    let mut a = row("a");
+    a.assignee = Some("Ana".into());
+    let mut b = row("b");
+    b.assignee = Some("Ana".into());
+    b.status = Status::Resolved;
+    assert_eq!(load(&[a, b]).get("Ana"), Some(&1));
+}
+
+#[test]
+fn filter_words_and_fields_combine() {
+    let mut a = row("HO-1");
+    a.priority = Priority::Urgent;
+    a.vip = true;
+    a.confidence = Some(0.3);
+    let mut b = row("HO-2");
+    b.team = Some("orders".into());
+    b.verdict = Some(Verdict::Bad);
+    b.issue = Some("Parcel lost in transit".into());
+    let n = now();
+    let hits = |q: &str| -> Vec<String> {
+        let query = Query::parse(q).unwrap_or_default();
+        [&a, &b]
+            .iter()
+            .filter(|r| query.matches(r, "Maya", n))
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    assert_eq!(hits(""), ["HO-1", "HO-2"]);
+    assert_eq!(hits("parcel"), ["HO-2"]);
+    assert_eq!(hits("priority:urgent tag:vip"), ["HO-1"]);
+    assert_eq!(hits("confidence:<0.5"), ["HO-1"]);
+    assert_eq!(hits("-team:orders"), ["HO-1"]);
+    assert_eq!(hits("verdict:none"), ["HO-1"]);
+    assert_eq!(hits("verdict:bad team:orders"), ["HO-2"]);
+    assert_eq!(hits("age:>30m"), ["HO-1", "HO-2"]);
+    assert_eq!(hits("age:>2h"), Vec::<String>::new());
+}
+
+#[test]
+fn filter_errors_name_the_field() {
+    let e = Query::parse("colour:red").err().unwrap_or_default();
+    assert!(e.contains("unknown field 'colour'"), "{e}");
+    let e = Query::parse("sla:late").err().unwrap_or_default();
+    assert!(e.contains("breached"), "{e}");
+    let e = Query::parse("confidence:<high").err().unwrap_or_default();
+    assert!(e.contains("number"), "{e}");
+}

@@ -1,0 +1,88 @@
+//! Running effects against the store. Each write is committed before its
+//! `Saved` event exists, so the screen can only show what is durable.
+
+use chrono::Utc;
+
+use crate::app::{Detail, DraftKind, Done, Effect, Event};
+use crate::store::{Store, StoreError};
+
+/// Run one effect and return the event that reports its outcome.
+pub fn run(store: &mut Store, me: &str, effect: Effect) -> Event {
+    let now = Utc::now();
+    let result = match effect {
+        Effect::LoadDetail { id } => {
+            return match load_detail(store, &id) {
+                Ok(detail) => Event::DetailLoaded(Box::new(detail)),
+                Err(e) => failed("Loading", &e),
+            };
+        }
+        Effect::SaveDraft { id, kind, text } => {
+            return match store.save_draft(&id, kind.as_str(), &text, now) {
+                Ok(()) => Event::DraftSaved,
+                Err(e) => failed("Saving the draft", &e),
+            };
+        }
+        Effect::SaveFeedback { id, feedback, done } => {
+            let stamped = feedback.map(|mut f| {
+                f.at = now;
+                f
+            });
+            store
+                .set_feedback(&id, stamped.as_ref(), me, now)
+                .map(|_| (id, done, "Saving the verdict"))
+                .map_err(|e| ("Saving the verdict", e))
+        }
+        Effect::Assign { id, assignee, done } => store
+            .assign(&id, assignee.as_deref(), me, now)
+            .map(|_| (id, done, "Assigning"))
+            .map_err(|e| ("Assigning", e)),
+        Effect::SetStatus { id, status, done } => store
+            .set_status(&id, status, me, now)
+            .map(|_| (id, done, "Changing the status"))
+            .map_err(|e| ("Changing the status", e)),
+        Effect::AddMessage {
+            id,
+            kind,
+            text,
+            done,
+        } => store
+            .add_message(&id, me, &text, kind == DraftKind::Note, now)
+            .map(|_| (id, done, "Sending"))
+            .map_err(|e| ("Sending", e)),
+    };
+    match result {
+        Ok((id, done, what)) => saved(store, &id, done).unwrap_or_else(|e| failed(what, &e)),
+        Err((what, e)) => failed(what, &e),
+    }
+}
+
+fn failed(what: &str, e: &StoreError) -> Event {
+    tracing::error!(what, error = %e, "effect failed");
+    Event::Failed {
+        what: what.to_string(),
+        error: e.to_string(),
+    }
+}
+
+pub fn load_detail(store: &Store, id: &str) -> Result<Detail, StoreError> {
+    let handoff = store
+        .handoff(id)?
+        .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+    Ok(Detail {
+        handoff,
+        feedback: store.feedback(id)?,
+        note_draft: store.draft(id, DraftKind::Note.as_str())?,
+        reply_draft: store.draft(id, DraftKind::Reply.as_str())?,
+    })
+}
+
+fn saved(store: &Store, id: &str, done: Done) -> Result<Event, StoreError> {
+    let row = store
+        .queue_row(id)?
+        .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+    Ok(Event::Saved {
+        row: Box::new(row),
+        detail: Box::new(load_detail(store, id)?),
+        done,
+    })
+}

@@ -1,0 +1,142 @@
+//! Verdicts: the verdict in force per handoff, every change logged.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+use serde_json::json;
+
+use super::handoffs::log_activity;
+use super::{Result, Store, StoreError, from_ms, to_ms};
+use crate::domain::feedback::{Feedback, Reason, Verdict};
+
+/// One verdict in force, with what it is attributed to (for export and review).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeedbackRecord {
+    pub handoff_id: String,
+    pub verdict: Verdict,
+    pub reasons: Vec<Reason>,
+    pub note: Option<String>,
+    pub agent: String,
+    pub at: DateTime<Utc>,
+    pub procedure: Option<String>,
+    pub procedure_version: Option<String>,
+    pub trigger: Option<String>,
+}
+
+fn reasons_json(reasons: &[Reason]) -> String {
+    let names: Vec<&str> = reasons.iter().map(|r| r.as_str()).collect();
+    serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())
+}
+
+fn parse_reasons(text: &str) -> Vec<Reason> {
+    serde_json::from_str::<Vec<String>>(text)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| Reason::parse(r))
+        .collect()
+}
+
+fn feedback_from_row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
+    let verdict: String = r.get(1)?;
+    let reasons: String = r.get(2)?;
+    Ok(Feedback {
+        handoff_id: r.get(0)?,
+        verdict: Verdict::parse(&verdict).unwrap_or(Verdict::Bad),
+        reasons: parse_reasons(&reasons),
+        note: r.get(3)?,
+        agent: r.get(4)?,
+        at: from_ms(r.get(5)?),
+    })
+}
+
+impl Store {
+    pub fn feedback(&self, id: &str) -> Result<Option<Feedback>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT handoff_id, verdict, reasons, note, agent, at FROM feedback
+                 WHERE handoff_id = ?1",
+                [id],
+                feedback_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Put `feedback` in force (or with `None`, clear the verdict on `id`), and
+    /// log the change. Returns what was in force before, so it can be undone.
+    pub fn set_feedback(
+        &mut self,
+        id: &str,
+        feedback: Option<&Feedback>,
+        agent: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Feedback>> {
+        let previous = self.feedback(id)?;
+        let exists: bool = self
+            .conn
+            .query_row("SELECT 1 FROM handoffs WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !exists {
+            return Err(StoreError::NotFound(id.to_string()));
+        }
+        let tx = self.conn.transaction()?;
+        match feedback {
+            Some(f) => {
+                tx.execute(
+                    "INSERT INTO feedback (handoff_id, verdict, reasons, note, agent, at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (handoff_id) DO UPDATE SET verdict = excluded.verdict,
+                        reasons = excluded.reasons, note = excluded.note,
+                        agent = excluded.agent, at = excluded.at",
+                    params![
+                        id,
+                        f.verdict.as_str(),
+                        reasons_json(&f.reasons),
+                        f.note,
+                        f.agent,
+                        to_ms(f.at)
+                    ],
+                )?;
+                let detail = json!({
+                    "verdict": f.verdict.as_str(),
+                    "reasons": f.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                    "note": f.note,
+                });
+                log_activity(&tx, id, agent, "verdict", &detail, at)?;
+            }
+            None => {
+                tx.execute("DELETE FROM feedback WHERE handoff_id = ?1", [id])?;
+                log_activity(&tx, id, agent, "verdict_cleared", &json!({}), at)?;
+            }
+        }
+        tx.commit()?;
+        Ok(previous)
+    }
+
+    /// Every verdict in force given at or after `since`, oldest first.
+    pub fn feedback_export(&self, since: Option<DateTime<Utc>>) -> Result<Vec<FeedbackRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT f.handoff_id, f.verdict, f.reasons, f.note, f.agent, f.at,
+                    h.procedure, h.procedure_version, h.trigger
+             FROM feedback f JOIN handoffs h ON h.id = f.handoff_id
+             WHERE f.at >= ?1 ORDER BY f.at, f.handoff_id",
+        )?;
+        let since = since.map(to_ms).unwrap_or(i64::MIN);
+        let rows = stmt.query_map([since], |r| {
+            let f = feedback_from_row(r)?;
+            Ok(FeedbackRecord {
+                handoff_id: f.handoff_id,
+                verdict: f.verdict,
+                reasons: f.reasons,
+                note: f.note,
+                agent: f.agent,
+                at: f.at,
+                procedure: r.get(6)?,
+                procedure_version: r.get(7)?,
+                trigger: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

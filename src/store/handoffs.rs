@@ -1,0 +1,264 @@
+//! Handoff records: import (upsert by id), the queue index, details, and the
+//! agent's changes to assignment, status and the conversation.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use serde_json::json;
+
+use super::{Result, Store, StoreError, from_ms, json_list, parse_list, to_ms};
+use crate::domain::completeness;
+use crate::domain::feedback::Verdict;
+use crate::domain::handoff::{Author, Handoff, Message, Priority, Status, Trigger};
+use crate::domain::import::Imported;
+use crate::domain::queue::QueueRow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ImportReport {
+    pub inserted: usize,
+    pub updated: usize,
+}
+
+const ROW_COLUMNS: &str = "h.id, h.escalated_at, h.status, h.priority, h.due_at, h.customer,
+    h.plan, h.vip, h.at_risk, h.issue, h.team, h.skills, h.language, h.assignee,
+    h.confidence, h.trigger, h.procedure, h.completeness, f.verdict";
+
+fn row_from_sql(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
+    let status: String = r.get(2)?;
+    let priority: String = r.get(3)?;
+    let trigger: Option<String> = r.get(15)?;
+    let verdict: Option<String> = r.get(18)?;
+    let skills: String = r.get(11)?;
+    Ok(QueueRow {
+        id: r.get(0)?,
+        escalated_at: from_ms(r.get(1)?),
+        status: Status::parse(&status).unwrap_or_default(),
+        priority: Priority::parse(&priority).unwrap_or_default(),
+        due_at: r.get::<_, Option<i64>>(4)?.map(from_ms),
+        customer: r.get(5)?,
+        plan: r.get(6)?,
+        vip: r.get(7)?,
+        at_risk: r.get(8)?,
+        issue: r.get(9)?,
+        team: r.get(10)?,
+        skills: parse_list(&skills),
+        language: r.get(12)?,
+        assignee: r.get(13)?,
+        confidence: r.get(14)?,
+        trigger: trigger.as_deref().and_then(Trigger::parse),
+        procedure: r.get(16)?,
+        completeness: r.get(17)?,
+        verdict: verdict.as_deref().and_then(Verdict::parse),
+    })
+}
+
+/// Write the index columns and body of one handoff (insert or replace).
+fn write_handoff(tx: &Transaction<'_>, h: &Handoff, raw: Option<&str>, now: i64) -> Result<bool> {
+    let row = QueueRow::from_handoff(h, None);
+    let body = serde_json::to_string(h).map_err(|e| StoreError::Corrupt {
+        id: h.id.clone(),
+        reason: e.to_string(),
+    })?;
+    let existed: bool = tx
+        .query_row("SELECT 1 FROM handoffs WHERE id = ?1", [&h.id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    tx.execute(
+        "INSERT INTO handoffs (id, escalated_at, status, priority, due_at, customer, plan, vip,
+            at_risk, issue, team, skills, language, assignee, confidence, trigger, procedure,
+            procedure_version, completeness, body, raw, imported_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, COALESCE(?21, ''), ?22, ?22)
+         ON CONFLICT (id) DO UPDATE SET
+            escalated_at = excluded.escalated_at, status = excluded.status,
+            priority = excluded.priority, due_at = excluded.due_at,
+            customer = excluded.customer, plan = excluded.plan, vip = excluded.vip,
+            at_risk = excluded.at_risk, issue = excluded.issue, team = excluded.team,
+            skills = excluded.skills, language = excluded.language,
+            assignee = excluded.assignee, confidence = excluded.confidence,
+            trigger = excluded.trigger, procedure = excluded.procedure,
+            procedure_version = excluded.procedure_version,
+            completeness = excluded.completeness, body = excluded.body,
+            raw = COALESCE(?21, raw), updated_at = excluded.updated_at",
+        params![
+            h.id,
+            to_ms(h.escalated_at),
+            h.status.as_str(),
+            h.routing.priority.as_str(),
+            row.due_at.map(to_ms),
+            h.customer.name,
+            h.customer.plan,
+            row.vip,
+            row.at_risk,
+            h.summary.issue,
+            h.routing.team,
+            json_list(&h.routing.skills),
+            h.language,
+            h.routing.assignee,
+            h.summary.confidence,
+            row.trigger.map(Trigger::as_str),
+            h.ai.procedure,
+            h.ai.procedure_version,
+            completeness::score(&h.summary),
+            body,
+            raw,
+            now,
+        ],
+    )?;
+    Ok(existed)
+}
+
+pub(super) fn log_activity(
+    tx: &Transaction<'_>,
+    id: &str,
+    agent: &str,
+    kind: &str,
+    detail: &serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO activity (handoff_id, agent, kind, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, agent, kind, detail.to_string(), to_ms(at)],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Insert or update every record in one transaction: all or nothing.
+    pub fn import(&mut self, items: &[Imported], now: DateTime<Utc>) -> Result<ImportReport> {
+        let tx = self.conn.transaction()?;
+        let mut report = ImportReport::default();
+        for item in items {
+            if write_handoff(&tx, &item.handoff, Some(&item.raw), to_ms(now))? {
+                report.updated += 1;
+            } else {
+                report.inserted += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    pub fn count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM handoffs", [], |r| r.get(0))?)
+    }
+
+    /// Every handoff as a queue row, with the verdict in force.
+    pub fn queue_rows(&self) -> Result<Vec<QueueRow>> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM handoffs h LEFT JOIN feedback f ON f.handoff_id = h.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], row_from_sql)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn queue_row(&self, id: &str) -> Result<Option<QueueRow>> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM handoffs h LEFT JOIN feedback f ON f.handoff_id = h.id
+             WHERE h.id = ?1"
+        );
+        Ok(self.conn.query_row(&sql, [id], row_from_sql).optional()?)
+    }
+
+    /// The full cleaned record.
+    pub fn handoff(&self, id: &str) -> Result<Option<Handoff>> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM handoffs WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        body.map(|b| {
+            serde_json::from_str(&b).map_err(|e| StoreError::Corrupt {
+                id: id.to_string(),
+                reason: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    /// The record exactly as it was imported, for audit.
+    pub fn raw(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT raw FROM handoffs WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn modify(
+        &mut self,
+        id: &str,
+        agent: &str,
+        kind: &str,
+        detail: serde_json::Value,
+        at: DateTime<Utc>,
+        change: impl FnOnce(&mut Handoff),
+    ) -> Result<Handoff> {
+        let mut h = self
+            .handoff(id)?
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+        change(&mut h);
+        let tx = self.conn.transaction()?;
+        write_handoff(&tx, &h, None, to_ms(at))?;
+        log_activity(&tx, id, agent, kind, &detail, at)?;
+        tx.commit()?;
+        Ok(h)
+    }
+
+    /// Assign (or with `None`, unassign) a handoff.
+    pub fn assign(
+        &mut self,
+        id: &str,
+        assignee: Option<&str>,
+        agent: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Handoff> {
+        let detail = json!({ "assignee": assignee });
+        self.modify(id, agent, "assign", detail, at, |h| {
+            h.routing.assignee = assignee.map(str::to_string);
+        })
+    }
+
+    pub fn set_status(
+        &mut self,
+        id: &str,
+        status: Status,
+        agent: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Handoff> {
+        let detail = json!({ "status": status.as_str() });
+        self.modify(id, agent, "status", detail, at, |h| h.status = status)
+    }
+
+    /// Add an agent's reply or internal note to the conversation, and drop the
+    /// draft it came from, in one transaction.
+    pub fn add_message(
+        &mut self,
+        id: &str,
+        agent: &str,
+        text: &str,
+        private: bool,
+        at: DateTime<Utc>,
+    ) -> Result<Handoff> {
+        let kind = if private { "note" } else { "reply" };
+        let mut h = self
+            .handoff(id)?
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+        h.transcript.push(Message {
+            at,
+            author: Author::Agent,
+            name: Some(agent.to_string()),
+            text: crate::domain::sanitize::clean(text),
+            private,
+        });
+        let tx = self.conn.transaction()?;
+        write_handoff(&tx, &h, None, to_ms(at))?;
+        log_activity(&tx, id, agent, kind, &json!({ "text": text }), at)?;
+        tx.execute(
+            "DELETE FROM drafts WHERE handoff_id = ?1 AND kind = ?2",
+            params![id, kind],
+        )?;
+        tx.commit()?;
+        Ok(h)
+    }
+}

@@ -1,0 +1,92 @@
+-- handoff's embedded store. Times are UTC milliseconds since the epoch so they
+-- sort and compare as integers.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- One row per handoff: index columns for the queue, the cleaned record as JSON
+-- for the detail view, and the raw imported text for audit.
+CREATE TABLE IF NOT EXISTS handoffs (
+    id           TEXT PRIMARY KEY,
+    escalated_at INTEGER NOT NULL,
+    status       TEXT NOT NULL,
+    priority     TEXT NOT NULL,
+    due_at       INTEGER,
+    customer     TEXT NOT NULL,
+    plan         TEXT,
+    vip          INTEGER NOT NULL DEFAULT 0,
+    at_risk      INTEGER NOT NULL DEFAULT 0,
+    issue        TEXT,
+    team         TEXT,
+    skills       TEXT NOT NULL DEFAULT '[]',
+    language     TEXT,
+    assignee     TEXT,
+    confidence   REAL,
+    trigger      TEXT,
+    procedure    TEXT,
+    procedure_version TEXT,
+    completeness INTEGER NOT NULL,
+    body         TEXT NOT NULL,
+    raw          TEXT NOT NULL,
+    imported_at  INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS handoffs_assignee ON handoffs (assignee, status);
+CREATE INDEX IF NOT EXISTS handoffs_team ON handoffs (team, status);
+
+-- The verdict in force per handoff.
+CREATE TABLE IF NOT EXISTS feedback (
+    handoff_id TEXT PRIMARY KEY REFERENCES handoffs (id),
+    verdict    TEXT NOT NULL,
+    reasons    TEXT NOT NULL DEFAULT '[]',
+    note       TEXT,
+    agent      TEXT NOT NULL,
+    at         INTEGER NOT NULL
+);
+
+-- Append-only log of everything an agent did, in order. Metrics and audits
+-- read it; nothing rewrites it.
+CREATE TABLE IF NOT EXISTS activity (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    handoff_id TEXT NOT NULL,
+    agent      TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    at         INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS activity_handoff ON activity (handoff_id, seq);
+
+-- Changes a remote destination (helpdesk, webhook) has not acknowledged yet.
+-- Written in the same transaction as the change itself.
+CREATE TABLE IF NOT EXISTS outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    destination     TEXT NOT NULL,
+    handoff_id      TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    state           TEXT NOT NULL DEFAULT 'pending',
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, next_attempt_at);
+
+CREATE TABLE IF NOT EXISTS drafts (
+    handoff_id TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    text       TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (handoff_id, kind)
+);
+
+CREATE TABLE IF NOT EXISTS agents (
+    name      TEXT PRIMARY KEY,
+    teams     TEXT NOT NULL,
+    skills    TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    capacity  INTEGER NOT NULL
+);

@@ -1,0 +1,112 @@
+//! Opening the workspace: resolve paths and identity, open the store, seed the
+//! demo on first run. Shared by the full screen and every subcommand.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{self, Config, ConfigError};
+use crate::domain::demo;
+use crate::store::{ImportReport, Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config: PathBuf,
+    pub data_dir: PathBuf,
+    pub database: PathBuf,
+    pub log: PathBuf,
+}
+
+/// What the command line said about where things are and who is working.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub data_dir: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub agent: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("demo data: {0}")]
+    Demo(String),
+}
+
+pub struct Workspace {
+    pub paths: Paths,
+    pub config: Config,
+    pub agent: String,
+    pub store: Store,
+}
+
+/// Marks a store that holds data on purpose (imported or seeded), so the demo
+/// is never mixed into a real workspace.
+const INITIALISED: &str = "initialised_at";
+
+impl Workspace {
+    /// Open the workspace. With `seed`, an empty, never-used store gets the
+    /// demo workspace.
+    pub fn open(opts: &Options, seed: bool, now: DateTime<Utc>) -> Result<Workspace, OpenError> {
+        let config_path = opts
+            .config
+            .clone()
+            .unwrap_or_else(config::default_config_path);
+        let config = Config::load(&config_path, opts.config.is_some())?;
+        let data_dir = opts
+            .data_dir
+            .clone()
+            .or_else(|| config.data_dir.clone())
+            .unwrap_or_else(config::default_data_dir);
+        let paths = Paths {
+            database: data_dir.join(config::DATABASE_FILE),
+            log: data_dir.join(config::LOG_FILE),
+            config: config_path,
+            data_dir,
+        };
+        let store = Store::open(&paths.database)?;
+        let agent = opts
+            .agent
+            .clone()
+            .or_else(|| config.agent.clone())
+            .unwrap_or_else(|| demo::DEFAULT_AGENT.to_string());
+        let mut ws = Workspace {
+            paths,
+            config,
+            agent,
+            store,
+        };
+        if seed && ws.store.meta(INITIALISED)?.is_none() && ws.store.count()? == 0 {
+            ws.seed_demo(None, now)?;
+        }
+        Ok(ws)
+    }
+
+    /// Replace nothing, add the demo (or `count` generated handoffs) and its agents.
+    pub fn seed_demo(
+        &mut self,
+        count: Option<usize>,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, OpenError> {
+        let items = match count {
+            None => demo::workspace(now),
+            Some(n) => demo::generate(n, now, 42),
+        }
+        .map_err(OpenError::Demo)?;
+        let agents = demo::agents().map_err(OpenError::Demo)?;
+        self.store.upsert_agents(&agents)?;
+        let report = self.store.import(&items, now)?;
+        self.mark_initialised(now)?;
+        Ok(report)
+    }
+
+    pub fn mark_initialised(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.store.set_meta(INITIALISED, &now.to_rfc3339())
+    }
+
+    pub fn database(&self) -> &Path {
+        &self.paths.database
+    }
+}
