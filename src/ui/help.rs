@@ -1,0 +1,288 @@
+//! Every key, from the same table that handles them (`keymap::DEFAULT`), so
+//! help cannot drift from behaviour. Typing filters by key, name or meaning.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::theme::Theme;
+use super::{modal, text};
+use crate::app::Action;
+use crate::app::keymap::{self, Context};
+
+/// One row of help: the keys for one action in one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub keys: String,
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+/// Keys that live in dialogs and the filter line (handled outside the keymap).
+const DIALOG_KEYS: &[(&str, &str)] = &[
+    ("1-7", "pick why a handoff was bad"),
+    ("Ctrl-S", "send the reply or note (also Alt-Enter)"),
+    ("Enter", "save the verdict note · keep the filter"),
+    ("Esc", "skip · close (the draft is kept) · clear filter"),
+    ("Ctrl-u", "erase the filter text"),
+];
+
+/// Groups of entries, in the order shown. Movement bound the same way in the
+/// queue and the detail pane is listed once.
+pub fn groups(filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
+    let keys_for = |ctx: Context, action: Action| -> String {
+        keymap::DEFAULT
+            .iter()
+            .filter(|b| b.context == ctx && b.action == action)
+            .map(keymap::key_label)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let actions_in = |ctx: Context| -> Vec<Action> {
+        let mut seen = Vec::new();
+        for b in keymap::DEFAULT.iter().filter(|b| b.context == ctx) {
+            if !seen.contains(&b.action) {
+                seen.push(b.action);
+            }
+        }
+        seen
+    };
+    let entry = |ctx: Context, a: Action| Entry {
+        keys: keys_for(ctx, a),
+        name: a.name(),
+        description: a.description(),
+    };
+    let same_in_both = |a: Action| keys_for(Context::Queue, a) == keys_for(Context::Detail, a);
+
+    let global = actions_in(Context::Global)
+        .into_iter()
+        .map(|a| entry(Context::Global, a))
+        .collect();
+    let both = actions_in(Context::Queue)
+        .into_iter()
+        .filter(|a| same_in_both(*a))
+        .map(|a| entry(Context::Queue, a))
+        .collect();
+    let queue_only = actions_in(Context::Queue)
+        .into_iter()
+        .filter(|a| !same_in_both(*a))
+        .map(|a| entry(Context::Queue, a))
+        .collect();
+    let detail_only = actions_in(Context::Detail)
+        .into_iter()
+        .filter(|a| !same_in_both(*a))
+        .map(|a| entry(Context::Detail, a))
+        .collect();
+    let dialogs = DIALOG_KEYS
+        .iter()
+        .map(|(k, d)| Entry {
+            keys: (*k).to_string(),
+            name: "",
+            description: d,
+        })
+        .collect();
+
+    let f = filter.trim().to_lowercase();
+    let keep = |e: &Entry| {
+        f.is_empty()
+            || e.keys.to_lowercase().contains(&f)
+            || e.name.contains(&f)
+            || e.description.to_lowercase().contains(&f)
+    };
+    [
+        (Context::Global.title(), global),
+        ("queue and summary", both),
+        (Context::Queue.title(), queue_only),
+        (Context::Detail.title(), detail_only),
+        ("dialogs and the filter line", dialogs),
+    ]
+    .into_iter()
+    .map(|(title, entries): (&'static str, Vec<Entry>)| {
+        (
+            title,
+            entries.into_iter().filter(|e| keep(e)).collect::<Vec<_>>(),
+        )
+    })
+    .filter(|(_, entries)| !entries.is_empty())
+    .collect()
+}
+
+enum Item {
+    Heading(&'static str),
+    Entry(Entry),
+}
+
+pub fn render(frame: &mut Frame, filter: &str, theme: &Theme) {
+    let blocks: Vec<Vec<Item>> = groups(filter)
+        .into_iter()
+        .map(|(title, entries)| {
+            let mut block = vec![Item::Heading(title)];
+            block.extend(entries.into_iter().map(Item::Entry));
+            block
+        })
+        .collect();
+    let screen = frame.area();
+    let w = screen.width.min(112);
+    let cols: usize = if w >= 64 { 2 } else { 1 };
+    // Border, filter line and a blank line take four rows.
+    let max_rows = usize::from(screen.height.saturating_sub(4)).max(1);
+    let total: usize = blocks.iter().map(Vec::len).sum();
+    // The fewest rows that hold every group whole; else split groups.
+    let whole = (total.div_ceil(cols).max(1)..=max_rows)
+        .find_map(|rows| pack_whole(&blocks, rows, cols).map(|c| (rows, c)));
+    let (rows, columns, hidden) = match whole {
+        Some((rows, columns)) => (rows, columns, 0),
+        None => {
+            let (columns, hidden) = pack_split(&blocks, max_rows, cols);
+            (max_rows, columns, hidden)
+        }
+    };
+    let h = (rows as u16 + 4).min(screen.height);
+    let inner = modal::open(frame, w, h, "Keys", theme);
+    if inner.height == 0 || inner.width < 8 {
+        return;
+    }
+
+    let cursor = Span::styled(" ", theme.selection);
+    let filter_line = if filter.is_empty() {
+        Line::from(vec![
+            Span::styled(" / ", theme.key),
+            cursor,
+            Span::styled(" type to filter · Esc closes", theme.muted),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(" / ", theme.key),
+            Span::styled(
+                text::cut(filter, usize::from(inner.width) - 6),
+                theme.normal,
+            ),
+            cursor,
+        ])
+    };
+    modal::fill(
+        frame,
+        Rect { height: 1, ..inner },
+        vec![(filter_line, false)],
+    );
+    if inner.height < 3 {
+        return;
+    }
+    let body = Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2);
+    if total == 0 {
+        let none = Line::styled(" No key matches. Backspace to widen.", theme.muted);
+        modal::fill(frame, body, vec![(none, false)]);
+        return;
+    }
+    let col_w = (usize::from(body.width) / cols).max(1);
+    for (i, column) in columns.iter().enumerate() {
+        // Keys line up per column, as wide as that column's longest keys.
+        let keys_w = column
+            .iter()
+            .filter_map(|it| match it {
+                Item::Entry(e) => Some(text::width(&e.keys)),
+                Item::Heading(_) => None,
+            })
+            .max()
+            .unwrap_or(0)
+            .min(col_w / 2);
+        let mut lines: Vec<(Line<'static>, bool)> = column
+            .iter()
+            .map(|it| (item_line(it, theme, col_w, keys_w), false))
+            .collect();
+        if hidden > 0 && i + 1 == cols {
+            let room = usize::from(body.height).saturating_sub(1);
+            let more = hidden + lines.len().saturating_sub(room);
+            lines.truncate(room);
+            let line = Line::styled(format!(" … {more} more — type to filter"), theme.muted);
+            lines.push((line, false));
+        }
+        let x = body.x + (i * col_w) as u16;
+        let area = Rect::new(x, body.y, col_w as u16, body.height);
+        modal::fill(frame, area, lines);
+    }
+}
+
+/// Whole groups into `cols` columns of `rows`, in order; None if they do not fit.
+fn pack_whole(blocks: &[Vec<Item>], rows: usize, cols: usize) -> Option<Vec<Vec<&Item>>> {
+    let mut columns: Vec<Vec<&Item>> = vec![Vec::new()];
+    for block in blocks {
+        if block.len() > rows {
+            return None;
+        }
+        let used = columns.last().map_or(0, Vec::len);
+        if used + block.len() > rows {
+            if columns.len() == cols {
+                return None;
+            }
+            columns.push(Vec::new());
+        }
+        columns.last_mut()?.extend(block.iter());
+    }
+    Some(columns)
+}
+
+/// Items flowed down the columns, groups split where needed (a heading never
+/// ends a column). Returns the columns and how many items did not fit.
+fn pack_split(blocks: &[Vec<Item>], rows: usize, cols: usize) -> (Vec<Vec<&Item>>, usize) {
+    let items: Vec<&Item> = blocks.iter().flatten().collect();
+    let mut columns: Vec<Vec<&Item>> = vec![Vec::new()];
+    let mut placed = 0;
+    for item in &items {
+        let used = columns.last().map_or(0, Vec::len);
+        let heading_at_end = matches!(item, Item::Heading(_)) && used + 1 == rows;
+        if used == rows || heading_at_end {
+            if columns.len() == cols {
+                break;
+            }
+            columns.push(Vec::new());
+        }
+        if let Some(c) = columns.last_mut() {
+            c.push(item);
+            placed += 1;
+        }
+    }
+    (columns, items.len() - placed)
+}
+
+fn item_line(item: &Item, theme: &Theme, width: usize, keys_w: usize) -> Line<'static> {
+    match item {
+        Item::Heading(t) => Line::styled(text::trunc(&format!(" {t}"), width), theme.heading),
+        Item::Entry(e) => {
+            let keys = text::pad(&e.keys, keys_w);
+            let desc_w = width.saturating_sub(keys_w + 4);
+            Line::from(vec![
+                Span::raw("  "),
+                Span::styled(keys, theme.key),
+                Span::raw(" "),
+                Span::styled(text::trunc(e.description, desc_w), theme.normal),
+            ])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_binding_is_listed() {
+        let all = groups("");
+        for b in keymap::DEFAULT {
+            let label = keymap::key_label(b);
+            let found = all.iter().flat_map(|(_, es)| es).any(|e| {
+                e.description == b.action.description() && e.keys.split(' ').any(|k| k == label)
+            });
+            assert!(found, "{label} for {:?} missing from help", b.action);
+        }
+    }
+
+    #[test]
+    fn filter_matches_key_name_or_description() {
+        let count = |f: &str| groups(f).iter().map(|(_, e)| e.len()).sum::<usize>();
+        assert!(count("TRANSCRIPT") >= 1);
+        assert!(count("flag_bad") >= 1);
+        assert!(count("ctrl-c") >= 1);
+        assert_eq!(count("zzzz"), 0);
+    }
+}

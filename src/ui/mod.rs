@@ -1,0 +1,72 @@
+//! Rendering: one file per screen or widget. Render functions read `State`
+//! and draw; they change nothing.
+
+pub mod compose;
+pub mod help;
+pub mod layout;
+pub mod modal;
+pub mod pane;
+pub mod queue;
+pub mod reason_picker;
+pub mod status_bar;
+pub mod summary;
+pub mod tabs;
+pub mod text;
+pub mod theme;
+pub mod transcript;
+pub mod verdict_note;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use crate::app::State;
+use crate::app::state::{Focus, Modal};
+pub use theme::Theme;
+
+/// Draw the whole screen for `state`.
+pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
+    let area = frame.area();
+    if layout::too_small(area.width, area.height) {
+        too_small(frame, area, theme);
+        return;
+    }
+    let areas = layout::areas(area.width, area.height, state.focus == Focus::Detail);
+    tabs::render(frame, areas.tabs, state, theme);
+    queue::render(frame, areas.queue, state, theme);
+    pane::render(frame, areas.detail, state, theme, areas.side_by_side);
+    status_bar::render(frame, areas.status, state, theme);
+    match &state.modal {
+        None => {}
+        Some(Modal::ReasonPicker { id }) => reason_picker::render(frame, state, id, theme),
+        Some(Modal::VerdictNote { id, input }) => {
+            verdict_note::render(frame, state, id, input, theme);
+        }
+        Some(Modal::Compose { id, kind, input }) => {
+            compose::render(frame, state, id, *kind, input, theme);
+        }
+        Some(Modal::Help { filter }) => help::render(frame, filter, theme),
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    frame.render_widget(Clear, area);
+    let msg = format!(
+        "handoff needs at least {}x{} — now {}x{}",
+        layout::MIN_WIDTH,
+        layout::MIN_HEIGHT,
+        area.width,
+        area.height
+    );
+    let lines = text::wrap_spans(&[ratatui::text::Span::raw(msg)], usize::from(area.width));
+    let h = (lines.len() as u16).min(area.height);
+    let y = area.y + (area.height - h) / 2;
+    let lines: Vec<Line> = lines.into_iter().map(|l| l.centered()).collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(theme.normal)
+            .wrap(Wrap { trim: true }),
+        Rect::new(area.x, y, area.width, h),
+    );
+}

@@ -1,0 +1,209 @@
+//! The detail pane's frame: a title line naming the handoff (and showing
+//! focus), then the summary or transcript body scrolled by whole lines.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use super::{layout, summary, text, transcript};
+use crate::app::State;
+use crate::app::state::{Focus, Pane};
+use crate::domain::completeness;
+use crate::domain::feedback::Verdict;
+use crate::domain::handoff::Status;
+
+/// The body's inner width for a detail area (the rule or margins excluded).
+fn inner_rect(area: Rect, side_by_side: bool) -> Rect {
+    if side_by_side {
+        Rect::new(
+            area.x + 2,
+            area.y,
+            area.width.saturating_sub(3),
+            area.height,
+        )
+    } else {
+        Rect::new(
+            area.x + 1,
+            area.y,
+            area.width.saturating_sub(2),
+            area.height,
+        )
+    }
+}
+
+/// How many lines the summary or transcript of the selected handoff wraps
+/// to at the state's terminal size, so `update` can clamp `detail_scroll`.
+pub fn detail_line_count(state: &State) -> usize {
+    let areas = layout::areas(state.width, state.height, true);
+    let inner = inner_rect(areas.detail, areas.side_by_side);
+    // Styles do not change line counts; any theme will do.
+    body_lines(state, &Theme::monochrome(), usize::from(inner.width)).len()
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, side_by_side: bool) {
+    if area.height == 0 || area.width < 4 {
+        return;
+    }
+    let focused = state.focus == Focus::Detail;
+    let edge = if focused {
+        theme.focus_border
+    } else {
+        theme.border
+    };
+    // Side by side, a rule separates the panes; stacked, the title line does.
+    if side_by_side {
+        let rule: Vec<Line> = (0..area.height).map(|_| Line::styled("│", edge)).collect();
+        frame.render_widget(Paragraph::new(rule), Rect { width: 1, ..area });
+    }
+    let inner = inner_rect(area, side_by_side);
+    let width = usize::from(inner.width);
+    let body_h = usize::from(inner.height.saturating_sub(1));
+
+    let body = body_lines(state, theme, width);
+    let total = body.len();
+    // `update` does not know how many lines the body wraps to; clamp here so
+    // End (or a long scroll) shows the last page instead of blank space.
+    let scroll = usize::from(state.detail_scroll).min(total.saturating_sub(body_h));
+    let shown: Vec<Line> = body.into_iter().skip(scroll).take(body_h).collect();
+
+    let pane = match state.pane {
+        Pane::Summary => "summary",
+        Pane::Transcript => "transcript",
+    };
+    let position = if total > body_h {
+        format!(" {pane} {}-{}/{total} ", scroll + 1, scroll + shown.len())
+    } else {
+        format!(" {pane} ")
+    };
+    let title = title_line(state, theme, width, &position, focused);
+    frame.render_widget(Paragraph::new(title), Rect { height: 1, ..inner });
+    let body_area = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
+    frame.render_widget(Paragraph::new(shown).style(theme.normal), body_area);
+}
+
+fn body_lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    if state.selected().is_none() {
+        let msg = if state.loaded {
+            "No handoff selected."
+        } else {
+            "loading…"
+        };
+        return vec![Line::styled(msg, theme.muted)];
+    }
+    let Some(detail) = state.selected_detail() else {
+        return vec![Line::styled("loading…", theme.muted)];
+    };
+    match state.pane {
+        Pane::Summary => summary::lines(detail, state.now, theme, width),
+        Pane::Transcript => transcript::lines(&detail.handoff, state.now, theme, width),
+    }
+}
+
+/// "▌HO-1001 · ★ Dana Whitfield · open · completeness 4/5 (missing: next step) · ✗ bad ── summary 1-13/40"
+/// In narrow panes the compact form ("4/5", no missing names: the body
+/// marks them) keeps the verdict visible.
+fn title_line(
+    state: &State,
+    theme: &Theme,
+    width: usize,
+    position: &str,
+    focused: bool,
+) -> Line<'static> {
+    let edge = if focused {
+        theme.focus_border
+    } else {
+        theme.border
+    };
+    let room = width.saturating_sub(text::width(position) + 2);
+    // Roomiest form that fits; the customer goes last (the queue row shows it).
+    let fits = |spans: &Vec<Span>| spans.iter().map(|s| s.width()).sum::<usize>() <= room;
+    let left = [Title::Full, Title::Compact, Title::Bare]
+        .into_iter()
+        .map(|form| title_parts(state, theme, form))
+        .find(fits)
+        .unwrap_or_else(|| title_parts(state, theme, Title::Bare));
+    let mut spans = text::fit_spans(left, room);
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let fill = width.saturating_sub(used + text::width(position));
+    if fill > 0 {
+        spans.push(Span::styled(format!(" {}", "─".repeat(fill - 1)), edge));
+    }
+    spans.push(Span::styled(position.to_string(), theme.muted));
+    Line::from(text::fit_spans(spans, width))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Title {
+    /// Everything, with the names of missing fields.
+    Full,
+    /// "4/5", status only when not open.
+    Compact,
+    /// Compact without the customer.
+    Bare,
+}
+
+fn title_parts(state: &State, theme: &Theme, form: Title) -> Vec<Span<'static>> {
+    let compact = form != Title::Full;
+    let focused = state.focus == Focus::Detail;
+    let marker = Span::styled(if focused { "▌" } else { " " }, theme.focus_border);
+    let mut left: Vec<Span<'static>> = vec![marker];
+    let Some(row) = state.selected() else {
+        return left;
+    };
+    let sep = || Span::styled(" · ", theme.border);
+    left.push(Span::styled(text::one_line(&row.id), theme.title));
+    if form != Title::Bare {
+        left.push(sep());
+        let star = if row.vip { "★ " } else { "" };
+        left.push(Span::styled(
+            format!("{star}{}", text::one_line(&row.customer)),
+            theme.normal,
+        ));
+    }
+    // Compact titles name the status only when it is not the usual "open".
+    if !compact || row.status != Status::Open {
+        left.push(sep());
+        let status_style = if row.status == Status::Resolved {
+            theme.ok
+        } else {
+            theme.normal
+        };
+        left.push(Span::styled(row.status.as_str(), status_style));
+    }
+    left.push(sep());
+    let score_style = if row.completeness >= 5 {
+        theme.ok
+    } else {
+        theme.missing
+    };
+    let score = if compact {
+        format!("{}/5", row.completeness)
+    } else {
+        format!("completeness {}/5", row.completeness)
+    };
+    left.push(Span::styled(score, score_style));
+    if let Some(d) = state.selected_detail().filter(|_| !compact) {
+        let missing = completeness::missing(&d.handoff.summary);
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|f| f.label()).collect();
+            left.push(Span::styled(
+                format!(" (missing: {})", names.join(", ")),
+                theme.missing,
+            ));
+        }
+    }
+    match row.verdict {
+        Some(Verdict::Bad) => {
+            left.push(sep());
+            left.push(Span::styled("✗ bad", theme.verdict_bad));
+        }
+        Some(Verdict::Good) => {
+            left.push(sep());
+            left.push(Span::styled("✓ good", theme.verdict_good));
+        }
+        None => {}
+    }
+    left
+}

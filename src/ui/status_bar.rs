@@ -1,0 +1,128 @@
+//! The last line: the filter being typed, else a toast or key hints; on the
+//! right, whether changes are safely stored.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::text;
+use super::theme::Theme;
+use crate::app::keymap;
+use crate::app::state::ToastKind;
+use crate::app::{Action, State};
+
+/// The actions hinted, most used first; as many as fit are shown.
+const HINTS: &[Action] = &[
+    Action::FlagBad,
+    Action::FlagGood,
+    Action::Undo,
+    Action::Claim,
+    Action::Resolve,
+    Action::Note,
+    Action::Reply,
+    Action::ToggleTranscript,
+    Action::Filter,
+    Action::NextSection,
+    Action::Quit,
+];
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let width = usize::from(area.width);
+    let line = if state.filter.editing {
+        filter_line(state, theme, width)
+    } else {
+        let right = sync_state(state, theme);
+        let right_w = right.width() + 1;
+        let room = width.saturating_sub(right_w + 1);
+        let mut spans = match &state.toast {
+            Some(t) => {
+                let style = match t.kind {
+                    ToastKind::Error => theme.error,
+                    ToastKind::Info => theme.info,
+                };
+                let glyph = match t.kind {
+                    ToastKind::Error => "✖ ",
+                    ToastKind::Info => "",
+                };
+                vec![Span::styled(
+                    format!(" {glyph}{}", text::cut(&t.text, room.saturating_sub(3))),
+                    style,
+                )]
+            }
+            None => hints(theme, room),
+        };
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        if used + right_w <= width {
+            spans.push(Span::raw(" ".repeat(width - used - right_w)));
+            spans.extend(right.spans);
+            spans.push(Span::raw(" "));
+        }
+        Line::from(text::fit_spans(spans, width))
+    };
+    frame.render_widget(Paragraph::new(line).style(theme.normal), area);
+}
+
+fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
+    let f = &state.filter;
+    let mut spans = vec![
+        Span::styled("/", theme.key),
+        Span::styled(text::one_line(&f.text), theme.normal),
+        // Drawn, not the terminal cursor: visible in every terminal and in tests.
+        Span::styled(" ", theme.selection),
+    ];
+    match &f.error {
+        Some(err) => spans.push(Span::styled(format!("  ✖ {}", text::one_line(err)), theme.error)),
+        None if f.text.is_empty() => spans.push(Span::styled(
+            "  team:billing sla:breached priority:urgent confidence:<0.5 … · Enter keep · Esc clear",
+            theme.muted,
+        )),
+        None => spans.push(Span::styled("  Enter keep · Esc clear", theme.muted)),
+    }
+    Line::from(text::fit_spans(spans, width))
+}
+
+/// "b bad  g good  u undo …", as many as fit in `room` cells, always ending
+/// with the way to learn the rest ("? help").
+fn hints(theme: &Theme, room: usize) -> Vec<Span<'static>> {
+    let hint = |action: Action| -> Option<(String, &'static str, usize)> {
+        let key = keymap::first_key(action)?;
+        let w = text::width(&key) + 1 + text::width(action.hint()) + 2;
+        Some((key, action.hint(), w))
+    };
+    let help = hint(Action::Help);
+    let reserved = help.as_ref().map_or(0, |h| h.2);
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1 + reserved;
+    let push = |spans: &mut Vec<Span<'static>>, (key, label, _): (String, &'static str, usize)| {
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(format!(" {label}  "), theme.muted));
+    };
+    for action in HINTS {
+        let Some(h) = hint(*action) else {
+            continue;
+        };
+        if used + h.2 > room {
+            break;
+        }
+        used += h.2;
+        push(&mut spans, h);
+    }
+    if let Some(h) = help.filter(|h| h.2 < room) {
+        push(&mut spans, h);
+    }
+    spans
+}
+
+fn sync_state(state: &State, theme: &Theme) -> Line<'static> {
+    if state.saving > 0 {
+        Line::styled("saving…", theme.info)
+    } else if let Some(at) = state.last_saved {
+        Line::styled(format!("✓ saved {}", at.format("%H:%M:%S")), theme.ok)
+    } else {
+        Line::styled("local store", theme.muted)
+    }
+}

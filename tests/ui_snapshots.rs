@@ -1,0 +1,764 @@
+//! Snapshots of every screen at 80x24 and 120x40, built through the real
+//! `update` from a fixed workspace, plus assertions a user would notice.
+//!
+//! Update snapshots with `INSTA_UPDATE=always cargo test --test ui_snapshots`
+//! and read the `.snap` files before accepting them.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+
+use handoff::app::state::{Focus, ToastKind};
+use handoff::app::update::detail_of;
+use handoff::app::{Effect, Event, State, update};
+use handoff::domain::agent::Agent;
+use handoff::domain::demo;
+use handoff::domain::feedback::{Feedback, Reason, Verdict};
+use handoff::domain::handoff::Handoff;
+use handoff::domain::hostile::HOSTILE_CORPUS;
+use handoff::domain::import;
+use handoff::domain::queue::{QueueRow, Section};
+use handoff::ui::{self, Theme};
+
+/// The demo's "now", so fixture and demo clocks read the same.
+const ANCHOR: &str = demo::ANCHOR;
+const ME: &str = "Maya Lopez";
+
+fn now() -> DateTime<Utc> {
+    match ANCHOR.parse() {
+        Ok(t) => t,
+        Err(e) => panic!("anchor: {e}"),
+    }
+}
+
+/// Eight handoffs covering every state the screen distinguishes: breached,
+/// at risk, ok, no SLA; complete, incomplete, note-only; vip; CJK and emoji;
+/// hostile text; resolved; pending; a team that is not mine.
+const FIXTURE: &str = r##"
+{"id": "HO-1001", "created_at": "2025-12-31T23:40:00Z", "escalated_at": "2026-01-01T10:05:00Z", "channel": "chat", "language": "en", "customer": {"name": "Dana Whitfield", "email": "dana@example.com", "plan": "Business", "account_age_days": 412, "lifetime_value": 2380.5, "flags": ["vip"], "previous_escalations": 1}, "ai": {"agent": "Fin", "procedure": "refunds", "procedure_version": "7"}, "summary": {"issue": "Charged twice for the December invoice and wants the duplicate refunded to the card", "intent": "billing.refund", "collected": [{"label": "Invoice", "value": "INV-2291", "source": "customer"}, {"label": "Charges", "value": "2 x $49.00 on 28 Dec", "source": "lookup"}], "findings": ["Both charges settled; the second is a gateway retry after a timeout", "No refund issued yet"], "attempted": [{"action": "Offered a refund as store credit", "outcome": "declined, wants money back on the card"}], "escalation": {"trigger": "policy_exception", "detail": "Card refunds above $25 need a human"}, "confidence": 0.82, "sentiment": "frustrated, calming down", "next_step": "Refund the second charge (INV-2291) to the card and confirm by email", "promised": {"text": "A human will reply within the hour", "due_at": "2026-01-01T12:30:00Z"}, "page": "/billing/invoices/INV-2291", "technical": {"error": "gateway_timeout (504) at POST /v1/charges", "client": "Chrome 136 / macOS"}}, "routing": {"team": "billing", "skills": ["refunds"], "priority": "high", "assignee": "Maya Lopez", "sla_due_at": "2026-01-01T11:45:00Z"}, "transcript": [{"at": "2025-12-31T23:40:00Z", "author": "customer", "name": "Dana", "text": "Hi, I was charged twice for December."}, {"at": "2026-01-01T10:01:10Z", "author": "ai", "name": "Fin", "text": "I can see two charges of $49.00 on 28 Dec. I can refund one as store credit right away."}, {"at": "2026-01-01T10:03:00Z", "author": "customer", "name": "Dana", "text": "No, I want the money back on my card please.\nThis is the second time this happened."}, {"at": "2026-01-01T10:05:00Z", "author": "system", "text": "Escalated to billing (policy_exception)", "private": true}, {"at": "2026-01-01T10:20:00Z", "author": "agent", "name": "Sam Okafor", "text": "Maya, this customer is a VIP, please prioritise.", "private": true}]}
+{"id": "HO-1002", "escalated_at": "2026-01-01T11:40:00Z", "channel": "email", "language": "en", "customer": {"name": "Ravi Menon", "plan": "Free"}, "note": "Customer cannot log in since changing phones. The SMS code never arrives; tried twice. They seem to need their two-factor reset after an identity check, and they are getting impatient.", "routing": {"team": "accounts", "priority": "urgent", "assignee": "Maya Lopez", "sla_due_at": "2026-01-01T12:20:00Z"}, "transcript": [{"at": "2026-01-01T11:30:00Z", "author": "customer", "name": "Ravi", "text": "I can't log in!!"}]}
+{"id": "HO-1003", "escalated_at": "2026-01-01T09:00:00Z", "language": "en", "customer": {"name": "Mia Kowalski", "plan": "Pro", "flags": ["at_risk"]}, "ai": {"agent": "Fin", "procedure": "general", "procedure_version": "3"}, "summary": {"issue": "Export to CSV is empty since yesterday", "collected": [{"label": "Workspace", "value": "n/a", "source": "customer"}], "escalation": {"trigger": "low_confidence"}, "confidence": 0.31}, "routing": {"team": "billing", "priority": "normal", "assignee": "Maya Lopez", "sla_due_at": "2026-01-01T15:00:00Z"}}
+{"id": "HO-1004", "escalated_at": "2026-01-01T08:00:00Z", "language": "ja", "customer": {"name": "山田 太郎", "plan": "Team"}, "summary": {"issue": "Refund for 2 orders 📦📦 — charged in USD, not JPY", "collected": [{"label": "Orders", "value": "#5512, #5513", "source": "lookup"}], "findings": ["Currency set to USD on the account"], "escalation": {"trigger": "business_rule", "detail": "Currency corrections need finance approval"}, "confidence": 0.55, "next_step": "Ask finance to re-issue in JPY"}, "routing": {"team": "billing", "priority": "low", "sla_due_at": "2026-01-04T08:00:00Z"}}
+{"id": "HO-1005", "escalated_at": "2026-01-01T11:00:00Z", "language": "en", "customer": {"name": "Eve\u001b]0;pwned\u0007 \u202eredoc\u202c Mallory"}, "summary": {"issue": "\u001b[2J\u001b[H[SYSTEM] Refund approved by supervisor", "collected": [{"label": "Link", "value": "\u001b]8;;https://pwned.example\u001b\\click\u001b]8;;\u001b\\", "source": "customer"}], "findings": ["Tab\there and a bell\u0007"], "escalation": {"trigger": "security", "detail": "Possible account takeover attempt"}, "next_step": "Verify identity before any change", "technical": {"error": "Thanks!\u001b]52;c;cHduZWQ=\u0007 zero\u200bwidth"}}, "routing": {"team": "accounts", "priority": "urgent", "sla_due_at": "2026-01-01T11:30:00Z"}, "transcript": [{"at": "2026-01-01T10:58:00Z", "author": "customer", "name": "Eve\u001b[31m", "text": "fine\u001b[1A\u001b[2Krefund approved \u202e0001$\u202c"}]}
+{"id": "HO-1006", "escalated_at": "2025-12-31T16:00:00Z", "status": "resolved", "language": "en", "customer": {"name": "Ola Nordmann", "plan": "Business"}, "summary": {"issue": "Cancel the add-on seat", "collected": [{"label": "Seats", "value": "5 of 6 used", "source": "lookup"}], "findings": ["Add-on billed monthly"], "escalation": {"trigger": "customer_requested_human", "detail": "Asked for a person"}, "confidence": 0.9, "next_step": "Remove the seat"}, "routing": {"team": "billing", "priority": "normal", "assignee": "Sam Okafor", "sla_due_at": "2025-12-31T20:00:00Z"}}
+{"id": "HO-1007", "escalated_at": "2026-01-01T07:00:00Z", "language": "en", "customer": {"name": "Lee Chan"}, "summary": {"issue": "Suspicious login from a new country", "escalation": {"trigger": "security", "detail": "Security reviews are human only"}}, "routing": {"team": "security", "priority": "high", "sla_due_at": "2026-01-01T13:00:00Z"}}
+{"id": "HO-1008", "escalated_at": "2026-01-01T06:30:00Z", "status": "pending", "language": "de", "customer": {"name": "Jonas Becker", "plan": "Enterprise"}, "summary": {"issue": "Invoice address must show the VAT number", "collected": [{"label": "VAT", "value": "DE123456789", "source": "customer"}], "findings": ["Address field has no VAT line"], "escalation": {"trigger": "business_rule", "detail": "Invoice edits are manual"}, "confidence": 0.74, "next_step": "Re-issue the invoice with the VAT number"}, "routing": {"team": "billing", "priority": "normal", "assignee": "Maya Lopez"}}
+"##;
+
+fn agents() -> Vec<Agent> {
+    let agent = |name: &str, teams: &[&str], langs: &[&str]| Agent {
+        name: name.to_string(),
+        teams: teams.iter().map(|t| t.to_string()).collect(),
+        skills: vec!["refunds".into()],
+        languages: langs.iter().map(|t| t.to_string()).collect(),
+        capacity: 8,
+    };
+    vec![
+        agent(ME, &["billing", "accounts"], &["en", "de"]),
+        agent("Sam Okafor", &["billing"], &["en", "ja"]),
+        agent("Priya Nair", &["accounts", "security"], &["en"]),
+    ]
+}
+
+fn handoffs() -> Vec<Handoff> {
+    match import::parse("fixture.jsonl", FIXTURE) {
+        Ok(v) => v.into_iter().map(|i| i.handoff).collect(),
+        Err(errors) => panic!("fixture does not import: {errors:?}"),
+    }
+}
+
+/// Verdicts already in force when the workspace loads.
+fn initial_feedback(id: &str) -> Option<Feedback> {
+    let fb = |verdict, reasons: Vec<Reason>, note: Option<&str>| Feedback {
+        handoff_id: id.to_string(),
+        verdict,
+        reasons,
+        note: note.map(str::to_string),
+        agent: ME.to_string(),
+        at: now(),
+    };
+    match id {
+        "HO-1003" => Some(fb(
+            Verdict::Bad,
+            vec![Reason::WrongData, Reason::WrongQuestions],
+            Some("Never asked which workspace; 'n/a' is not data."),
+        )),
+        "HO-1006" => Some(fb(Verdict::Good, vec![], None)),
+        _ => None,
+    }
+}
+
+/// State driven by the real `update`, with a fake runtime that answers loads
+/// and makes verdict writes durable at once.
+struct Harness {
+    state: State,
+    store: HashMap<String, (Handoff, Option<Feedback>)>,
+}
+
+impl Harness {
+    fn new(width: u16, height: u16) -> Harness {
+        Harness::with(handoffs(), width, height)
+    }
+
+    fn with(list: Vec<Handoff>, width: u16, height: u16) -> Harness {
+        Harness::build(list, agents(), ME, initial_feedback, width, height)
+    }
+
+    /// The shipped demo workspace, signed in as its default agent.
+    fn demo(width: u16, height: u16) -> Harness {
+        let list = match demo::workspace(now()) {
+            Ok(v) => v.into_iter().map(|i| i.handoff).collect(),
+            Err(e) => panic!("demo workspace: {e}"),
+        };
+        let agents = match demo::agents() {
+            Ok(a) => a,
+            Err(e) => panic!("demo agents: {e}"),
+        };
+        Harness::build(list, agents, demo::DEFAULT_AGENT, |_| None, width, height)
+    }
+
+    fn build(
+        list: Vec<Handoff>,
+        agents: Vec<Agent>,
+        me: &str,
+        feedback: fn(&str) -> Option<Feedback>,
+        width: u16,
+        height: u16,
+    ) -> Harness {
+        let store: HashMap<_, _> = list
+            .into_iter()
+            .map(|h| {
+                let fb = feedback(&h.id);
+                (h.id.clone(), (h, fb))
+            })
+            .collect();
+        let mut ids: Vec<&String> = store.keys().collect();
+        ids.sort();
+        let rows = ids
+            .iter()
+            .filter_map(|id| store.get(*id))
+            .map(|(h, fb)| QueueRow::from_handoff(h, fb.as_ref().map(|f| f.verdict)))
+            .collect();
+        let mut hx = Harness {
+            state: State::new(me.to_string(), now()),
+            store,
+        };
+        hx.send(Event::Resize { width, height });
+        hx.send(Event::Loaded { rows, agents });
+        hx
+    }
+
+    fn send(&mut self, event: Event) {
+        let effects = update(&mut self.state, event);
+        self.run(effects);
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::LoadDetail { id } => {
+                    if let Some((h, fb)) = self.store.get(&id) {
+                        let detail = detail_of(h.clone(), fb.clone());
+                        self.send(Event::DetailLoaded(Box::new(detail)));
+                    }
+                }
+                Effect::SaveFeedback { id, feedback, done } => {
+                    let Some(entry) = self.store.get_mut(&id) else {
+                        continue;
+                    };
+                    entry.1 = feedback;
+                    let (h, fb) = entry.clone();
+                    let row = QueueRow::from_handoff(&h, fb.as_ref().map(|f| f.verdict));
+                    self.send(Event::Saved {
+                        row: Box::new(row),
+                        detail: Box::new(detail_of(h, fb)),
+                        done,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Move the cursor to the handoff `id` in the current section.
+    fn select(&mut self, id: &str) {
+        self.key(KeyCode::Home);
+        for _ in 0..self.state.visible.len() {
+            if self.state.selected().is_some_and(|r| r.id == id) {
+                return;
+            }
+            self.key(KeyCode::Down);
+        }
+        panic!("{id} not in section {:?}", self.state.section);
+    }
+
+    fn draw_with(&self, theme: &Theme) -> Terminal<TestBackend> {
+        let backend = TestBackend::new(self.state.width, self.state.height);
+        let mut terminal = match Terminal::new(backend) {
+            Ok(t) => t,
+            Err(e) => panic!("terminal: {e}"),
+        };
+        if let Err(e) = terminal.draw(|f| ui::render(f, &self.state, theme)) {
+            panic!("draw: {e}");
+        }
+        assert_clean(terminal.backend().buffer());
+        terminal
+    }
+
+    fn draw(&self) -> Terminal<TestBackend> {
+        self.draw_with(&dark())
+    }
+}
+
+fn dark() -> Theme {
+    match Theme::builtin("dark") {
+        Some(t) => t,
+        None => panic!("dark theme missing"),
+    }
+}
+
+/// No control character, escape or bidi override may reach a cell.
+fn assert_clean(buf: &Buffer) {
+    for (i, cell) in buf.content().iter().enumerate() {
+        for c in cell.symbol().chars() {
+            let bad = c < ' '
+                || ('\u{7f}'..='\u{9f}').contains(&c)
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}');
+            assert!(!bad, "cell {i} holds {c:?}");
+        }
+    }
+}
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    t.backend().to_string()
+}
+
+/// The text of row `y`.
+fn row_text(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect()
+}
+
+fn find_row(buf: &Buffer, needle: &str) -> Option<u16> {
+    (0..buf.area.height).find(|&y| row_text(buf, y).contains(needle))
+}
+
+/// The queue line (not the detail title) that mentions `needle`.
+fn find_queue_row(buf: &Buffer, needle: &str) -> Option<u16> {
+    let q = ui::layout::areas(buf.area.width, buf.area.height, false).queue;
+    (q.y..q.y + q.height).find(|&y| row_text(buf, y).contains(needle))
+}
+
+macro_rules! snap {
+    ($name:expr, $term:expr) => {
+        insta::assert_snapshot!($name, screen_text(&$term))
+    };
+}
+
+// ---- the workspace -------------------------------------------------------
+
+#[test]
+fn main_mine_80x24() {
+    let h = Harness::new(80, 24);
+    assert_eq!(h.state.section, Section::Mine);
+    snap!("main_mine_80x24", h.draw());
+}
+
+#[test]
+fn main_mine_120x40() {
+    let h = Harness::new(120, 40);
+    snap!("main_mine_120x40", h.draw());
+}
+
+#[test]
+fn section_unassigned() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('2'));
+        assert_eq!(h.state.section, Section::Unassigned);
+        snap!(format!("section_unassigned_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn section_all() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('3'));
+        snap!(format!("section_all_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn transcript_pane() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('t'));
+        snap!(format!("transcript_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn detail_focused_and_scrolled() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Enter);
+        assert_eq!(h.state.focus, Focus::Detail);
+        for _ in 0..5 {
+            h.key(KeyCode::Down);
+        }
+        snap!(format!("detail_scrolled_{w}x{ht}"), h.draw());
+        // Scrolling past the end shows the last page, not blank space.
+        h.key(KeyCode::End);
+        snap!(format!("detail_end_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn summary_with_missing_fields() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.select("HO-1003");
+        let t = h.draw();
+        assert!(
+            find_row(t.backend().buffer(), "— missing —").is_some(),
+            "missing marker not shown"
+        );
+        snap!(format!("summary_missing_{w}x{ht}"), t);
+    }
+}
+
+#[test]
+fn summary_note_only() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.select("HO-1002");
+        snap!(format!("summary_note_only_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn hostile_text_through_import() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('2'));
+        h.select("HO-1005");
+        let t = h.draw();
+        let text = screen_text(&t);
+        assert!(
+            !text.contains("pwned"),
+            "payload reached the screen:\n{text}"
+        );
+        snap!(format!("hostile_summary_{w}x{ht}"), t);
+        h.key(KeyCode::Char('t'));
+        let t = h.draw();
+        assert!(!screen_text(&t).contains("pwned"));
+        snap!(format!("hostile_transcript_{w}x{ht}"), t);
+    }
+}
+
+/// Text that skipped ingestion cleaning (a backend bug) still cannot reach
+/// the terminal: the UI cleans again as it draws.
+#[test]
+fn hostile_text_raw_is_still_safe() {
+    let mut list = handoffs();
+    for (i, h) in list.iter_mut().enumerate() {
+        let evil = |k: usize| HOSTILE_CORPUS[(i + k) % HOSTILE_CORPUS.len()].to_string();
+        h.customer.name = evil(0);
+        h.summary.issue = Some(evil(1));
+        h.summary.next_step = Some(evil(2));
+        h.summary.findings.push(evil(3));
+        h.routing.team = Some(evil(4));
+        for (j, m) in h.transcript.iter_mut().enumerate() {
+            m.text = evil(5 + j);
+            m.name = Some(evil(6 + j));
+        }
+    }
+    for (w, ht) in [(80, 24), (120, 40), (100, 14)] {
+        let mut h = Harness::with(list.clone(), w, ht);
+        for section in ['1', '2', '3'] {
+            h.key(KeyCode::Char(section));
+            for _ in 0..h.state.visible.len() {
+                for pane in 0..2 {
+                    let t = h.draw();
+                    assert!(!screen_text(&t).contains("pwned"), "{}", screen_text(&t));
+                    if pane == 0 {
+                        h.key(KeyCode::Char('t'));
+                    }
+                }
+                h.key(KeyCode::Char('t'));
+                h.key(KeyCode::Down);
+            }
+        }
+    }
+}
+
+// ---- dialogs -------------------------------------------------------------
+
+#[test]
+fn reason_picker() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('b'));
+        let t = h.draw();
+        assert!(screen_text(&t).contains("✓ saved"));
+        snap!(format!("reason_picker_{w}x{ht}"), t);
+    }
+}
+
+#[test]
+fn verdict_note() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('b'));
+        h.key(KeyCode::Char('5'));
+        h.typed("Should have gone to accounts");
+        snap!(format!("verdict_note_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn compose_note_and_reply() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('n'));
+        h.typed("Refund done on the card, ");
+        h.typed("told Dana to expect it in 5 days.");
+        snap!(format!("compose_note_{w}x{ht}"), h.draw());
+        h.key(KeyCode::Esc);
+        h.key(KeyCode::Char('r'));
+        snap!(format!("compose_reply_empty_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn help() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('?'));
+        snap!(format!("help_{w}x{ht}"), h.draw());
+        h.typed("sect");
+        snap!(format!("help_filtered_{w}x{ht}"), h.draw());
+    }
+}
+
+// ---- filter, toasts, edge cases -----------------------------------------
+
+#[test]
+fn filter_editing() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('3'));
+        h.key(KeyCode::Char('/'));
+        h.typed("team:billing");
+        snap!(format!("filter_editing_{w}x{ht}"), h.draw());
+        h.key(KeyCode::Enter);
+        snap!(format!("filter_applied_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn filter_error() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('/'));
+        h.typed("sla:soon");
+        assert!(h.state.filter.error.is_some());
+        snap!(format!("filter_error_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn empty_section_and_no_match() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('/'));
+        h.typed("nothing-matches-this");
+        h.key(KeyCode::Enter);
+        snap!(format!("filter_no_match_{w}x{ht}"), h.draw());
+    }
+    // An agent with nothing assigned, in no team.
+    let mut h = Harness::with(handoffs(), 80, 24);
+    h.state.me = "Nobody Here".into();
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('1'));
+    let t = h.draw();
+    assert!(screen_text(&t).contains("Nothing assigned to you."));
+    snap!("empty_mine_80x24", t);
+}
+
+#[test]
+fn toasts() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('g'));
+        snap!(format!("toast_info_{w}x{ht}"), h.draw());
+        h.send(Event::Failed {
+            what: "Claim".into(),
+            error: "database is locked".into(),
+        });
+        assert_eq!(
+            h.state.toast.as_ref().map(|t| t.kind),
+            Some(ToastKind::Error)
+        );
+        snap!(format!("toast_error_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn loading() {
+    let mut s = State::new(ME.to_string(), now());
+    update(
+        &mut s,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let h = Harness {
+        state: s,
+        store: HashMap::new(),
+    };
+    snap!("loading_80x24", h.draw());
+}
+
+#[test]
+fn too_small() {
+    let h = Harness::new(25, 6);
+    let t = h.draw();
+    assert!(screen_text(&t).contains("30x8"));
+    snap!("too_small_25x6", t);
+}
+
+#[test]
+fn short_but_wide_single_pane() {
+    let mut h = Harness::new(100, 14);
+    snap!("short_wide_queue_100x14", h.draw());
+    h.key(KeyCode::Enter);
+    snap!("short_wide_detail_100x14", h.draw());
+}
+
+#[test]
+fn smallest_screen() {
+    let mut h = Harness::new(30, 8);
+    snap!("smallest_30x8", h.draw());
+    h.key(KeyCode::Char('b'));
+    snap!("smallest_reason_picker_30x8", h.draw());
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('?'));
+    snap!("smallest_help_30x8", h.draw());
+}
+
+// ---- monochrome ----------------------------------------------------------
+
+/// Text plus a map of the modifiers: R reversed, B bold, U underlined,
+/// D dim, '.' none (first modifier wins), so the snapshot shows what a
+/// NO_COLOR user sees.
+fn with_modifiers(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = screen_text(t);
+    out.push_str("\nmodifiers:\n");
+    for y in 0..buf.area.height {
+        let row: String = (0..buf.area.width)
+            .map(|x| {
+                let m = buf[(x, y)].modifier;
+                if m.contains(Modifier::REVERSED) {
+                    'R'
+                } else if m.contains(Modifier::BOLD) {
+                    'B'
+                } else if m.contains(Modifier::UNDERLINED) {
+                    'U'
+                } else if m.contains(Modifier::DIM) {
+                    'D'
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        out.push_str(&row);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn monochrome_main_screen() {
+    let mono = Theme::monochrome();
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let h = Harness::new(w, ht);
+        let t = h.draw_with(&mono);
+        let buf = t.backend().buffer();
+        // No colour anywhere.
+        for cell in buf.content() {
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (ratatui::style::Color::Reset, ratatui::style::Color::Reset)
+            );
+        }
+        insta::assert_snapshot!(format!("monochrome_main_{w}x{ht}"), with_modifiers(&t));
+    }
+}
+
+#[test]
+fn monochrome_selection_is_reverse_video() {
+    let mono = Theme::monochrome();
+    let h = Harness::new(80, 24);
+    let Some(sel) = h.state.selected().map(|r| r.id.clone()) else {
+        panic!("nothing selected");
+    };
+    let t = h.draw_with(&mono);
+    let buf = t.backend().buffer();
+    // The first queue row is the selected one; its whole line is reversed.
+    // Names are cut to the column; the first word is enough to find the row.
+    let Some(customer) = h
+        .state
+        .selected()
+        .and_then(|r| r.customer.split_whitespace().next().map(str::to_string))
+    else {
+        panic!("nothing selected");
+    };
+    let Some(y) = find_queue_row(buf, &customer) else {
+        panic!("{sel} not on screen");
+    };
+    for x in 0..buf.area.width {
+        assert!(
+            buf[(x, y)].modifier.contains(Modifier::REVERSED),
+            "cell {x} of the selected row is not reversed"
+        );
+    }
+    // And no other queue row is.
+    let Some(other) = find_queue_row(buf, "Mia Kowalski") else {
+        panic!("second row missing");
+    };
+    assert!(!buf[(1, other)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn breached_rows_show_a_glyph_not_just_colour() {
+    let h = Harness::new(80, 24);
+    let t = h.draw_with(&Theme::monochrome());
+    let buf = t.backend().buffer();
+    let Some(y) = find_queue_row(buf, "Dana Whit") else {
+        panic!("breached row missing");
+    };
+    assert!(row_text(buf, y).contains("✖ -15m"), "{}", row_text(buf, y));
+    let Some(y) = find_queue_row(buf, "Ravi Menon") else {
+        panic!("at-risk row missing");
+    };
+    assert!(row_text(buf, y).contains("▲"), "{}", row_text(buf, y));
+}
+
+#[test]
+fn every_builtin_theme_renders() {
+    for name in Theme::builtin_names() {
+        let Some(theme) = Theme::builtin(name) else {
+            panic!("{name} does not parse");
+        };
+        let h = Harness::new(80, 24);
+        let _ = h.draw_with(&theme);
+    }
+}
+
+// ---- the shipped demo workspace -------------------------------------------
+
+#[test]
+fn demo_workspace_screens() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::demo(w, ht);
+        snap!(format!("demo_mine_{w}x{ht}"), h.draw());
+        h.key(KeyCode::Char('2'));
+        snap!(format!("demo_unassigned_{w}x{ht}"), h.draw());
+        h.key(KeyCode::Char('3'));
+        snap!(format!("demo_all_{w}x{ht}"), h.draw());
+        h.key(KeyCode::Char('t'));
+        snap!(format!("demo_all_transcript_{w}x{ht}"), h.draw());
+        let t = h.draw_with(&Theme::monochrome());
+        insta::assert_snapshot!(format!("demo_monochrome_{w}x{ht}"), with_modifiers(&t));
+    }
+}
+
+/// Every demo handoff renders cleanly in both panes (no control characters
+/// reach a cell) and the first line of the queue is always the selection.
+#[test]
+fn demo_every_handoff_renders() {
+    let mut h = Harness::demo(80, 24);
+    h.key(KeyCode::Char('3'));
+    let n = h.state.visible.len();
+    assert!(n > 100, "demo has {n} handoffs");
+    for _ in 0..n {
+        let _ = h.draw();
+        h.key(KeyCode::Char('t'));
+        let _ = h.draw();
+        h.key(KeyCode::Char('t'));
+        h.key(KeyCode::Down);
+    }
+}
+
+/// No size panics or leaks a control character, with or without a dialog.
+#[test]
+fn every_size_renders() {
+    let widths = [
+        1, 2, 5, 10, 20, 29, 30, 31, 43, 44, 50, 63, 64, 69, 70, 79, 80, 99, 100, 119, 120, 200,
+    ];
+    let heights = [1, 2, 3, 7, 8, 9, 12, 14, 15, 16, 17, 24, 40, 60];
+    let dialogs: [&[KeyCode]; 6] = [
+        &[],
+        &[KeyCode::Char('b')],
+        &[KeyCode::Char('b'), KeyCode::Char('2')],
+        &[KeyCode::Char('n')],
+        &[KeyCode::Char('?')],
+        &[KeyCode::Enter, KeyCode::Char('t')],
+    ];
+    for keys in dialogs {
+        let mut h = Harness::new(80, 24);
+        for k in keys {
+            h.key(*k);
+        }
+        for w in widths {
+            for ht in heights {
+                h.send(Event::Resize {
+                    width: w,
+                    height: ht,
+                });
+                let _ = h.draw();
+            }
+        }
+    }
+}
+
+/// `update` may clamp scrolling with `detail_line_count`; it must agree with
+/// the "summary a-b/N" the pane shows.
+#[test]
+fn detail_line_count_matches_the_pane() {
+    for (w, ht) in [(80, 24), (120, 40), (100, 14)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Enter);
+        for pane in ["summary", "transcript"] {
+            let n = ui::pane::detail_line_count(&h.state);
+            let text = screen_text(&h.draw());
+            let shown = format!("/{n} ");
+            let fits = !text.contains(&format!("{pane} 1-"));
+            assert!(
+                text.contains(&shown) || fits,
+                "{w}x{ht} {pane}: expected {n} lines\n{text}"
+            );
+            h.key(KeyCode::Char('t'));
+        }
+    }
+}
