@@ -119,7 +119,10 @@ mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.starts_with("/x/config.toml: line 2: unknown field `agnet`"), "{err}");
+        assert!(
+            err.starts_with("/x/config.toml: line 2: unknown field `agnet`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -128,6 +131,9 @@ mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.contains("line 1") && err.contains("invalid type"), "{err}");
+        assert!(
+            err.contains("line 1") && err.contains("invalid type"),
+            "{err}"
+        );
     }
 }

@@ -3,10 +3,10 @@
 //! `ui::render`; effects (store writes) run in `runtime`.
 
 pub mod app;
-// pub mod cli;
+pub mod cli;
 pub mod config;
 pub mod domain;
-// pub mod runtime;
+pub mod runtime;
 pub mod store;
 pub mod ui;
-// pub mod workspace;
+pub mod workspace;

@@ -32,7 +32,9 @@ fn bad_flag_with_a_reason_reaches_feedback_export() {
     screen.send("b");
     screen.wait_for("AI could have resolved it");
     screen.send("2");
-    screen.wait_until("the note prompt", |s| !s.contains("AI could have resolved it"));
+    screen.wait_until("the note prompt", |s| {
+        !s.contains("AI could have resolved it")
+    });
     screen.send("\x1b");
     screen.wait_for("wrong or missing data");
     screen.send("q");
@@ -83,6 +85,10 @@ fn a_draft_survives_kill_9() {
     again.send("n");
     again.wait_for("called back about the refund");
     again.send("\x1b");
+    // A lone Esc followed at once by q reads as Alt-q: wait for the box to close.
+    again.wait_until("the compose box to close", |s| {
+        !s.contains("called back about")
+    });
     again.send("q");
     assert!(again.wait_exit());
 }
@@ -90,8 +96,14 @@ fn a_draft_survives_kill_9() {
 fn assert_restored(raw: &[u8]) {
     let text = String::from_utf8_lossy(raw);
     let tail = &text[text.len().saturating_sub(400)..];
-    assert!(tail.contains("\x1b[?1049l"), "left the alternate screen: {tail:?}");
-    assert!(tail.contains("\x1b[?2004l"), "bracketed paste off: {tail:?}");
+    assert!(
+        tail.contains("\x1b[?1049l"),
+        "left the alternate screen: {tail:?}"
+    );
+    assert!(
+        tail.contains("\x1b[?2004l"),
+        "bracketed paste off: {tail:?}"
+    );
     assert!(tail.contains("\x1b[?25h"), "cursor shown again: {tail:?}");
 }
 
@@ -127,8 +139,14 @@ fn works_without_colour_when_no_color_is_set() {
     screen.wait_for(&top);
     let raw = String::from_utf8_lossy(&screen.raw()).into_owned();
     // No colour sequences at all (38;/48; set fg/bg), but reverse video for the selection.
-    assert!(!raw.contains("\x1b[38;") && !raw.contains("\x1b[48;"), "colour under NO_COLOR");
-    assert!(raw.contains("\x1b[7m"), "selection still visible (reverse video)");
+    assert!(
+        !raw.contains("\x1b[38;") && !raw.contains("\x1b[48;"),
+        "colour under NO_COLOR"
+    );
+    assert!(
+        raw.contains("\x1b[7m"),
+        "selection still visible (reverse video)"
+    );
     screen.send("q");
     assert!(screen.wait_exit());
 }

@@ -14,7 +14,10 @@ use crate::domain::queue::QueueRow;
 pub enum Event {
     Key(KeyEvent),
     Paste(String),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     Tick(DateTime<Utc>),
     /// The queue index finished loading.
     Loaded {
@@ -30,7 +33,10 @@ pub enum Event {
     },
     DraftSaved,
     /// A write or load failed; nothing changed.
-    Failed { what: String, error: String },
+    Failed {
+        what: String,
+        error: String,
+    },
 }
 
 /// The selected handoff in full, with its verdict and drafts.

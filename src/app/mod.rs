@@ -11,7 +11,7 @@ pub mod update;
 mod update_tests;
 
 pub use action::Action;
-pub use effect::{DraftKind, Done, Effect, Undo};
+pub use effect::{Done, DraftKind, Effect, Undo};
 pub use event::{Detail, Event};
 pub use state::State;
 pub use update::update;

@@ -29,7 +29,9 @@ pub enum Pane {
 #[derive(Debug, Clone)]
 pub enum Modal {
     /// After `b`: the flag is saved; pick a reason (one key) or Esc.
-    ReasonPicker { id: String },
+    ReasonPicker {
+        id: String,
+    },
     /// After a reason: an optional note on the verdict.
     VerdictNote {
         id: String,
@@ -41,7 +43,9 @@ pub enum Modal {
         kind: DraftKind,
         input: TextArea<'static>,
     },
-    Help { filter: String },
+    Help {
+        filter: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::action::Action;
-use super::effect::{DraftKind, Done, Effect, Undo};
+use super::effect::{Done, DraftKind, Effect, Undo};
 use super::event::{Detail, Event};
 use super::keymap::{self, Context};
 use super::state::{Focus, Modal, Pane, State, TOAST_SECS, Toast, ToastKind};
@@ -15,7 +15,7 @@ use crate::domain::feedback::{Feedback, Reason, Verdict};
 use crate::domain::filter::Query;
 use crate::domain::handoff::Status;
 use crate::domain::queue::{self, QueueRow, Section};
-use crate::domain::routing;
+use crate::domain::{routing, sanitize};
 use crate::ui::layout;
 
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
@@ -76,7 +76,11 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 Some(slot) => *slot = *row,
                 None => state.rows.push(*row),
             }
-            if state.detail.as_ref().is_none_or(|d| d.handoff.id == detail.handoff.id) {
+            if state
+                .detail
+                .as_ref()
+                .is_none_or(|d| d.handoff.id == detail.handoff.id)
+            {
                 state.detail = Some(*detail);
             }
             resort_keeping(state, keep);
@@ -108,8 +112,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return on_modal_key(state, key);
     }
     if state.filter.editing {
-        on_filter_key(state, key);
-        return Vec::new();
+        return on_filter_key(state, key);
     }
     let context = match state.focus {
         Focus::Queue => Context::Queue,
@@ -122,6 +125,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    // Pasted text is as untrusted as anything a customer wrote.
+    let text = &sanitize::clean(text);
     match &mut state.modal {
         Some(Modal::Compose { id, kind, input }) => {
             input.insert_str(text);
@@ -138,8 +143,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         _ if state.filter.editing => {
             let line = text.replace(['\n', '\r'], " ");
             state.filter.text.push_str(&line);
-            refilter(state);
-            Vec::new()
+            refilter(state)
         }
         _ => Vec::new(),
     }
@@ -211,11 +215,11 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ClearFilter => {
-            if !state.filter.text.is_empty() {
-                state.filter.text.clear();
-                refilter(state);
+            if state.filter.text.is_empty() {
+                return Vec::new();
             }
-            Vec::new()
+            state.filter.text.clear();
+            refilter(state)
         }
     }
 }
@@ -231,8 +235,11 @@ fn page(state: &State) -> usize {
 
 fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
     if state.focus == Focus::Detail {
+        // Stop at the last page, so scrolling back up responds at once.
+        let total = crate::ui::pane::detail_line_count(state);
+        let max = total.saturating_sub(layout::detail_lines(state.width, state.height));
         let scroll = (state.detail_scroll as isize).saturating_add(delta);
-        state.detail_scroll = scroll.clamp(0, u16::MAX as isize) as u16;
+        state.detail_scroll = scroll.clamp(0, max.min(u16::MAX as usize) as isize) as u16;
         return Vec::new();
     }
     if state.visible.is_empty() {
@@ -322,7 +329,8 @@ fn rebuild_view(state: &mut State, keep: Option<String>) {
     keep_cursor_visible(state);
 }
 
-fn refilter(state: &mut State) {
+/// Re-apply the filter text; the selection may change, so load its detail.
+fn refilter(state: &mut State) -> Vec<Effect> {
     match Query::parse(&state.filter.text) {
         Ok(q) => {
             state.filter.query = q;
@@ -332,30 +340,31 @@ fn refilter(state: &mut State) {
     }
     let keep = state.selected().map(|r| r.id.clone());
     rebuild_view(state, keep);
+    load_selected(state)
 }
 
-fn on_filter_key(state: &mut State, key: KeyEvent) {
+fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match key.code {
-        KeyCode::Enter => state.filter.editing = false,
+        KeyCode::Enter => {
+            state.filter.editing = false;
+            return Vec::new();
+        }
         KeyCode::Esc => {
             state.filter.editing = false;
             state.filter.text.clear();
-            refilter(state);
         }
         KeyCode::Backspace => {
             state.filter.text.pop();
-            refilter(state);
         }
         KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
             state.filter.text.clear();
-            refilter(state);
         }
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
             state.filter.text.push(c);
-            refilter(state);
         }
-        _ => {}
+        _ => return Vec::new(),
     }
+    refilter(state)
 }
 
 /// The selected row's id, or a toast saying there is nothing to act on.
@@ -446,7 +455,11 @@ fn claim(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     if row.assignee.as_deref() == Some(state.me.as_str()) {
-        toast(state, format!("{} is already yours", row.id), ToastKind::Info);
+        toast(
+            state,
+            format!("{} is already yours", row.id),
+            ToastKind::Info,
+        );
         return Vec::new();
     }
     let toast_text = match &row.assignee {
@@ -556,7 +569,11 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match modal {
         Modal::ReasonPicker { id } => match key.code {
             KeyCode::Esc => {
-                toast(state, format!("{id} stays flagged, no reason given"), ToastKind::Info);
+                toast(
+                    state,
+                    format!("{id} stays flagged, no reason given"),
+                    ToastKind::Info,
+                );
                 Vec::new()
             }
             KeyCode::Char(c) => match Reason::from_key(c) {
@@ -567,7 +584,13 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         input: TextArea::default(),
                     });
                     state.saving += 1;
-                    vec![save_bad(state, id, vec![reason], note, format!("Reason: {}", reason.label()))]
+                    vec![save_bad(
+                        state,
+                        id,
+                        vec![reason],
+                        note,
+                        format!("Reason: {}", reason.label()),
+                    )]
                 }
                 None => {
                     state.modal = Some(Modal::ReasonPicker { id });
@@ -590,7 +613,13 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     .map(|f| f.reasons)
                     .unwrap_or_default();
                 state.saving += 1;
-                vec![save_bad(state, id, reasons, Some(note), "Note saved on the verdict".into())]
+                vec![save_bad(
+                    state,
+                    id,
+                    reasons,
+                    Some(note),
+                    "Note saved on the verdict".into(),
+                )]
             }
             _ => {
                 input.input(key);
@@ -598,7 +627,11 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        Modal::Compose { id, kind, mut input } => {
+        Modal::Compose {
+            id,
+            kind,
+            mut input,
+        } => {
             if key.code == KeyCode::Esc {
                 // The draft is already in the store; closing loses nothing.
                 return Vec::new();

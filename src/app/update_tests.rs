@@ -19,7 +19,9 @@ use crate::store::Store;
 const ME: &str = "Maya Chen";
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 fn handoff(id: &str, assignee: Option<&str>, priority: Priority, due_min: i64) -> Imported {
@@ -72,7 +74,9 @@ impl Harness {
             handoff("U1", None, Priority::High, 120),
             handoff("U2", None, Priority::Normal, -10),
         ];
-        store.import(&items, now()).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .import(&items, now())
+            .unwrap_or_else(|e| panic!("{e}"));
         let agents = vec![Agent {
             name: ME.into(),
             teams: vec!["billing".into()],
@@ -80,7 +84,9 @@ impl Harness {
             languages: vec!["en".into()],
             capacity: 10,
         }];
-        store.upsert_agents(&agents).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .upsert_agents(&agents)
+            .unwrap_or_else(|e| panic!("{e}"));
         let mut h = Harness {
             state: State::new(ME.into(), now()),
             store,
@@ -125,11 +131,18 @@ impl Harness {
     }
 
     fn selected(&self) -> String {
-        self.state.selected().map(|r| r.id.clone()).unwrap_or_default()
+        self.state
+            .selected()
+            .map(|r| r.id.clone())
+            .unwrap_or_default()
     }
 
     fn toast(&self) -> String {
-        self.state.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default()
+        self.state
+            .toast
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -163,11 +176,16 @@ fn moving_selects_and_loads_the_next_summary() {
 fn b_saves_the_flag_before_showing_it_then_asks_why() {
     let mut h = Harness::new();
     let events_before = h.effects.len();
-    let effects = update(&mut h.state, Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE)));
+    let effects = update(
+        &mut h.state,
+        Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE)),
+    );
     // Until the store confirms, the row shows no verdict.
     assert_eq!(h.state.selected().and_then(|r| r.verdict), None);
     assert!(matches!(h.state.modal, Some(Modal::ReasonPicker { .. })));
-    assert!(matches!(&effects[..], [Effect::SaveFeedback { feedback: Some(f), .. }] if f.verdict == Verdict::Bad));
+    assert!(
+        matches!(&effects[..], [Effect::SaveFeedback { feedback: Some(f), .. }] if f.verdict == Verdict::Bad)
+    );
     assert_eq!(h.state.saving, 1);
     for e in effects {
         let ev = effects::run(&mut h.store, ME, e);
@@ -175,8 +193,14 @@ fn b_saves_the_flag_before_showing_it_then_asks_why() {
     }
     assert_eq!(h.effects.len(), events_before);
     assert_eq!(h.state.saving, 0);
-    assert_eq!(h.state.selected().and_then(|r| r.verdict), Some(Verdict::Bad));
-    assert_eq!(h.store.feedback("H1").ok().flatten().map(|f| f.verdict), Some(Verdict::Bad));
+    assert_eq!(
+        h.state.selected().and_then(|r| r.verdict),
+        Some(Verdict::Bad)
+    );
+    assert_eq!(
+        h.store.feedback("H1").ok().flatten().map(|f| f.verdict),
+        Some(Verdict::Bad)
+    );
     assert!(h.toast().contains("bad handoff"));
 }
 
@@ -186,13 +210,19 @@ fn a_reason_is_one_key_and_a_note_is_optional() {
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('2'));
     let f = h.store.feedback("H1").ok().flatten();
-    assert_eq!(f.as_ref().map(|f| f.reasons.clone()), Some(vec![Reason::WrongData]));
+    assert_eq!(
+        f.as_ref().map(|f| f.reasons.clone()),
+        Some(vec![Reason::WrongData])
+    );
     assert!(matches!(h.state.modal, Some(Modal::VerdictNote { .. })));
     h.chars("asked for the wrong order id");
     h.key(KeyCode::Enter);
     assert!(h.state.modal.is_none());
     let f = h.store.feedback("H1").ok().flatten();
-    assert_eq!(f.as_ref().and_then(|f| f.note.clone()).as_deref(), Some("asked for the wrong order id"));
+    assert_eq!(
+        f.as_ref().and_then(|f| f.note.clone()).as_deref(),
+        Some("asked for the wrong order id")
+    );
     assert_eq!(f.map(|f| f.reasons), Some(vec![Reason::WrongData]));
 }
 
@@ -222,15 +252,27 @@ fn keys_outside_the_picker_choices_do_nothing() {
 fn g_marks_good_and_u_undoes_the_whole_bad_flag() {
     let mut h = Harness::new();
     h.key(KeyCode::Char('g'));
-    assert_eq!(h.state.selected().and_then(|r| r.verdict), Some(Verdict::Good));
+    assert_eq!(
+        h.state.selected().and_then(|r| r.verdict),
+        Some(Verdict::Good)
+    );
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('1'));
     h.key(KeyCode::Esc);
-    assert_eq!(h.state.selected().and_then(|r| r.verdict), Some(Verdict::Bad));
+    assert_eq!(
+        h.state.selected().and_then(|r| r.verdict),
+        Some(Verdict::Bad)
+    );
     // One undo takes back the flag with its reason, back to "good".
     h.key(KeyCode::Char('u'));
-    assert_eq!(h.store.feedback("H1").ok().flatten().map(|f| f.verdict), Some(Verdict::Good));
-    assert_eq!(h.state.selected().and_then(|r| r.verdict), Some(Verdict::Good));
+    assert_eq!(
+        h.store.feedback("H1").ok().flatten().map(|f| f.verdict),
+        Some(Verdict::Good)
+    );
+    assert_eq!(
+        h.state.selected().and_then(|r| r.verdict),
+        Some(Verdict::Good)
+    );
     assert!(h.toast().starts_with("Undone"));
     h.key(KeyCode::Char('u'));
     assert_eq!(h.store.feedback("H1").ok().flatten(), None);
@@ -270,21 +312,37 @@ fn resolve_removes_from_mine_and_x_again_reopens() {
     let mut h = Harness::new();
     h.key(KeyCode::Char('x'));
     assert_eq!(h.state.counts[0], 2);
-    assert_eq!(h.selected(), "H2", "the cursor moves on to the next handoff");
+    assert_eq!(
+        h.selected(),
+        "H2",
+        "the cursor moves on to the next handoff"
+    );
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::End);
     assert_eq!(h.selected(), "H1", "resolved sinks to the bottom of All");
     h.key(KeyCode::Char('x'));
-    assert_eq!(h.store.queue_row("H1").ok().flatten().map(|r| r.status), Some(Status::Open));
+    assert_eq!(
+        h.store.queue_row("H1").ok().flatten().map(|r| r.status),
+        Some(Status::Open)
+    );
 }
 
 #[test]
 fn compose_saves_the_draft_on_every_key_and_sends_with_ctrl_s() {
     let mut h = Harness::new();
     h.key(KeyCode::Char('n'));
-    assert!(matches!(h.state.modal, Some(Modal::Compose { kind: DraftKind::Note, .. })));
+    assert!(matches!(
+        h.state.modal,
+        Some(Modal::Compose {
+            kind: DraftKind::Note,
+            ..
+        })
+    ));
     h.chars("Refund approved");
-    assert_eq!(h.store.draft("H1", "note").ok().flatten().as_deref(), Some("Refund approved"));
+    assert_eq!(
+        h.store.draft("H1", "note").ok().flatten().as_deref(),
+        Some("Refund approved")
+    );
     // Closing keeps the draft; reopening restores it.
     h.key(KeyCode::Esc);
     assert!(h.state.modal.is_none());
@@ -294,8 +352,16 @@ fn compose_saves_the_draft_on_every_key_and_sends_with_ctrl_s() {
     h.chars(".");
     h.ctrl('s');
     assert!(h.state.modal.is_none());
-    let last = h.store.handoff("H1").ok().flatten().and_then(|x| x.transcript.last().cloned());
-    assert_eq!(last.as_ref().map(|m| m.text.as_str()), Some("Refund approved."));
+    let last = h
+        .store
+        .handoff("H1")
+        .ok()
+        .flatten()
+        .and_then(|x| x.transcript.last().cloned());
+    assert_eq!(
+        last.as_ref().map(|m| m.text.as_str()),
+        Some("Refund approved.")
+    );
     assert_eq!(last.map(|m| m.private), Some(true));
     assert_eq!(h.store.draft("H1", "note").ok().flatten(), None);
 }
@@ -306,7 +372,12 @@ fn reply_is_public_and_alt_enter_sends_it() {
     h.key(KeyCode::Char('r'));
     h.chars("Hi, I have refunded you.");
     h.send(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)));
-    let last = h.store.handoff("H1").ok().flatten().and_then(|x| x.transcript.last().cloned());
+    let last = h
+        .store
+        .handoff("H1")
+        .ok()
+        .flatten()
+        .and_then(|x| x.transcript.last().cloned());
     assert_eq!(last.map(|m| m.private), Some(false));
 }
 
@@ -327,6 +398,9 @@ fn filter_narrows_as_you_type_and_esc_clears() {
     h.chars("priority:high");
     assert_eq!(h.state.visible.len(), 1);
     assert_eq!(h.selected(), "U1");
+    // The summary follows the selection while typing.
+    let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
+    assert_eq!(shown.as_deref(), Some("U1"));
     h.key(KeyCode::Enter);
     assert!(!h.state.filter.editing);
     // Keys act on the queue again, the filter stays.
@@ -341,9 +415,15 @@ fn a_bad_filter_keeps_the_last_good_result_and_says_why() {
     let mut h = Harness::new();
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('/'));
-    h.chars("team:billing colour:red");
+    h.send(Event::Paste("team:billing colour:red".into()));
     assert_eq!(h.state.visible.len(), 5);
-    assert!(h.state.filter.error.as_deref().is_some_and(|e| e.contains("colour")));
+    assert!(
+        h.state
+            .filter
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("colour"))
+    );
 }
 
 #[test]
@@ -365,13 +445,41 @@ fn transcript_toggle_and_detail_focus_scroll() {
     h.key(KeyCode::Enter);
     assert_eq!(h.state.focus, Focus::Detail);
     h.key(KeyCode::Char('j'));
-    h.key(KeyCode::Char('j'));
-    assert_eq!(h.state.detail_scroll, 2);
+    assert_eq!(
+        h.state.detail_scroll, 0,
+        "a short transcript does not scroll"
+    );
     assert_eq!(h.selected(), "H1", "j scrolls the pane, not the queue");
+    h.key(KeyCode::End);
+    let bottom = h.state.detail_scroll;
+    assert!(
+        bottom < 1000,
+        "scroll stops at the last page, not at {bottom}"
+    );
+    h.key(KeyCode::Char('k'));
+    assert_eq!(
+        h.state.detail_scroll,
+        bottom.saturating_sub(1),
+        "and up responds at once"
+    );
     h.key(KeyCode::Esc);
     assert_eq!(h.state.focus, Focus::Queue);
     h.key(KeyCode::Char('t'));
     assert_eq!(h.state.pane, Pane::Summary);
+}
+
+#[test]
+fn pasted_text_is_cleaned_before_it_reaches_a_draft() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('n'));
+    h.send(Event::Paste("see \x1b]0;pwned\x07this\u{202e}".into()));
+    let draft = h
+        .store
+        .draft("H1", "note")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    assert_eq!(draft, "see this");
 }
 
 #[test]
@@ -413,7 +521,12 @@ fn a_failed_write_says_so_and_shows_nothing_as_done() {
         error: "disk full".into(),
     });
     assert_eq!(h.state.saving, 0);
-    assert!(h.state.toast.as_ref().is_some_and(|t| t.kind == ToastKind::Error));
+    assert!(
+        h.state
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.kind == ToastKind::Error)
+    );
     assert_eq!(h.state.selected().and_then(|r| r.verdict), None);
 }
 
@@ -442,8 +555,20 @@ fn paging_moves_by_a_screenful() {
 #[test]
 fn empty_queue_actions_explain_instead_of_failing() {
     let mut state = State::new("Nobody".into(), now());
-    update(&mut state, Event::Loaded { rows: vec![], agents: vec![] });
-    let effects = update(&mut state, Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE)));
+    update(
+        &mut state,
+        Event::Loaded {
+            rows: vec![],
+            agents: vec![],
+        },
+    );
+    let effects = update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE)),
+    );
     assert!(effects.is_empty());
-    assert_eq!(state.toast.map(|t| t.text), Some("No handoff selected".into()));
+    assert_eq!(
+        state.toast.map(|t| t.text),
+        Some("No handoff selected".into())
+    );
 }

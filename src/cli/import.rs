@@ -30,7 +30,11 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
                 continue;
             }
         };
-        let label = if name == "-" { "<stdin>".to_string() } else { name };
+        let label = if name == "-" {
+            "<stdin>".to_string()
+        } else {
+            name
+        };
         match import::parse(&label, &text) {
             // Each file is one transaction: all of it or none of it.
             Ok(items) => {

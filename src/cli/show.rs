@@ -61,7 +61,13 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
 const MISSING: &str = "— missing —";
 
 /// One renderer for text and Markdown: the same order and words as the screen.
-fn render(h: &Handoff, fb: Option<&Feedback>, now: DateTime<Utc>, transcript: bool, md: bool) -> String {
+fn render(
+    h: &Handoff,
+    fb: Option<&Feedback>,
+    now: DateTime<Utc>,
+    transcript: bool,
+    md: bool,
+) -> String {
     let s = &h.summary;
     let mut out = String::new();
     let heading = |out: &mut String, title: &str| {
@@ -102,7 +108,12 @@ fn render(h: &Handoff, fb: Option<&Feedback>, now: DateTime<Utc>, transcript: bo
 
     heading(&mut out, "Issue");
     let issue_present = completeness::has(s, Field::Issue);
-    out.push_str(s.issue.as_deref().filter(|_| issue_present).unwrap_or(MISSING));
+    out.push_str(
+        s.issue
+            .as_deref()
+            .filter(|_| issue_present)
+            .unwrap_or(MISSING),
+    );
     out.push('\n');
 
     let c = &h.customer;
@@ -111,7 +122,10 @@ fn render(h: &Handoff, fb: Option<&Feedback>, now: DateTime<Utc>, transcript: bo
     who.extend(c.flags.iter().cloned());
     who.extend(c.account_age_days.map(|d| format!("customer {d} days")));
     who.extend(c.lifetime_value.map(|v| format!("LTV {v:.0}")));
-    who.extend(c.previous_escalations.map(|n| format!("{n} previous escalations")));
+    who.extend(
+        c.previous_escalations
+            .map(|n| format!("{n} previous escalations")),
+    );
     who.extend(h.language.clone());
     heading(&mut out, "Customer");
     out.push_str(&who.join(" · "));
@@ -128,12 +142,19 @@ fn render(h: &Handoff, fb: Option<&Feedback>, now: DateTime<Utc>, transcript: bo
             Source::Lookup => "lookup",
             Source::Page => "page",
         };
-        out.push_str(&format!("{bullet}{}: {}  [{src}]\n", item.label, item.value));
+        out.push_str(&format!(
+            "{bullet}{}: {}  [{src}]\n",
+            item.label, item.value
+        ));
     }
 
     heading(&mut out, "Findings");
     if s.findings.is_empty() {
-        out.push_str(if completeness::has(s, Field::Findings) { "(none; see tried)\n" } else { "— missing —\n" });
+        out.push_str(if completeness::has(s, Field::Findings) {
+            "(none; see tried)\n"
+        } else {
+            "— missing —\n"
+        });
     }
     for f in &s.findings {
         out.push_str(&format!("{bullet}{f}\n"));
@@ -167,13 +188,22 @@ fn render(h: &Handoff, fb: Option<&Feedback>, now: DateTime<Utc>, transcript: bo
 
     heading(&mut out, "Next step");
     let next_present = completeness::has(s, Field::NextStep);
-    out.push_str(s.next_step.as_deref().filter(|_| next_present).unwrap_or(MISSING));
+    out.push_str(
+        s.next_step
+            .as_deref()
+            .filter(|_| next_present)
+            .unwrap_or(MISSING),
+    );
     out.push('\n');
 
     if let Some(p) = &s.promised {
         heading(&mut out, "Promised to the customer");
         match p.due_at {
-            Some(due) => out.push_str(&format!("{} (due {})\n", p.text, queue::clock(Some(due), now))),
+            Some(due) => out.push_str(&format!(
+                "{} (due {})\n",
+                p.text,
+                queue::clock(Some(due), now)
+            )),
             None => out.push_str(&format!("{}\n", p.text)),
         }
     }
@@ -220,7 +250,10 @@ fn render(h: &Handoff, fb: Option<&Feedback>, now: DateTime<Utc>, transcript: bo
     if transcript {
         heading(&mut out, "Transcript");
         for m in &h.transcript {
-            let who = m.name.clone().unwrap_or_else(|| m.author.as_str().to_string());
+            let who = m
+                .name
+                .clone()
+                .unwrap_or_else(|| m.author.as_str().to_string());
             let private = if m.private { " [private]" } else { "" };
             out.push_str(&format!(
                 "{bullet}{} {} ({}){private}: {}\n",

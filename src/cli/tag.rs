@@ -40,7 +40,10 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     for r in &args.reasons {
         let reason = Reason::parse(r).ok_or_else(|| {
             let names: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
-            Failure::usage(format!("--reason: '{r}' is not one of {}", names.join(", ")))
+            Failure::usage(format!(
+                "--reason: '{r}' is not one of {}",
+                names.join(", ")
+            ))
         })?;
         if !reasons.contains(&reason) {
             reasons.push(reason);
@@ -68,6 +71,11 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         at: now,
     };
     let agent = ws.agent.clone();
-    ws.store.set_feedback(&args.id, Some(&feedback), &agent, now)?;
-    print(&format!("{}: {} handoff recorded\n", args.id, verdict.as_str()))
+    ws.store
+        .set_feedback(&args.id, Some(&feedback), &agent, now)?;
+    print(&format!(
+        "{}: {} handoff recorded\n",
+        args.id,
+        verdict.as_str()
+    ))
 }

@@ -37,7 +37,16 @@ pub fn is_trivial(text: &str) -> bool {
     t.chars().filter(|c| c.is_alphanumeric()).count() < 3
         || matches!(
             t.as_str(),
-            "n/a" | "na" | "none" | "unknown" | "tbd" | "todo" | "null" | "nil" | "see transcript" | "-"
+            "n/a"
+                | "na"
+                | "none"
+                | "unknown"
+                | "tbd"
+                | "todo"
+                | "null"
+                | "nil"
+                | "see transcript"
+                | "-"
         )
 }
 
@@ -63,7 +72,10 @@ pub fn has(summary: &Summary, field: Field) -> bool {
 }
 
 pub fn missing(summary: &Summary) -> Vec<Field> {
-    Field::ALL.into_iter().filter(|f| !has(summary, *f)).collect()
+    Field::ALL
+        .into_iter()
+        .filter(|f| !has(summary, *f))
+        .collect()
 }
 
 /// How many of the five are present (0..=5).
@@ -121,7 +133,9 @@ mod tests {
         let mut s = full();
         s.next_step = Some("n/a".into());
         s.issue = Some("  ".into());
-        s.escalation.as_mut().map(|e| e.detail = "-".into());
+        if let Some(e) = s.escalation.as_mut() {
+            e.detail = "-".into();
+        }
         assert_eq!(
             missing(&s),
             vec![Field::Issue, Field::EscalationReason, Field::NextStep]

@@ -17,7 +17,11 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         "h" => Duration::try_hours(n),
         "d" => Duration::try_days(n),
         "w" => Duration::try_weeks(n),
-        _ => return Err(format!("'{t}': unknown unit '{unit}' (use s, m, h, d or w)")),
+        _ => {
+            return Err(format!(
+                "'{t}': unknown unit '{unit}' (use s, m, h, d or w)"
+            ));
+        }
     };
     d.ok_or_else(|| format!("'{t}' is too long"))
 }

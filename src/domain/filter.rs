@@ -37,7 +37,13 @@ enum Cmp {
 
 impl Cmp {
     fn split(text: &str) -> (Cmp, &str) {
-        for (p, c) in [("<=", Cmp::Le), (">=", Cmp::Ge), ("<", Cmp::Lt), (">", Cmp::Gt), ("=", Cmp::Eq)] {
+        for (p, c) in [
+            ("<=", Cmp::Le),
+            (">=", Cmp::Ge),
+            ("<", Cmp::Lt),
+            (">", Cmp::Gt),
+            ("=", Cmp::Eq),
+        ] {
             if let Some(rest) = text.strip_prefix(p) {
                 return (c, rest);
             }
@@ -62,8 +68,18 @@ pub struct Query {
 }
 
 pub const FIELDS: &[&str] = &[
-    "priority", "team", "trigger", "sla", "verdict", "tag", "procedure", "assignee", "status",
-    "lang", "confidence", "age",
+    "priority",
+    "team",
+    "trigger",
+    "sla",
+    "verdict",
+    "tag",
+    "procedure",
+    "assignee",
+    "status",
+    "lang",
+    "confidence",
+    "age",
 ];
 
 impl Query {

@@ -16,7 +16,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Open, Status::Pending, Status::Snoozed, Status::Resolved];
+    pub const ALL: [Status; 4] = [
+        Status::Open,
+        Status::Pending,
+        Status::Snoozed,
+        Status::Resolved,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Open => "open",
@@ -32,7 +37,9 @@ impl Status {
 
 /// Routing priority. Ordered so that `Urgent < High < Normal < Low`, i.e. sorting
 /// ascending puts the most urgent first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Urgent,
@@ -43,7 +50,12 @@ pub enum Priority {
 }
 
 impl Priority {
-    pub const ALL: [Priority; 4] = [Priority::Urgent, Priority::High, Priority::Normal, Priority::Low];
+    pub const ALL: [Priority; 4] = [
+        Priority::Urgent,
+        Priority::High,
+        Priority::Normal,
+        Priority::Low,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Priority::Urgent => "urgent",

@@ -2,9 +2,10 @@
 
 pub mod agent;
 pub mod completeness;
+pub mod demo;
 pub mod duration;
-pub mod filter;
 pub mod feedback;
+pub mod filter;
 pub mod handoff;
 pub mod hostile;
 pub mod import;

@@ -12,7 +12,9 @@ use super::queue::{QueueRow, Section, SlaState, clock, sort_by_urgency};
 use super::routing::{Route, load, route, route_all};
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 fn row(id: &str) -> QueueRow {
@@ -56,10 +58,19 @@ fn ids(rows: &[QueueRow]) -> Vec<&str> {
 #[test]
 fn sla_states_follow_the_clock() {
     let n = now();
-    assert_eq!(SlaState::of(Some(n - Duration::minutes(1)), n), SlaState::Breached);
+    assert_eq!(
+        SlaState::of(Some(n - Duration::minutes(1)), n),
+        SlaState::Breached
+    );
     assert_eq!(SlaState::of(Some(n), n), SlaState::Breached);
-    assert_eq!(SlaState::of(Some(n + Duration::minutes(30)), n), SlaState::AtRisk);
-    assert_eq!(SlaState::of(Some(n + Duration::minutes(31)), n), SlaState::Ok);
+    assert_eq!(
+        SlaState::of(Some(n + Duration::minutes(30)), n),
+        SlaState::AtRisk
+    );
+    assert_eq!(
+        SlaState::of(Some(n + Duration::minutes(31)), n),
+        SlaState::Ok
+    );
     assert_eq!(SlaState::of(None, n), SlaState::None);
 }
 
@@ -173,7 +184,10 @@ fn routing_respects_language() {
     ];
     let mut r = row("x");
     r.language = Some("de-AT".into());
-    assert_eq!(route(&r, &agents, &HashMap::new()), Route::To("Jonas".into()));
+    assert_eq!(
+        route(&r, &agents, &HashMap::new()),
+        Route::To("Jonas".into())
+    );
     r.language = Some("ja".into());
     assert_eq!(
         route(&r, &agents, &HashMap::new()),

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use crate::app::{Detail, DraftKind, Done, Effect, Event};
+use crate::app::{Detail, Done, DraftKind, Effect, Event};
 use crate::store::{Store, StoreError};
 
 /// Run one effect and return the event that reports its outcome.

@@ -166,7 +166,9 @@ impl Store {
     pub fn handoff(&self, id: &str) -> Result<Option<Handoff>> {
         let body: Option<String> = self
             .conn
-            .query_row("SELECT body FROM handoffs WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT body FROM handoffs WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?;
         body.map(|b| {
             serde_json::from_str(&b).map_err(|e| StoreError::Corrupt {

@@ -9,7 +9,9 @@ use crate::domain::handoff::{Customer, Handoff, Routing, Status, Summary};
 use crate::domain::import::Imported;
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 fn handoff(id: &str, issue: &str) -> Imported {
@@ -74,12 +76,20 @@ fn verdict_survives_reopening_the_database() -> super::Result<()> {
     {
         let mut s = Store::open(&path)?;
         s.import(&[handoff("H1", "refund")], now())?;
-        s.set_feedback("H1", Some(&bad("H1", vec![Reason::WrongData], Some("asked twice"))), "Maya", now())?;
+        s.set_feedback(
+            "H1",
+            Some(&bad("H1", vec![Reason::WrongData], Some("asked twice"))),
+            "Maya",
+            now(),
+        )?;
     }
     let s = Store::open(&path)?;
     let f = s.feedback("H1")?;
     assert_eq!(f.as_ref().map(|f| f.verdict), Some(Verdict::Bad));
-    assert_eq!(f.as_ref().map(|f| f.reasons.clone()), Some(vec![Reason::WrongData]));
+    assert_eq!(
+        f.as_ref().map(|f| f.reasons.clone()),
+        Some(vec![Reason::WrongData])
+    );
     assert_eq!(f.and_then(|f| f.note).as_deref(), Some("asked twice"));
     let row = s.queue_row("H1")?;
     assert_eq!(row.and_then(|r| r.verdict), Some(Verdict::Bad));
@@ -90,7 +100,10 @@ fn verdict_survives_reopening_the_database() -> super::Result<()> {
 fn set_feedback_returns_what_it_replaced_for_undo() -> super::Result<()> {
     let mut s = Store::open_in_memory()?;
     s.import(&[handoff("H1", "refund")], now())?;
-    assert_eq!(s.set_feedback("H1", Some(&bad("H1", vec![], None)), "Maya", now())?, None);
+    assert_eq!(
+        s.set_feedback("H1", Some(&bad("H1", vec![], None)), "Maya", now())?,
+        None
+    );
     let prev = s.set_feedback("H1", None, "Maya", now())?;
     assert_eq!(prev.map(|f| f.verdict), Some(Verdict::Bad));
     assert_eq!(s.feedback("H1")?, None);
@@ -117,7 +130,12 @@ fn export_filters_by_time_and_carries_attribution() -> super::Result<()> {
     let mut old = bad("H2", vec![], None);
     old.at = now() - Duration::days(10);
     s.set_feedback("H2", Some(&old), "Maya", now())?;
-    s.set_feedback("H1", Some(&bad("H1", vec![Reason::AiCouldResolve], None)), "Maya", now())?;
+    s.set_feedback(
+        "H1",
+        Some(&bad("H1", vec![Reason::AiCouldResolve], None)),
+        "Maya",
+        now(),
+    )?;
     let all = s.feedback_export(None)?;
     assert_eq!(all.len(), 2);
     let recent = s.feedback_export(Some(now() - Duration::days(7)))?;
@@ -134,7 +152,10 @@ fn claim_and_resolve_change_the_queue_row() -> super::Result<()> {
     s.assign("H1", Some("Maya"), "Maya", now())?;
     s.set_status("H1", Status::Resolved, "Maya", now())?;
     let row = s.queue_row("H1")?;
-    assert_eq!(row.as_ref().and_then(|r| r.assignee.clone()).as_deref(), Some("Maya"));
+    assert_eq!(
+        row.as_ref().and_then(|r| r.assignee.clone()).as_deref(),
+        Some("Maya")
+    );
     assert_eq!(row.map(|r| r.status), Some(Status::Resolved));
     Ok(())
 }
@@ -144,7 +165,10 @@ fn sending_a_note_appends_it_and_drops_the_draft() -> super::Result<()> {
     let mut s = Store::open_in_memory()?;
     s.import(&[handoff("H1", "refund")], now())?;
     s.save_draft("H1", "note", "checked the ledger", now())?;
-    assert_eq!(s.draft("H1", "note")?.as_deref(), Some("checked the ledger"));
+    assert_eq!(
+        s.draft("H1", "note")?.as_deref(),
+        Some("checked the ledger")
+    );
     let h = s.add_message("H1", "Maya", "checked the ledger\x1b]0;x\x07", true, now())?;
     let last = h.transcript.last();
     assert_eq!(last.map(|m| m.private), Some(true));

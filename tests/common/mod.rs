@@ -36,7 +36,10 @@ impl Sandbox {
 
     pub fn env(&self) -> Vec<(String, String)> {
         vec![
-            ("HANDOFF_DATA_DIR".into(), self.data_dir().display().to_string()),
+            (
+                "HANDOFF_DATA_DIR".into(),
+                self.data_dir().display().to_string(),
+            ),
             ("HANDOFF_CONFIG".into(), self.config().display().to_string()),
         ]
     }
@@ -103,13 +106,19 @@ impl vt100::Callbacks for Watch {
         self.0.bells += 1;
     }
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
-        self.0.titles.push(String::from_utf8_lossy(title).into_owned());
+        self.0
+            .titles
+            .push(String::from_utf8_lossy(title).into_owned());
     }
     fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
-        self.0.titles.push(String::from_utf8_lossy(name).into_owned());
+        self.0
+            .titles
+            .push(String::from_utf8_lossy(name).into_owned());
     }
     fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
-        self.0.clipboard.push(String::from_utf8_lossy(data).into_owned());
+        self.0
+            .clipboard
+            .push(String::from_utf8_lossy(data).into_owned());
     }
     fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
         let joined: Vec<String> = params
@@ -164,8 +173,8 @@ impl Screen {
             .take_writer()
             .unwrap_or_else(|e| panic!("writer: {e}"));
         let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
-            rows,
-            cols,
+            std::num::NonZeroU16::new(rows.max(1)).unwrap_or(std::num::NonZeroU16::MIN),
+            std::num::NonZeroU16::new(cols.max(1)).unwrap_or(std::num::NonZeroU16::MIN),
             0,
             Watch::default(),
         )));
@@ -252,8 +261,30 @@ impl Screen {
                 return status.success();
             }
             if Instant::now() > deadline {
+                let raw = self.raw();
+                let tail =
+                    String::from_utf8_lossy(&raw[raw.len().saturating_sub(300)..]).into_owned();
+                let stack = self
+                    .pid()
+                    .and_then(|p| {
+                        Command::new("gdb")
+                            .args([
+                                "-p",
+                                &p.to_string(),
+                                "-batch",
+                                "-ex",
+                                "thread apply all bt 15",
+                            ])
+                            .output()
+                            .ok()
+                    })
+                    .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                    .unwrap_or_default();
                 let _ = self.child.kill();
-                panic!("did not exit; screen:\n{}", self.text());
+                panic!(
+                    "did not exit; screen:\n{}\nraw tail: {tail:?}\n{stack}",
+                    self.text()
+                );
             }
             std::thread::sleep(Duration::from_millis(30));
         }
