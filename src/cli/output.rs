@@ -44,7 +44,10 @@ impl Failure {
         }
     }
     pub fn report(self) -> ExitCode {
-        if !self.message.is_empty() {
+        if self.code == INVALID_INPUT {
+            // FILE:LINE: lines stay bare so editors and grep can jump to them.
+            let _ = writeln!(io::stderr(), "{}", self.message);
+        } else if !self.message.is_empty() {
             let _ = writeln!(io::stderr(), "handoff: {}", self.message);
         }
         ExitCode::from(self.code)

@@ -85,11 +85,14 @@ const KNOWN: &[(&str, Kind)] = &[
     ("lookups", Kind::Findings),
     ("lookup results", Kind::Findings),
     ("what we found", Kind::Findings),
+    ("what i found", Kind::Findings),
+    ("what i checked", Kind::Findings),
     ("what the ai found", Kind::Findings),
     ("checks", Kind::Findings),
     ("tried", Kind::Attempted),
     ("attempted", Kind::Attempted),
     ("what the ai tried", Kind::Attempted),
+    ("what i tried", Kind::Attempted),
     ("what was tried", Kind::Attempted),
     ("steps taken", Kind::Attempted),
     ("actions taken", Kind::Attempted),
@@ -560,7 +563,7 @@ fn build(sections: Vec<Section>) -> Summary {
     }
     s.escalation = escalation.map(|detail| Escalation {
         trigger: infer_trigger(&detail),
-        detail,
+        detail: strip_trigger_name(&detail),
     });
     s.promised = promised.map(|text| Promise { text, due_at: None });
     s.technical = error.map(|e| Technical {
@@ -690,6 +693,26 @@ fn parse_confidence(text: &str) -> Option<f64> {
 /// consequential reason wins: an explicit request, then security, sensitive
 /// topics, policy, business rules, confidence, failures, and sentiment last
 /// (it often accompanies the others).
+/// "negative_sentiment - Third contact..." -> "Third contact...": the trigger
+/// is shown beside the detail already, so its name at the front is noise.
+fn strip_trigger_name(detail: &str) -> String {
+    let lower = detail.to_lowercase();
+    for trigger in Trigger::ALL {
+        for name in [trigger.as_str(), trigger.label()] {
+            // `get` rather than slicing: lowercasing can change byte lengths
+            // (the Kelvin sign lowercases to ASCII 'k').
+            if let Some(rest) = detail.get(name.len()..).filter(|_| lower.starts_with(name)) {
+                let rest =
+                    rest.trim_start_matches(|c: char| c.is_whitespace() || "-:—–.,;()".contains(c));
+                if !rest.is_empty() && rest.len() < detail.len() {
+                    return rest.to_string();
+                }
+            }
+        }
+    }
+    detail.to_string()
+}
+
 fn infer_trigger(text: &str) -> Trigger {
     let t = text.to_lowercase();
     // A bot may name the trigger outright.
@@ -843,7 +866,7 @@ Promised: reply within 4 hours";
         );
         let esc = s.escalation.expect("escalation");
         assert_eq!(esc.trigger, Trigger::PolicyException);
-        assert_eq!(esc.detail, "policy exception - refund outside window");
+        assert_eq!(esc.detail, "refund outside window");
         assert_eq!(s.confidence, Some(0.42));
         assert_eq!(s.sentiment.as_deref(), Some("frustrated, getting worse"));
         assert_eq!(
@@ -1496,5 +1519,32 @@ Two previous claims this year";
             }
             prop_assert_eq!(parsed.unparsed.as_deref(), (!trimmed.is_empty()).then_some(trimmed));
         }
+    }
+
+    #[test]
+    fn a_trigger_named_up_front_is_not_repeated_in_the_detail() {
+        let s = parse_note("Why escalated: negative_sentiment - Third contact, customer angry");
+        let esc = s.escalation.as_ref();
+        assert_eq!(esc.map(|e| e.trigger), Some(Trigger::NegativeSentiment));
+        assert_eq!(
+            esc.map(|e| e.detail.as_str()),
+            Some("Third contact, customer angry")
+        );
+        // A detail that is only the trigger's name keeps it.
+        let s = parse_note("Why escalated: low confidence");
+        assert_eq!(
+            s.escalation.map(|e| e.detail),
+            Some("low confidence".into())
+        );
+    }
+
+    #[test]
+    fn first_person_headings_are_known() {
+        let s = parse_note(
+            "Issue: refund\nWhat I found:\n- paid twice\nWhat I tried:\n- resent invoice -> no change",
+        );
+        assert_eq!(s.findings, vec!["paid twice".to_string()]);
+        assert_eq!(s.attempted.len(), 1);
+        assert_eq!(s.unparsed, None);
     }
 }

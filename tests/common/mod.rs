@@ -129,6 +129,14 @@ impl vt100::Callbacks for Watch {
     }
 }
 
+/// What a terminal would do with `bytes` written to it raw.
+pub fn effects_of(bytes: &[u8]) -> Effects {
+    let size = std::num::NonZeroU16::new(40).unwrap_or(std::num::NonZeroU16::MIN);
+    let mut parser = vt100::Parser::new_with_callbacks(size, size, 0, Watch::default());
+    parser.process(bytes);
+    parser.callbacks().0.clone()
+}
+
 /// The full screen running in a pseudo-terminal.
 pub struct Screen {
     parser: Arc<Mutex<vt100::Parser<Watch>>>,
