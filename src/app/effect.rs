@@ -68,4 +68,6 @@ pub enum Effect {
         kind: DraftKind,
         text: String,
     },
+    /// Record how long the agent actively worked a handoff (handle time).
+    LogFocus { id: String, seconds: i64 },
 }

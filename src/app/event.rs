@@ -32,6 +32,10 @@ pub enum Event {
         done: Done,
     },
     DraftSaved,
+    /// Something was recorded that changes nothing on screen.
+    Logged,
+    /// SIGTERM or SIGHUP: wind down as if the user quit.
+    Shutdown,
     /// A write or load failed; nothing changed.
     Failed {
         what: String,

@@ -48,6 +48,17 @@ pub enum Modal {
     },
 }
 
+/// Active time on the selected handoff. Gaps between inputs count up to
+/// `IDLE_SECS`, so a handoff left open over lunch does not count as worked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FocusClock {
+    pub id: String,
+    pub active_secs: i64,
+    pub last_input: DateTime<Utc>,
+}
+
+pub const IDLE_SECS: i64 = 120;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToastKind {
     Info,
@@ -110,6 +121,7 @@ pub struct State {
     /// Writes asked for and not yet durable.
     pub saving: usize,
     pub last_saved: Option<DateTime<Utc>>,
+    pub focus_clock: Option<FocusClock>,
     pub quit: bool,
 }
 
@@ -140,6 +152,7 @@ impl State {
             undo: Vec::new(),
             saving: 0,
             last_saved: None,
+            focus_clock: None,
             quit: false,
         }
     }

@@ -10,7 +10,9 @@ use super::action::Action;
 use super::effect::{Done, DraftKind, Effect, Undo};
 use super::event::{Detail, Event};
 use super::keymap::{self, Context};
-use super::state::{Focus, Modal, Pane, State, TOAST_SECS, Toast, ToastKind};
+use super::state::{
+    Focus, FocusClock, IDLE_SECS, Modal, Pane, State, TOAST_SECS, Toast, ToastKind,
+};
 use crate::domain::feedback::{Feedback, Reason, Verdict};
 use crate::domain::filter::Query;
 use crate::domain::handoff::Status;
@@ -20,7 +22,11 @@ use crate::ui::layout;
 
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            let mut effects = on_key(state, key);
+            effects.extend(track_focus(state));
+            effects
+        }
         Event::Key(_) => Vec::new(),
         Event::Paste(text) => on_paste(state, &text),
         Event::Resize { width, height } => {
@@ -90,7 +96,11 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             toast(state, done.toast, ToastKind::Info);
             load_selected(state)
         }
-        Event::DraftSaved => Vec::new(),
+        Event::DraftSaved | Event::Logged => Vec::new(),
+        Event::Shutdown => {
+            state.quit = true;
+            track_focus(state)
+        }
         Event::Failed { what, error } => {
             state.saving = state.saving.saturating_sub(1);
             toast(state, format!("{what} failed: {error}"), ToastKind::Error);
@@ -284,6 +294,40 @@ fn load_selected(state: &mut State) -> Vec<Effect> {
     }
     state.detail_scroll = 0;
     vec![Effect::LoadDetail { id }]
+}
+
+/// Count active time on the selected handoff and log it when the agent moves
+/// on or quits. Called after every input.
+fn track_focus(state: &mut State) -> Vec<Effect> {
+    let now = state.now;
+    let selected = state
+        .selected()
+        .map(|r| r.id.clone())
+        .filter(|_| !state.quit);
+    let mut effects = Vec::new();
+    if let Some(clock) = state.focus_clock.as_mut() {
+        clock.active_secs += (now - clock.last_input).num_seconds().clamp(0, IDLE_SECS);
+        clock.last_input = now;
+        if selected.as_ref() != Some(&clock.id) {
+            if clock.active_secs > 0 {
+                effects.push(Effect::LogFocus {
+                    id: clock.id.clone(),
+                    seconds: clock.active_secs,
+                });
+            }
+            state.focus_clock = None;
+        }
+    }
+    if state.focus_clock.is_none()
+        && let Some(id) = selected
+    {
+        state.focus_clock = Some(FocusClock {
+            id,
+            active_secs: 0,
+            last_input: now,
+        });
+    }
+    effects
 }
 
 /// Sort by urgency, re-route, and rebuild the view, keeping the selection.

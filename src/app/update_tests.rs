@@ -572,3 +572,44 @@ fn empty_queue_actions_explain_instead_of_failing() {
         Some("No handoff selected".into())
     );
 }
+
+#[test]
+fn handle_time_counts_active_work_and_caps_idle_gaps() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('t')); // starts the clock on H1
+    h.send(Event::Tick(now() + Duration::seconds(30)));
+    h.key(KeyCode::Char('t'));
+    // Lunch: ten minutes without input counts as the idle cap only.
+    h.send(Event::Tick(now() + Duration::seconds(630)));
+    h.key(KeyCode::Char('j'));
+    let logged: Vec<&Effect> = h
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::LogFocus { .. }))
+        .collect();
+    let expected = Effect::LogFocus {
+        id: "H1".into(),
+        seconds: 30 + super::state::IDLE_SECS,
+    };
+    assert_eq!(logged, vec![&expected]);
+    // Quitting logs the handoff in focus.
+    h.send(Event::Tick(now() + Duration::seconds(640)));
+    h.key(KeyCode::Char('q'));
+    assert!(h.effects.contains(&Effect::LogFocus {
+        id: "H2".into(),
+        seconds: 10
+    }));
+}
+
+#[test]
+fn a_signal_quits_and_logs_like_q() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('j'));
+    h.send(Event::Tick(now() + Duration::seconds(5)));
+    h.send(Event::Shutdown);
+    assert!(h.state.quit);
+    assert!(h.effects.contains(&Effect::LogFocus {
+        id: "H2".into(),
+        seconds: 5
+    }));
+}

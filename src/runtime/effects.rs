@@ -16,6 +16,12 @@ pub fn run(store: &mut Store, me: &str, effect: Effect) -> Event {
                 Err(e) => failed("Loading", &e),
             };
         }
+        Effect::LogFocus { id, seconds } => {
+            return match store.log_focus(&id, me, seconds, now) {
+                Ok(()) => Event::Logged,
+                Err(e) => failed("Recording handle time", &e),
+            };
+        }
         Effect::SaveDraft { id, kind, text } => {
             return match store.save_draft(&id, kind.as_str(), &text, now) {
                 Ok(()) => Event::DraftSaved,

@@ -70,8 +70,8 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
             },
             Some(ev) = rx.recv() => Some(ev),
             _ = tick.tick() => Some(Event::Tick(Utc::now())),
-            _ = sigterm.recv() => { tracing::info!("SIGTERM: quitting"); break }
-            _ = sighup.recv() => { tracing::info!("SIGHUP: quitting"); break }
+            _ = sigterm.recv() => { tracing::info!("SIGTERM: quitting"); Some(Event::Shutdown) }
+            _ = sighup.recv() => { tracing::info!("SIGHUP: quitting"); Some(Event::Shutdown) }
         };
         pending.extend(first);
         // Drain whatever else is ready (a paste, a resize storm, key repeat)
@@ -122,7 +122,7 @@ fn changes_screen(event: &Event, state: &State) -> bool {
         Event::Tick(now) => {
             now.timestamp() / 60 != state.now.timestamp() / 60 || state.toast.is_some()
         }
-        Event::DraftSaved => false,
+        Event::DraftSaved | Event::Logged => false,
         _ => true,
     }
 }

@@ -232,6 +232,20 @@ impl Store {
         self.modify(id, agent, "status", detail, at, |h| h.status = status)
     }
 
+    /// Record `seconds` of active work on a handoff (handle time).
+    pub fn log_focus(
+        &mut self,
+        id: &str,
+        agent: &str,
+        seconds: i64,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        log_activity(&tx, id, agent, "focus", &json!({ "seconds": seconds }), at)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Add an agent's reply or internal note to the conversation, and drop the
     /// draft it came from, in one transaction.
     pub fn add_message(
