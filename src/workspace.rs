@@ -23,6 +23,8 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
     pub config: Option<PathBuf>,
     pub agent: Option<String>,
+    /// Look, change nothing: the database is opened read-only.
+    pub read_only: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +38,7 @@ pub enum OpenError {
 }
 
 pub struct Workspace {
+    pub read_only: bool,
     pub paths: Paths,
     pub config: Config,
     pub agent: String,
@@ -66,18 +69,24 @@ impl Workspace {
             config: config_path,
             data_dir,
         };
-        let store = Store::open(&paths.database)?;
+        let store = if opts.read_only {
+            Store::open_read_only(&paths.database)?
+        } else {
+            Store::open(&paths.database)?
+        };
         let agent = opts
             .agent
             .clone()
             .or_else(|| config.agent.clone())
             .unwrap_or_else(|| demo::DEFAULT_AGENT.to_string());
         let mut ws = Workspace {
+            read_only: opts.read_only,
             paths,
             config,
             agent,
             store,
         };
+        let seed = seed && !opts.read_only;
         if seed && ws.store.meta(INITIALISED)?.is_none() && ws.store.count()? == 0 {
             ws.seed_demo(None, now)?;
         }

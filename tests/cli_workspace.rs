@@ -315,3 +315,33 @@ fn output_cut_short_by_head_is_not_an_error() {
         .unwrap_or_default();
     assert_eq!(status, "0");
 }
+
+#[test]
+fn read_only_reads_everything_and_writes_nothing() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["--read-only", "queue"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no workspace at"), "{}", stderr(&out));
+    sb.stdout(&["demo"]);
+    let db = sb.data_dir().join("handoff.db");
+    let before = std::fs::metadata(&db).and_then(|m| m.modified()).ok();
+    assert!(sb.stdout(&["--read-only", "queue"]).contains("HO-"));
+    assert!(
+        sb.stdout(&["--read-only", "show", "HO-1001"])
+            .contains("ISSUE")
+    );
+    for args in [
+        &["--read-only", "tag", "HO-1001", "bad"][..],
+        &["--read-only", "import", "x.jsonl"],
+        &["--read-only", "demo", "--reset"],
+    ] {
+        let out = sb.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("changes the workspace"));
+    }
+    assert!(sb.stdout(&["feedback", "export"]).is_empty());
+    assert_eq!(
+        std::fs::metadata(&db).and_then(|m| m.modified()).ok(),
+        before
+    );
+}

@@ -122,6 +122,8 @@ pub struct State {
     pub saving: usize,
     pub last_saved: Option<DateTime<Utc>>,
     pub focus_clock: Option<FocusClock>,
+    /// A lead looking on: no verdicts, no assignment, no writes at all.
+    pub read_only: bool,
     pub quit: bool,
 }
 
@@ -153,6 +155,7 @@ impl State {
             saving: 0,
             last_saved: None,
             focus_clock: None,
+            read_only: false,
             quit: false,
         }
     }

@@ -159,8 +159,27 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     }
 }
 
+/// Actions that change the workspace, refused in read-only mode.
+fn writes(action: Action) -> bool {
+    matches!(
+        action,
+        Action::FlagBad
+            | Action::FlagGood
+            | Action::Undo
+            | Action::Claim
+            | Action::Resolve
+            | Action::Note
+            | Action::Reply
+    )
+}
+
 /// Run one named action. Public so help and tests can run actions directly.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.read_only && writes(action) {
+        let text = format!("Read-only: {} is off", action.description());
+        toast(state, text, ToastKind::Info);
+        return Vec::new();
+    }
     match action {
         Action::Quit => {
             state.quit = true;
@@ -299,6 +318,9 @@ fn load_selected(state: &mut State) -> Vec<Effect> {
 /// Count active time on the selected handoff and log it when the agent moves
 /// on or quits. Called after every input.
 fn track_focus(state: &mut State) -> Vec<Effect> {
+    if state.read_only {
+        return Vec::new();
+    }
     let now = state.now;
     let selected = state
         .selected()

@@ -613,3 +613,19 @@ fn a_signal_quits_and_logs_like_q() {
         seconds: 5
     }));
 }
+
+#[test]
+fn read_only_refuses_every_write_and_says_so() {
+    let mut h = Harness::new();
+    h.state.read_only = true;
+    let before = h.effects.len();
+    for key in ['b', 'g', 'c', 'x', 'n', 'r', 'u'] {
+        h.key(KeyCode::Char(key));
+        assert!(h.toast().starts_with("Read-only"), "{key}: {}", h.toast());
+        assert!(h.state.modal.is_none());
+    }
+    // Reading still works: moving loads the next summary.
+    h.key(KeyCode::Char('j'));
+    let new: Vec<&Effect> = h.effects[before..].iter().collect();
+    assert_eq!(new, vec![&Effect::LoadDetail { id: "H2".into() }]);
+}

@@ -57,6 +57,9 @@ pub struct Cli {
     /// Colour theme: dark, light, high-contrast, monochrome (NO_COLOR implies monochrome)
     #[arg(long, global = true, value_name = "NAME")]
     theme: Option<String>,
+    /// Look without changing anything (for leads): no verdicts, claims, notes or imports
+    #[arg(long, global = true)]
+    read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -87,6 +90,7 @@ impl Cli {
             data_dir: self.data_dir.clone(),
             config: self.config.clone(),
             agent: self.agent.clone(),
+            read_only: self.read_only,
         }
     }
 }
@@ -102,6 +106,19 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     let opts = cli.options();
+    if opts.read_only {
+        let writer = match &cli.command {
+            Some(Command::Import(_)) => Some("import"),
+            Some(Command::Tag(_)) => Some("tag"),
+            Some(Command::Demo(_)) => Some("demo"),
+            _ => None,
+        };
+        if let Some(name) = writer {
+            return Err(Failure::usage(format!(
+                "--read-only: '{name}' changes the workspace"
+            )));
+        }
+    }
     match cli.command {
         None => open_workspace(&opts, cli.theme.as_deref()),
         Some(Command::Import(args)) => import::run(&opts, args),

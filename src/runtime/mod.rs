@@ -29,6 +29,7 @@ pub async fn run(ws: Workspace, theme: Theme) -> anyhow::Result<()> {
 async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
     let mut tui = terminal::enter()?;
     let mut state = State::new(ws.agent.clone(), Utc::now());
+    state.read_only = ws.read_only;
     let size = tui.size()?;
     update(
         &mut state,

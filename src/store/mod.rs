@@ -32,6 +32,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("no workspace at {0} yet (run handoff once without --read-only to create it)")]
+    Missing(PathBuf),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -60,6 +62,22 @@ impl Store {
             },
             other => other,
         })
+    }
+
+    /// Open an existing store for reading only: SQLite itself refuses writes,
+    /// so a lead's session cannot change anything even by mistake.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Store { conn })
     }
 
     pub fn open_in_memory() -> Result<Store> {

@@ -118,7 +118,9 @@ fn hints(theme: &Theme, room: usize) -> Vec<Span<'static>> {
 }
 
 fn sync_state(state: &State, theme: &Theme) -> Line<'static> {
-    if state.saving > 0 {
+    if state.read_only {
+        Line::styled("read-only", theme.heading)
+    } else if state.saving > 0 {
         Line::styled("saving…", theme.info)
     } else if let Some(at) = state.last_saved {
         Line::styled(format!("✓ saved {}", at.format("%H:%M:%S")), theme.ok)
