@@ -15,6 +15,8 @@ pub struct Config {
     pub theme: Option<String>,
     /// Where the database and log live.
     pub data_dir: Option<PathBuf>,
+    /// Where verdicts are sent (see `outbox::WebhookConfig`).
+    pub webhook: Option<crate::outbox::WebhookConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,10 +50,17 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Invalid {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
             path: path.to_path_buf(),
             message: describe_toml_error(text, &e),
-        })
+        })?;
+        if let Some(webhook) = &config.webhook {
+            webhook.validate().map_err(|m| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!("[webhook] {m}"),
+            })?;
+        }
+        Ok(config)
     }
 }
 
@@ -108,8 +117,28 @@ mod tests {
                 agent: Some("Aiko Tanaka".into()),
                 theme: Some("light".into()),
                 data_dir: Some(PathBuf::from("/tmp/h")),
+                webhook: None,
             })
         );
+    }
+
+    #[test]
+    fn webhook_table_is_read_and_checked() {
+        let text = "[webhook]\nurl = \"https://hooks.example.com/x\"\nformat = \"slack\"\n\
+                    [webhook.headers]\nAuthorization = \"Bearer t\"\n";
+        let c = Config::parse(Path::new("c.toml"), text).ok();
+        let w = c.and_then(|c| c.webhook);
+        assert_eq!(
+            w.as_ref().map(|w| w.format),
+            Some(crate::outbox::Format::Slack)
+        );
+        assert_eq!(w.map(|w| w.headers.len()), Some(1));
+
+        let err = Config::parse(Path::new("c.toml"), "[webhook]\nurl = \"ftp://x\"\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with("c.toml: [webhook] url:"), "{err}");
     }
 
     #[test]

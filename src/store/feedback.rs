@@ -110,6 +110,11 @@ impl Store {
                 log_activity(&tx, id, agent, "verdict_cleared", &json!({}), at)?;
             }
         }
+        // In the same transaction: a verdict is never durable without the
+        // event that announces it, nor the other way round.
+        for dest in &self.destinations {
+            super::outbox::enqueue_verdict_change(&tx, dest, id, feedback, agent, at)?;
+        }
         tx.commit()?;
         Ok(previous)
     }

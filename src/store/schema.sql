@@ -74,6 +74,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     created_at      INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, next_attempt_at);
+-- Per-handoff ordering: "is an earlier event for this handoff unsent?"
+CREATE INDEX IF NOT EXISTS outbox_handoff ON outbox (handoff_id, destination, seq);
 
 CREATE TABLE IF NOT EXISTS drafts (
     handoff_id TEXT NOT NULL,
