@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod outbox;
 pub mod runtime;
 pub mod store;
 pub mod ui;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::{self, Config, ConfigError};
 use crate::domain::demo;
-use crate::store::{ImportReport, Store, StoreError};
+use crate::store::{Destination, ImportReport, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -69,11 +69,22 @@ impl Workspace {
             config: config_path,
             data_dir,
         };
-        let store = if opts.read_only {
+        let mut store = if opts.read_only {
             Store::open_read_only(&paths.database)?
         } else {
             Store::open(&paths.database)?
         };
+        // Every verdict written through this workspace is enqueued for these.
+        store.set_destinations(
+            config
+                .webhook
+                .iter()
+                .map(|w| Destination {
+                    name: crate::outbox::WEBHOOK.to_string(),
+                    hold: w.hold(),
+                })
+                .collect(),
+        );
         let agent = opts
             .agent
             .clone()

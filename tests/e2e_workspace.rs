@@ -27,7 +27,7 @@ fn export(sb: &Sandbox) -> Vec<Value> {
 fn bad_flag_with_a_reason_reaches_feedback_export() {
     let sb = Sandbox::new();
     let top = top_of_my_queue(&sb);
-    let mut screen = sb.open(120, 40, &[]);
+    let mut screen = sb.open(120, 40, &[("HANDOFF_LOG", "debug")]);
     screen.wait_for(&top);
     screen.send("b");
     screen.wait_for("AI could have resolved it");

@@ -493,9 +493,16 @@ fn empty_section_and_no_match() {
         h.key(KeyCode::Enter);
         snap!(format!("filter_no_match_{w}x{ht}"), h.draw());
     }
-    // An agent with nothing assigned, in no team.
-    let mut h = Harness::with(handoffs(), 80, 24);
-    h.state.me = "Nobody Here".into();
+    // An agent with nothing assigned, in no team (signed in as such: counts
+    // are worked out when the queue loads, not on every section switch).
+    let mut h = Harness::build(
+        handoffs(),
+        agents(),
+        "Nobody Here",
+        initial_feedback,
+        80,
+        24,
+    );
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('1'));
     let t = h.draw();

@@ -28,6 +28,9 @@ pub enum Action {
     Reply,
     Filter,
     ClearFilter,
+    ShowFloor,
+    ShowQuality,
+    ShowReview,
 }
 
 impl Action {
@@ -58,6 +61,9 @@ impl Action {
             Action::Reply => "reply",
             Action::Filter => "filter",
             Action::ClearFilter => "clear_filter",
+            Action::ShowFloor => "show_floor",
+            Action::ShowQuality => "show_quality",
+            Action::ShowReview => "show_review",
         }
     }
 
@@ -88,6 +94,9 @@ impl Action {
             Action::Reply => "write a reply to the customer",
             Action::Filter => "filter the queue",
             Action::ClearFilter => "clear the filter",
+            Action::ShowFloor => "lead: queue status per team and agent",
+            Action::ShowQuality => "lead: handoff quality, week over week",
+            Action::ShowReview => "lead: weekly review of bad handoffs",
         }
     }
 
@@ -106,6 +115,9 @@ impl Action {
             Action::Help => "help",
             Action::Quit => "quit",
             Action::NextSection => "section",
+            Action::ShowFloor => "floor",
+            Action::ShowQuality => "quality",
+            Action::ShowReview => "review",
             other => other.name(),
         }
     }

@@ -40,6 +40,13 @@ pub struct Undo {
 pub enum Effect {
     /// Read the full record (and drafts) for the summary pane.
     LoadDetail { id: String },
+    /// Run the filter over a snapshot of the queue off the UI thread; the
+    /// answer comes back as `Event::Filtered` with the same `generation`.
+    Filter {
+        generation: u64,
+        text: String,
+        snapshot: Box<crate::domain::filter::Snapshot>,
+    },
     /// Put a verdict in force, or clear it with `None`.
     SaveFeedback {
         id: String,
@@ -68,6 +75,8 @@ pub enum Effect {
         kind: DraftKind,
         text: String,
     },
+    /// Compute the lead screens' figures (in the background: it reads a lot).
+    LoadDashboard,
     /// Record how long the agent actively worked a handoff (handle time).
     LogFocus { id: String, seconds: i64 },
 }

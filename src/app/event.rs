@@ -25,6 +25,15 @@ pub enum Event {
         agents: Vec<Agent>,
     },
     DetailLoaded(Box<Detail>),
+    /// A filter run off the UI thread finished: every row its query matches
+    /// (indices into `rows`, in display order). Dropped unless `generation`
+    /// is the latest asked for.
+    Filtered {
+        generation: u64,
+        visible: Vec<usize>,
+    },
+    /// The lead screens' figures, computed off the UI thread.
+    DashboardLoaded(Result<Box<crate::domain::metrics::Dashboard>, String>),
     /// A write is durable. `row`/`detail` carry the record as stored now.
     Saved {
         row: Box<QueueRow>,
@@ -36,6 +45,11 @@ pub enum Event {
     Logged,
     /// SIGTERM or SIGHUP: wind down as if the user quit.
     Shutdown,
+    /// Webhook deliveries waiting, and refused for good (see `outbox`).
+    Outbox {
+        pending: usize,
+        failed: usize,
+    },
     /// A write or load failed; nothing changed.
     Failed {
         what: String,

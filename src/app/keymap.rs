@@ -13,6 +13,8 @@ pub enum Context {
     Queue,
     /// The summary or transcript has focus.
     Detail,
+    /// A team lead screen (floor, quality, review).
+    Lead,
 }
 
 impl Context {
@@ -21,6 +23,7 @@ impl Context {
             Context::Global => "anywhere",
             Context::Queue => "queue",
             Context::Detail => "summary / transcript",
+            Context::Lead => "lead screens",
         }
     }
 }
@@ -52,7 +55,7 @@ const fn ctrl(context: Context, c: char, action: Action) -> Binding {
 }
 
 use Action as A;
-use Context::{Detail as D, Global as G, Queue as Q};
+use Context::{Detail as D, Global as G, Lead as L, Queue as Q};
 use KeyCode::Char as C;
 
 pub const DEFAULT: &[Binding] = &[
@@ -71,6 +74,9 @@ pub const DEFAULT: &[Binding] = &[
     bind(G, C('1'), A::SectionMine),
     bind(G, C('2'), A::SectionUnassigned),
     bind(G, C('3'), A::SectionAll),
+    bind(G, C('s'), A::ShowFloor),
+    bind(G, C('m'), A::ShowQuality),
+    bind(G, C('w'), A::ShowReview),
     bind(G, C('q'), A::Quit),
     ctrl(G, 'c', A::Quit),
     bind(Q, C('j'), A::Down),
@@ -102,6 +108,17 @@ pub const DEFAULT: &[Binding] = &[
     bind(D, KeyCode::Left, A::FocusQueue),
     bind(D, C('h'), A::FocusQueue),
     bind(D, KeyCode::Enter, A::FocusQueue),
+    bind(L, C('j'), A::Down),
+    bind(L, KeyCode::Down, A::Down),
+    bind(L, C('k'), A::Up),
+    bind(L, KeyCode::Up, A::Up),
+    bind(L, KeyCode::PageDown, A::PageDown),
+    bind(L, C(' '), A::PageDown),
+    bind(L, KeyCode::PageUp, A::PageUp),
+    bind(L, KeyCode::Home, A::Top),
+    bind(L, KeyCode::End, A::Bottom),
+    bind(L, KeyCode::Esc, A::FocusQueue),
+    bind(L, KeyCode::Tab, A::NextSection),
 ];
 
 /// The action bound to `key` in `context` (falling back to global bindings).

@@ -9,13 +9,27 @@ use super::effect::{DraftKind, Undo};
 use super::event::Detail;
 use crate::domain::agent::Agent;
 use crate::domain::filter::Query;
-use crate::domain::queue::{QueueRow, Section};
+use crate::domain::metrics::Dashboard;
+use crate::domain::queue::{QueueRow, Rows, Section};
 use crate::domain::routing::Route;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     Queue,
     Detail,
+}
+
+/// Which screen fills the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The agent's queue and summary.
+    Workspace,
+    /// Team lead: queue status per team and agent.
+    Floor,
+    /// Team lead: handoff quality, this window against the last.
+    Quality,
+    /// Team lead: bad handoffs grouped by reason and AI procedure.
+    Review,
 }
 
 /// What the detail pane shows.
@@ -85,7 +99,18 @@ pub struct FilterState {
     pub error: Option<String>,
     /// The filter line has the keyboard.
     pub editing: bool,
+    /// Numbers each run of the filter off the UI thread; only the result of
+    /// the latest is taken, older ones are dropped.
+    pub generation: u64,
+    /// The latest result from off the UI thread: every row the query matches
+    /// (indices into `rows`, in display order), before the section applies.
+    /// Shown until a newer one arrives; `None` when the filter runs inline.
+    pub hits: Option<Vec<usize>>,
 }
+
+/// Up to this many rows the filter runs inside `update` (about 1 ms); above,
+/// on a worker thread, so typing never waits for it.
+pub const FILTER_INLINE_ROWS: usize = 10_000;
 
 #[derive(Debug, Clone)]
 pub struct State {
@@ -97,8 +122,16 @@ pub struct State {
     pub height: u16,
     /// False until the queue index has loaded.
     pub loaded: bool,
-    /// Every handoff, in urgency order.
-    pub rows: Vec<QueueRow>,
+    /// Every handoff, in load order (new ones appended). Indices into it are
+    /// stable, so `order`, `visible` and filter results can refer to rows.
+    pub rows: Rows,
+    /// Indices into `rows` in urgency order as of `sorted_at`.
+    pub order: Vec<u32>,
+    /// The clock `order` was sorted with; rows moved between full sorts are
+    /// placed with the same clock, so the order stays consistent.
+    pub sorted_at: DateTime<Utc>,
+    /// Queues longer than this are filtered off the UI thread.
+    pub filter_inline_rows: usize,
     /// Who routing would hand each unassigned open handoff to.
     pub routes: HashMap<String, Route>,
     pub section: Section,
@@ -121,7 +154,16 @@ pub struct State {
     /// Writes asked for and not yet durable.
     pub saving: usize,
     pub last_saved: Option<DateTime<Utc>>,
+    /// Verdict events the webhook has not acknowledged, and those it refused.
+    pub outbox_pending: usize,
+    pub outbox_failed: usize,
     pub focus_clock: Option<FocusClock>,
+    pub screen: Screen,
+    /// The lead screens' figures, as last computed (off the UI thread).
+    pub dashboard: Option<Box<Dashboard>>,
+    pub dashboard_loading: bool,
+    /// Scroll of the lead screens, in lines.
+    pub lead_scroll: u16,
     /// A lead looking on: no verdicts, no assignment, no writes at all.
     pub read_only: bool,
     pub quit: bool,
@@ -137,7 +179,10 @@ impl State {
             width: 80,
             height: 24,
             loaded: false,
-            rows: Vec::new(),
+            rows: Rows::new(),
+            order: Vec::new(),
+            sorted_at: now,
+            filter_inline_rows: FILTER_INLINE_ROWS,
             routes: HashMap::new(),
             section: Section::Mine,
             counts: [0; 3],
@@ -154,7 +199,13 @@ impl State {
             undo: Vec::new(),
             saving: 0,
             last_saved: None,
+            outbox_pending: 0,
+            outbox_failed: 0,
             focus_clock: None,
+            screen: Screen::Workspace,
+            dashboard: None,
+            dashboard_loading: false,
+            lead_scroll: 0,
             read_only: false,
             quit: false,
         }

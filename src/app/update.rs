@@ -11,12 +11,12 @@ use super::effect::{Done, DraftKind, Effect, Undo};
 use super::event::{Detail, Event};
 use super::keymap::{self, Context};
 use super::state::{
-    Focus, FocusClock, IDLE_SECS, Modal, Pane, State, TOAST_SECS, Toast, ToastKind,
+    Focus, FocusClock, IDLE_SECS, Modal, Pane, Screen, State, TOAST_SECS, Toast, ToastKind,
 };
 use crate::domain::feedback::{Feedback, Reason, Verdict};
-use crate::domain::filter::Query;
+use crate::domain::filter::{self, Query, Snapshot};
 use crate::domain::handoff::Status;
-use crate::domain::queue::{self, QueueRow, Section};
+use crate::domain::queue::{self, QueueRow, Rows, Section};
 use crate::domain::{routing, sanitize};
 use crate::ui::layout;
 
@@ -46,13 +46,19 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 state.toast = None;
             }
             // SLA states move with the clock, and with them the order.
+            let mut effects = Vec::new();
             if minute_changed && state.loaded {
-                resort(state);
+                effects = resort(state);
             }
-            Vec::new()
+            // The lead screens are live: refresh their figures each minute.
+            if minute_changed && state.screen != Screen::Workspace {
+                effects.extend(load_dashboard(state));
+            }
+            effects
         }
         Event::Loaded { rows, agents } => {
-            state.rows = rows;
+            state.order = (0..u32::try_from(rows.len()).unwrap_or(u32::MAX)).collect();
+            state.rows = Rows::from(rows);
             state.my_teams = agents
                 .iter()
                 .find(|a| a.name == state.me)
@@ -60,13 +66,25 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 .unwrap_or_default();
             state.agents = agents;
             state.loaded = true;
-            resort(state);
+            let mut effects = resort(state);
             // Start where the work is: my queue, else my teams' unassigned.
             if state.counts[0] == 0 && state.counts[1] > 0 {
                 state.section = Section::Unassigned;
             }
             rebuild_view(state, None);
-            load_selected(state)
+            effects.extend(load_selected(state));
+            effects
+        }
+        Event::DashboardLoaded(result) => {
+            state.dashboard_loading = false;
+            match result {
+                Ok(dashboard) => state.dashboard = Some(dashboard),
+                Err(error) => {
+                    let text = format!("Computing the lead figures failed: {error}");
+                    toast(state, text, ToastKind::Error);
+                }
+            }
+            Vec::new()
         }
         Event::DetailLoaded(detail) => {
             if state.selected().is_some_and(|r| r.id == detail.handoff.id) {
@@ -74,14 +92,24 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Event::Filtered {
+            generation,
+            visible,
+        } => {
+            // A result for text that has since changed: a newer one is coming.
+            if generation != state.filter.generation {
+                return Vec::new();
+            }
+            let keep = state.selected().map(|r| r.id.clone());
+            state.filter.hits = Some(visible);
+            rebuild_view(state, keep);
+            load_selected(state)
+        }
         Event::Saved { row, detail, done } => {
             state.saving = state.saving.saturating_sub(1);
             state.last_saved = Some(state.now);
             let keep = state.selected().map(|r| r.id.clone());
-            match state.rows.iter_mut().find(|r| r.id == row.id) {
-                Some(slot) => *slot = *row,
-                None => state.rows.push(*row),
-            }
+            let mut effects = place(state, *row, keep);
             if state
                 .detail
                 .as_ref()
@@ -89,17 +117,22 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             {
                 state.detail = Some(*detail);
             }
-            resort_keeping(state, keep);
             if let Some(undo) = done.undo {
                 state.undo.push(undo);
             }
             toast(state, done.toast, ToastKind::Info);
-            load_selected(state)
+            effects.extend(load_selected(state));
+            effects
         }
         Event::DraftSaved | Event::Logged => Vec::new(),
         Event::Shutdown => {
             state.quit = true;
             track_focus(state)
+        }
+        Event::Outbox { pending, failed } => {
+            state.outbox_pending = pending;
+            state.outbox_failed = failed;
+            Vec::new()
         }
         Event::Failed { what, error } => {
             state.saving = state.saving.saturating_sub(1);
@@ -124,9 +157,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.filter.editing {
         return on_filter_key(state, key);
     }
-    let context = match state.focus {
-        Focus::Queue => Context::Queue,
-        Focus::Detail => Context::Detail,
+    let context = match (state.screen, state.focus) {
+        (Screen::Workspace, Focus::Queue) => Context::Queue,
+        (Screen::Workspace, Focus::Detail) => Context::Detail,
+        _ => Context::Lead,
     };
     match keymap::lookup(context, &key) {
         Some(action) => apply(state, action),
@@ -173,10 +207,55 @@ fn writes(action: Action) -> bool {
     )
 }
 
+/// What works on a lead screen; the rest needs the queue in view.
+fn lead_action(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Quit
+            | Action::Help
+            | Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+            | Action::FocusQueue
+            | Action::NextSection
+            | Action::PrevSection
+            | Action::ShowFloor
+            | Action::ShowQuality
+            | Action::ShowReview
+    )
+}
+
+fn show(state: &mut State, screen: Screen) -> Vec<Effect> {
+    if state.screen != screen {
+        state.lead_scroll = 0;
+    }
+    state.screen = screen;
+    load_dashboard(state)
+}
+
+fn load_dashboard(state: &mut State) -> Vec<Effect> {
+    if state.dashboard_loading {
+        return Vec::new();
+    }
+    state.dashboard_loading = true;
+    vec![Effect::LoadDashboard]
+}
+
 /// Run one named action. Public so help and tests can run actions directly.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     if state.read_only && writes(action) {
         let text = format!("Read-only: {} is off", action.description());
+        toast(state, text, ToastKind::Info);
+        return Vec::new();
+    }
+    if state.screen != Screen::Workspace && !lead_action(action) {
+        let text = format!(
+            "{} needs the queue: Esc returns to it",
+            action.description()
+        );
         toast(state, text, ToastKind::Info);
         return Vec::new();
     }
@@ -197,6 +276,19 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageUp => move_by(state, -(page(state) as isize)),
         Action::Top => move_by(state, isize::MIN / 2),
         Action::Bottom => move_by(state, isize::MAX / 2),
+        Action::NextSection | Action::PrevSection if state.screen != Screen::Workspace => {
+            let order = [Screen::Floor, Screen::Quality, Screen::Review];
+            let i = order.iter().position(|s| *s == state.screen).unwrap_or(0);
+            let next = if action == Action::NextSection {
+                i + 1
+            } else {
+                i + 2
+            };
+            show(state, order[next % 3])
+        }
+        Action::ShowFloor => show(state, Screen::Floor),
+        Action::ShowQuality => show(state, Screen::Quality),
+        Action::ShowReview => show(state, Screen::Review),
         Action::NextSection | Action::PrevSection => {
             let i = Section::ALL
                 .iter()
@@ -221,6 +313,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::FocusQueue => {
             state.focus = Focus::Queue;
+            state.screen = Screen::Workspace;
             Vec::new()
         }
         Action::ToggleTranscript => {
@@ -263,6 +356,13 @@ fn page(state: &State) -> usize {
 }
 
 fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
+    if state.screen != Screen::Workspace {
+        let max = crate::ui::lead::line_count(state)
+            .saturating_sub(usize::from(state.height.saturating_sub(3)));
+        let scroll = (state.lead_scroll as isize).saturating_add(delta);
+        state.lead_scroll = scroll.clamp(0, max.min(u16::MAX as usize) as isize) as u16;
+        return Vec::new();
+    }
     if state.focus == Focus::Detail {
         // Stop at the last page, so scrolling back up responds at once.
         let total = crate::ui::pane::detail_line_count(state);
@@ -352,42 +452,164 @@ fn track_focus(state: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// Sort by urgency, re-route, and rebuild the view, keeping the selection.
-fn resort(state: &mut State) {
+/// Sort by urgency, re-route, recount and rebuild the view, keeping the
+/// selection. The order is nearly sorted already (a minute passed, or the
+/// loader sorted it), which the sort turns into about one comparison a row.
+fn resort(state: &mut State) -> Vec<Effect> {
     let keep = state.selected().map(|r| r.id.clone());
-    resort_keeping(state, keep);
-}
-
-fn resort_keeping(state: &mut State, keep: Option<String>) {
     let now = state.now;
-    queue::sort_by_urgency(&mut state.rows, now);
-    state.routes = routing::route_all(&state.rows, &state.agents);
+    queue::sort_order(&mut state.order, &state.rows, now);
+    state.sorted_at = now;
+    reroute(state);
+    recount(state);
+    let effects = refresh_filter(state);
     rebuild_view(state, keep);
+    effects
 }
 
-/// Recompute section counts and the visible rows; keep the cursor on `keep`
-/// when it is still visible, otherwise at the same position.
-fn rebuild_view(state: &mut State, keep: Option<String>) {
-    let (me, teams, now) = (&state.me, &state.my_teams, state.now);
+fn reroute(state: &mut State) {
+    let rows = &state.rows;
+    let in_order = state.order.iter().filter_map(|&i| rows.get(i as usize));
+    state.routes = routing::route_all(in_order, &state.agents);
+}
+
+fn sections_of(state: &State, row: &QueueRow) -> [bool; 3] {
+    Section::ALL.map(|s| s.contains(row, &state.me, &state.my_teams))
+}
+
+fn recount(state: &mut State) {
     let mut counts = [0usize; 3];
-    for row in &state.rows {
-        for (i, s) in Section::ALL.iter().enumerate() {
-            if s.contains(row, me, teams) {
-                counts[i] += 1;
-            }
+    for row in state.rows.iter() {
+        for (n, inside) in counts.iter_mut().zip(sections_of(state, row)) {
+            *n += usize::from(inside);
         }
     }
     state.counts = counts;
+}
+
+/// Put a saved row in place without re-sorting the queue: if its urgency
+/// changed, move it by binary search; redo routing, counts, the view and the
+/// filter only when what changed can affect them. A verdict touches none of
+/// them, so `b` and `g` cost a lookup, not a pass over every row.
+fn place(state: &mut State, row: QueueRow, keep: Option<String>) -> Vec<Effect> {
+    let at = state.sorted_at;
+    let selected = state.visible.get(state.cursor).copied();
+    let found = selected
+        .filter(|&i| state.rows.get(i).is_some_and(|r| r.id == row.id))
+        .or_else(|| state.rows.position(&row.id));
+    let (moved, routed, resectioned) = match found {
+        Some(i) => {
+            let Some(old) = state.rows.get(i) else {
+                return Vec::new();
+            };
+            let moved = !queue::same_urgency(old, &row);
+            let routed = !queue::same_routing(old, &row);
+            let (was, now_in) = (sections_of(state, old), sections_of(state, &row));
+            if moved {
+                let rows = &state.rows;
+                let pos = state
+                    .order
+                    .binary_search_by(|&j| queue::urgency(&rows[j as usize], old, at))
+                    .ok()
+                    .filter(|&p| state.order[p] as usize == i)
+                    .or_else(|| state.order.iter().position(|&j| j as usize == i));
+                if let Some(p) = pos {
+                    state.order.remove(p);
+                }
+            }
+            for (n, (a, b)) in state.counts.iter_mut().zip(was.into_iter().zip(now_in)) {
+                *n = *n - usize::from(a) + usize::from(b);
+            }
+            if let Some(slot) = state.rows.get_mut(i) {
+                *slot = row;
+            }
+            if moved {
+                let p = queue::insert_position(&state.order, &state.rows, &state.rows[i], at);
+                state.order.insert(p, u32::try_from(i).unwrap_or(u32::MAX));
+            }
+            (
+                moved,
+                routed || (moved && state.rows[i].assignee.is_none()),
+                was != now_in,
+            )
+        }
+        None => {
+            let inside = sections_of(state, &row);
+            for (n, inside) in state.counts.iter_mut().zip(inside) {
+                *n += usize::from(inside);
+            }
+            let p = queue::insert_position(&state.order, &state.rows, &row, at);
+            let i = state.rows.push(row);
+            state.order.insert(p, u32::try_from(i).unwrap_or(u32::MAX));
+            (true, true, true)
+        }
+    };
+    if routed {
+        reroute(state);
+    }
+    let filtered = !state.filter.query.is_empty();
+    let effects = if filtered {
+        refresh_filter(state)
+    } else {
+        Vec::new()
+    };
+    if moved || resectioned || filtered {
+        rebuild_view(state, keep);
+    }
+    effects
+}
+
+/// Start the filter over the queue as it is now. Small queues are filtered
+/// inline by `rebuild_view`; longer ones off the UI thread, and until the
+/// answer comes back the last result stays on screen.
+fn refresh_filter(state: &mut State) -> Vec<Effect> {
+    // A run still in flight answers for an older queue or query: drop it.
+    state.filter.generation += 1;
+    if state.filter.query.is_empty() || state.rows.len() <= state.filter_inline_rows {
+        state.filter.hits = None;
+        return Vec::new();
+    }
+    vec![Effect::Filter {
+        generation: state.filter.generation,
+        text: state.filter.text.clone(),
+        snapshot: Box::new(Snapshot {
+            query: state.filter.query.clone(),
+            rows: state.rows.clone(),
+            order: state.order.clone(),
+            me: state.me.clone(),
+            now: state.now,
+        }),
+    }]
+}
+
+/// Rebuild the visible rows from the order (or the filter's result) and the
+/// section; keep the cursor on `keep` when it is still visible, otherwise at
+/// the same position.
+fn rebuild_view(state: &mut State, keep: Option<String>) {
+    let (me, teams, section) = (&state.me, &state.my_teams, state.section);
+    let rows = &state.rows;
+    let in_section = |&i: &usize| rows.get(i).is_some_and(|r| section.contains(r, me, teams));
+    let in_order = || state.order.iter().map(|&i| i as usize);
     let query = &state.filter.query;
-    state.visible = state
-        .rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| state.section.contains(r, me, teams) && query.matches(r, me, now))
-        .map(|(i, _)| i)
-        .collect();
+    state.visible = if query.is_empty() {
+        in_order().filter(in_section).collect()
+    } else if let Some(hits) = &state.filter.hits {
+        hits.iter().copied().filter(in_section).collect()
+    } else if rows.len() <= state.filter_inline_rows {
+        filter::matching(query, rows, &state.order, me, state.now, 1, &|| false)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(in_section)
+            .collect()
+    } else {
+        // The first result is still being worked out: show the section.
+        in_order().filter(in_section).collect()
+    };
     if let Some(id) = keep
-        && let Some(pos) = state.visible.iter().position(|&i| state.rows[i].id == id)
+        && let Some(pos) = state
+            .visible
+            .iter()
+            .position(|&i| state.rows.get(i).is_some_and(|r| r.id == id))
     {
         state.cursor = pos;
     }
@@ -397,16 +619,21 @@ fn rebuild_view(state: &mut State, keep: Option<String>) {
 
 /// Re-apply the filter text; the selection may change, so load its detail.
 fn refilter(state: &mut State) -> Vec<Effect> {
+    let mut effects = Vec::new();
     match Query::parse(&state.filter.text) {
         Ok(q) => {
-            state.filter.query = q;
             state.filter.error = None;
+            if q != state.filter.query {
+                state.filter.query = q;
+                effects = refresh_filter(state);
+            }
         }
         Err(e) => state.filter.error = Some(e),
     }
     let keep = state.selected().map(|r| r.id.clone());
     rebuild_view(state, keep);
-    load_selected(state)
+    effects.extend(load_selected(state));
+    effects
 }
 
 fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -542,7 +769,7 @@ fn claim(state: &mut State) -> Vec<Effect> {
                 label: format!("claim of {}", row.id),
                 effect: Box::new(Effect::Assign {
                     id: row.id,
-                    assignee: row.assignee,
+                    assignee: row.assignee.map(String::from),
                     done: Done {
                         toast: String::new(),
                         undo: None,

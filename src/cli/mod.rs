@@ -4,9 +4,13 @@
 mod demo;
 mod feedback;
 mod import;
+mod outbox;
 mod output;
 mod queue;
+mod review;
 mod show;
+mod stats;
+mod status;
 mod tag;
 
 use std::path::PathBuf;
@@ -82,6 +86,14 @@ enum Command {
     Feedback(feedback::Command),
     /// Seed the demo workspace, or generate many handoffs for load testing
     Demo(demo::Args),
+    /// Queue status per team (waiting, unassigned, oldest, SLA) and agent load
+    Status(status::Args),
+    /// Handoff quality figures with sample sizes, against the previous window
+    Stats(stats::Args),
+    /// The weekly review: bad handoffs by reason and AI procedure, ready to share
+    Review(review::Args),
+    /// Verdict events the webhook has not acknowledged; --retry sends them now
+    Outbox(outbox::Args),
 }
 
 impl Cli {
@@ -127,6 +139,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Tag(args)) => tag::run(&opts, args),
         Some(Command::Feedback(cmd)) => feedback::run(&opts, cmd),
         Some(Command::Demo(args)) => demo::run(&opts, args),
+        Some(Command::Status(args)) => status::run(&opts, args),
+        Some(Command::Stats(args)) => stats::run(&opts, args),
+        Some(Command::Review(args)) => review::run(&opts, args),
+        Some(Command::Outbox(args)) => outbox::run(&opts, args),
     }
 }
 

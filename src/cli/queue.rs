@@ -108,7 +108,7 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
             _ => " ",
         };
         let who = match (&r.assignee, route_of(r)) {
-            (Some(a), _) => a.clone(),
+            (Some(a), _) => a.to_string(),
             (None, Some(to)) => format!("→ {to}"),
             (None, None) => "—".into(),
         };

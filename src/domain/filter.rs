@@ -3,15 +3,28 @@
 //!
 //! `priority:urgent team:billing trigger:low_confidence confidence:<0.5
 //!  age:>2h sla:breached verdict:none tag:vip procedure:refund -status:resolved`
+//!
+//! Words match fuzzily, as in fzf (the letters in order, not necessarily
+//! together; case and accents ignored), over the id, customer, issue, team,
+//! procedure and assignee. With words in the query the best matches come
+//! first (ties keep urgency order); a negated word excludes rows that contain
+//! it verbatim. [`run`] filters a whole queue and is what the filter worker
+//! runs off the UI thread.
+
+use std::cell::RefCell;
+use std::cmp::Reverse;
 
 use chrono::{DateTime, Utc};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
+use nucleo_matcher::{Matcher, Utf32Str};
 
 use super::duration;
-use super::queue::{QueueRow, SlaState};
+use super::queue::{QueueRow, Rows, SlaState};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Term {
-    Text(String),
+    /// A word: fuzzy when positive, verbatim (substring) when negated.
+    Text(Atom),
     Priority(String),
     Team(String),
     Trigger(String),
@@ -92,7 +105,20 @@ impl Query {
             };
             let term = match word.split_once(':') {
                 Some((key, value)) if !value.is_empty() => field_term(&key.to_lowercase(), value)?,
-                _ => Term::Text(word.to_lowercase()),
+                _ => {
+                    let kind = if negated {
+                        AtomKind::Substring
+                    } else {
+                        AtomKind::Fuzzy
+                    };
+                    Term::Text(Atom::new(
+                        word,
+                        CaseMatching::Ignore,
+                        Normalization::Smart,
+                        kind,
+                        false,
+                    ))
+                }
             };
             terms.push((negated, term));
         }
@@ -103,11 +129,194 @@ impl Query {
         self.terms.is_empty()
     }
 
-    pub fn matches(&self, row: &QueueRow, me: &str, now: DateTime<Utc>) -> bool {
+    /// Whether the query has words, so its results are ranked by score.
+    pub fn ranks(&self) -> bool {
         self.terms
             .iter()
-            .all(|(negated, term)| term_matches(term, row, me, now) != *negated)
+            .any(|(negated, t)| !negated && matches!(t, Term::Text(_)))
     }
+
+    pub fn matches(&self, row: &QueueRow, me: &str, now: DateTime<Utc>) -> bool {
+        thread_local! {
+            static SCORER: RefCell<Option<Scorer>> = const { RefCell::new(None) };
+        }
+        SCORER.with(|s| {
+            let mut s = s.borrow_mut();
+            let scorer = s.get_or_insert_with(Scorer::default);
+            self.score(row, me, now, scorer).is_some()
+        })
+    }
+
+    /// `None` when `row` does not match; else how well its words match
+    /// (0 without words).
+    pub fn score(
+        &self,
+        row: &QueueRow,
+        me: &str,
+        now: DateTime<Utc>,
+        scorer: &mut Scorer,
+    ) -> Option<u32> {
+        // Field terms are cheap; they run first so words only score rows
+        // that can still match.
+        let fields_hold = self
+            .terms
+            .iter()
+            .filter(|(_, t)| !matches!(t, Term::Text(_)))
+            .all(|(negated, term)| term_matches(term, row, me, now) != *negated);
+        if !fields_hold {
+            return None;
+        }
+        let mut words = self.terms.iter().filter_map(|(negated, t)| match t {
+            Term::Text(atom) => Some((*negated, atom)),
+            _ => None,
+        });
+        let Some(first) = words.next() else {
+            return Some(0);
+        };
+        let Scorer {
+            matcher,
+            haystack,
+            chars,
+        } = scorer;
+        haystack.clear();
+        for part in [
+            Some(row.id.as_str()),
+            Some(row.customer.as_str()),
+            row.issue.as_deref(),
+            row.team.as_deref(),
+            row.procedure.as_deref(),
+            row.assignee.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            haystack.push_str(part);
+            haystack.push(' ');
+        }
+        let text = Utf32Str::new(haystack, chars);
+        let mut total = 0u32;
+        for (negated, atom) in std::iter::once(first).chain(words) {
+            match (atom.score(text, matcher), negated) {
+                (Some(score), false) => total += u32::from(score),
+                (None, true) => {}
+                _ => return None,
+            }
+        }
+        Some(total)
+    }
+}
+
+/// Scratch space for scoring: a matcher (about 135 KB) and buffers, reused
+/// across rows so matching a queue allocates nothing per row.
+pub struct Scorer {
+    matcher: Matcher,
+    haystack: String,
+    chars: Vec<char>,
+}
+
+impl Default for Scorer {
+    fn default() -> Scorer {
+        Scorer {
+            matcher: Matcher::default(),
+            haystack: String::with_capacity(256),
+            chars: Vec::new(),
+        }
+    }
+}
+
+/// Everything one filter run needs, owned, so it can run on another thread
+/// while the screen goes on showing the last result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub query: Query,
+    /// A snapshot of the queue: cloning [`Rows`] copies pointers, not rows.
+    pub rows: Rows,
+    /// Indices into `rows` in urgency order.
+    pub order: Vec<u32>,
+    pub me: String,
+    pub now: DateTime<Utc>,
+}
+
+/// Rows per check of `cancelled`: a superseded run stops within ~0.5 ms.
+const CANCEL_EVERY: usize = 2048;
+
+/// Every row of `snap` the query matches; see [`matching`].
+pub fn run(
+    snap: &Snapshot,
+    threads: usize,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<usize>> {
+    matching(
+        &snap.query,
+        &snap.rows,
+        &snap.order,
+        &snap.me,
+        snap.now,
+        threads,
+        cancelled,
+    )
+}
+
+/// Every row the query matches, as indices into `rows`: best match first
+/// when the query has words, else (and among equals) in `order`. Splits the
+/// work over up to `threads` threads. `None` when `cancelled` turned true
+/// (a newer query is waiting).
+pub fn matching(
+    query: &Query,
+    rows: &Rows,
+    order: &[u32],
+    me: &str,
+    now: DateTime<Utc>,
+    threads: usize,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<usize>> {
+    let threads = threads.clamp(1, 8);
+    // Not worth a thread for small queues.
+    let parts = if order.len() < 4 * CANCEL_EVERY {
+        1
+    } else {
+        threads
+    };
+    let size = order.len().div_ceil(parts).max(1);
+    let scan = |part: &[u32]| -> Option<Vec<(u32, u32)>> {
+        let mut scorer = Scorer::default();
+        let mut hits = Vec::new();
+        for (n, &i) in part.iter().enumerate() {
+            if n % CANCEL_EVERY == 0 && cancelled() {
+                return None;
+            }
+            let Some(row) = rows.get(i as usize) else {
+                continue;
+            };
+            if let Some(score) = query.score(row, me, now, &mut scorer) {
+                hits.push((score, i));
+            }
+        }
+        Some(hits)
+    };
+    let mut hits: Vec<(u32, u32)> = if parts == 1 {
+        scan(order)?
+    } else {
+        let results: Vec<Option<Vec<(u32, u32)>>> = std::thread::scope(|s| {
+            let mut chunks = order.chunks(size);
+            let first = chunks.next().unwrap_or_default();
+            let handles: Vec<_> = chunks.map(|c| s.spawn(move || scan(c))).collect();
+            let mut out = vec![scan(first)];
+            // A helper that panicked counts as cancelled: no partial results.
+            out.extend(handles.into_iter().map(|h| h.join().ok().flatten()));
+            out
+        });
+        let mut all = Vec::new();
+        for part in results {
+            all.extend(part?);
+        }
+        all
+    };
+    if query.ranks() {
+        // Stable: equal scores keep urgency order.
+        hits.sort_by_key(|&(score, _)| Reverse(score));
+    }
+    Some(hits.into_iter().map(|(_, i)| i as usize).collect())
 }
 
 fn field_term(key: &str, value: &str) -> Result<Term, String> {
@@ -150,25 +359,31 @@ fn field_term(key: &str, value: &str) -> Result<Term, String> {
     })
 }
 
+/// Case-insensitive substring test; `needle` is already lower case. ASCII
+/// text (nearly all of it) is compared in place, without allocating.
 fn contains(field: Option<&str>, needle: &str) -> bool {
-    field.is_some_and(|f| f.to_lowercase().contains(needle))
+    let Some(f) = field else {
+        return false;
+    };
+    if f.is_ascii() {
+        let n = needle.as_bytes();
+        return n.is_empty()
+            || f.as_bytes()
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n));
+    }
+    f.to_lowercase().contains(needle)
 }
 
 fn term_matches(term: &Term, row: &QueueRow, me: &str, now: DateTime<Utc>) -> bool {
     match term {
-        Term::Text(t) => {
-            contains(Some(&row.id), t)
-                || contains(Some(&row.customer), t)
-                || contains(row.issue.as_deref(), t)
-                || contains(row.team.as_deref(), t)
-                || contains(row.procedure.as_deref(), t)
-                || contains(row.assignee.as_deref(), t)
-        }
+        // Words are scored in `Query::score`, over the whole row at once.
+        Term::Text(_) => true,
         Term::Priority(p) => row.priority.as_str() == p,
         Term::Team(t) => contains(row.team.as_deref(), t),
         Term::Trigger(t) => row.trigger.is_some_and(|x| x.as_str().contains(t.as_str())),
         Term::Sla(s) => row.sla(now) == *s,
-        Term::Verdict(v) => row.verdict.map(|x| x.as_str().to_string()) == *v,
+        Term::Verdict(v) => row.verdict.map(|x| x.as_str()) == v.as_deref(),
         Term::Tag(t) => match t.as_str() {
             "vip" => row.vip,
             "at_risk" => row.at_risk,

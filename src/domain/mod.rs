@@ -9,6 +9,7 @@ pub mod filter;
 pub mod handoff;
 pub mod hostile;
 pub mod import;
+pub mod metrics;
 pub mod note_parser;
 pub mod queue;
 pub mod routing;

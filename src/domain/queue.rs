@@ -2,9 +2,14 @@
 //! sections. Rows are what lists and filters work on; full records load on demand.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::{Deref, Index};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use compact_str::CompactString;
+use serde::{Serialize, Serializer};
 
 use super::completeness;
 use super::feedback::Verdict;
@@ -44,6 +49,10 @@ impl SlaState {
 
 /// One line of the queue: everything the list, ordering, routing and filters
 /// need, and nothing more (the transcript and summary body stay in the store).
+///
+/// Held once per handoff, so it is kept small (about 170 bytes inline): names
+/// that repeat across handoffs (plan, team, language, assignee, procedure,
+/// skills) are shared [`Name`]s, short customer names live inline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QueueRow {
     pub id: String,
@@ -52,18 +61,18 @@ pub struct QueueRow {
     pub priority: Priority,
     /// The earlier of the routing SLA and what the customer was promised.
     pub due_at: Option<DateTime<Utc>>,
-    pub customer: String,
-    pub plan: Option<String>,
+    pub customer: CompactString,
+    pub plan: Option<Name>,
     pub vip: bool,
     pub at_risk: bool,
-    pub issue: Option<String>,
-    pub team: Option<String>,
-    pub skills: Vec<String>,
-    pub language: Option<String>,
-    pub assignee: Option<String>,
+    pub issue: Option<Box<str>>,
+    pub team: Option<Name>,
+    pub skills: Skills,
+    pub language: Option<Name>,
+    pub assignee: Option<Name>,
     pub confidence: Option<f64>,
     pub trigger: Option<Trigger>,
-    pub procedure: Option<String>,
+    pub procedure: Option<Name>,
     /// 0..=5 of the fields a usable note needs.
     pub completeness: u8,
     pub verdict: Option<Verdict>,
@@ -76,24 +85,25 @@ impl QueueRow {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        let name = |s: &Option<String>| s.as_deref().map(Name::from);
         QueueRow {
             id: h.id.clone(),
             escalated_at: h.escalated_at,
             status: h.status,
             priority: h.routing.priority,
             due_at,
-            customer: h.customer.name.clone(),
-            plan: h.customer.plan.clone(),
+            customer: CompactString::from(h.customer.name.as_str()),
+            plan: name(&h.customer.plan),
             vip: h.customer.has_flag("vip"),
             at_risk: h.customer.has_flag("at_risk"),
-            issue: h.summary.issue.clone(),
-            team: h.routing.team.clone(),
-            skills: h.routing.skills.clone(),
-            language: h.language.clone(),
-            assignee: h.routing.assignee.clone(),
+            issue: h.summary.issue.as_deref().map(Box::from),
+            team: name(&h.routing.team),
+            skills: Skills::from(h.routing.skills.as_slice()),
+            language: name(&h.language),
+            assignee: name(&h.routing.assignee),
             confidence: h.summary.confidence,
             trigger: h.summary.escalation.as_ref().map(|e| e.trigger),
-            procedure: h.ai.procedure.clone(),
+            procedure: name(&h.ai.procedure),
             completeness: completeness::score(&h.summary),
             verdict,
         }
@@ -111,11 +121,17 @@ impl QueueRow {
         if self.vip {
             return 0;
         }
-        match self.plan.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            Some("enterprise") => 1,
-            _ if self.at_risk => 2,
-            Some("business" | "pro" | "premium" | "team") => 3,
-            _ => 4,
+        // Compared in place: this runs inside every sort comparison.
+        let plan = self.plan.as_deref().unwrap_or("");
+        let is = |name: &str| plan.eq_ignore_ascii_case(name);
+        if is("enterprise") {
+            1
+        } else if self.at_risk {
+            2
+        } else if ["business", "pro", "premium", "team"].into_iter().any(is) {
+            3
+        } else {
+            4
         }
     }
 
@@ -145,7 +161,43 @@ pub fn urgency(a: &QueueRow, b: &QueueRow, now: DateTime<Utc>) -> Ordering {
 }
 
 pub fn sort_by_urgency(rows: &mut [QueueRow], now: DateTime<Utc>) {
-    rows.sort_by(|a, b| urgency(a, b, now));
+    // `urgency` is a total order (ids break ties), so an unstable sort gives
+    // the same result without a buffer of half the rows.
+    rows.sort_unstable_by(|a, b| urgency(a, b, now));
+}
+
+/// Sort `order` (indices into `rows`) by urgency. Nearly sorted input, the
+/// usual case once a minute, costs about one comparison per row.
+pub fn sort_order(order: &mut [u32], rows: &Rows, now: DateTime<Utc>) {
+    order.sort_by(|&a, &b| urgency(&rows[a as usize], &rows[b as usize], now));
+}
+
+/// Where `row` belongs in `order` (sorted by urgency at `now`): after every
+/// row that comes before it.
+pub fn insert_position(order: &[u32], rows: &Rows, row: &QueueRow, now: DateTime<Utc>) -> usize {
+    order.partition_point(|&i| urgency(&rows[i as usize], row, now) == Ordering::Less)
+}
+
+/// The fields urgency order reads are the same in both rows.
+pub fn same_urgency(a: &QueueRow, b: &QueueRow) -> bool {
+    a.status == b.status
+        && a.priority == b.priority
+        && a.due_at == b.due_at
+        && a.escalated_at == b.escalated_at
+        && a.vip == b.vip
+        && a.at_risk == b.at_risk
+        && a.tier_rank() == b.tier_rank()
+        && a.id == b.id
+}
+
+/// The fields routing reads are the same in both rows.
+pub fn same_routing(a: &QueueRow, b: &QueueRow) -> bool {
+    a.is_open() == b.is_open()
+        && a.assignee == b.assignee
+        && a.team == b.team
+        && a.language == b.language
+        && a.skills == b.skills
+        && a.priority == b.priority
 }
 
 /// The queue sections an agent switches between (gh-dash style).
@@ -215,5 +267,251 @@ pub fn short_duration(secs: u64) -> String {
         format!("{h}h{:02}", m % 60)
     } else {
         format!("{d}d{}h", h % 24)
+    }
+}
+
+/// A short name many handoffs share (a team, plan, language, assignee or
+/// procedure). One pointer wide; reads as a `&str`; equal by content.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name(Arc<Box<str>>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        self
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        self
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Name {
+        Name(Arc::new(Box::from(s)))
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name(Arc::new(s.into_boxed_str()))
+    }
+}
+
+impl From<Name> for String {
+    fn from(n: Name) -> String {
+        n.as_str().to_string()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+}
+
+/// A handoff's required skills: a shared list, one pointer wide.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Skills(Arc<Vec<Name>>);
+
+impl Deref for Skills {
+    type Target = [Name];
+    fn deref(&self) -> &[Name] {
+        &self.0
+    }
+}
+
+impl<S: AsRef<str>> From<&[S]> for Skills {
+    fn from(list: &[S]) -> Skills {
+        Skills(Arc::new(
+            list.iter().map(|s| Name::from(s.as_ref())).collect(),
+        ))
+    }
+}
+
+impl fmt::Debug for Skills {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Skills {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// Hands out one shared [`Name`] per distinct text while a queue loads, so
+/// 100k handoffs in five teams hold five team names, not 100k copies.
+#[derive(Debug, Default)]
+pub struct Interner {
+    names: HashMap<Box<str>, Name>,
+    skills: HashMap<Box<str>, Skills>,
+}
+
+impl Interner {
+    pub fn name(&mut self, text: &str) -> Name {
+        if let Some(n) = self.names.get(text) {
+            return n.clone();
+        }
+        let n = Name::from(text);
+        self.names.insert(Box::from(text), n.clone());
+        n
+    }
+
+    /// `key` identifies the list (its stored text); `parse` builds it once.
+    pub fn skills(&mut self, key: &str, parse: impl FnOnce() -> Vec<String>) -> Skills {
+        if let Some(s) = self.skills.get(key) {
+            return s.clone();
+        }
+        let list: Vec<Name> = parse().iter().map(|s| self.name(s)).collect();
+        let skills = Skills(Arc::new(list));
+        self.skills.insert(Box::from(key), skills.clone());
+        skills
+    }
+}
+
+/// Rows per chunk of [`Rows`]: small enough that copying one on write is
+/// cheap (~0.1 ms), large enough that a snapshot is a few dozen pointers.
+const CHUNK: usize = 1024;
+
+/// Every handoff's row, in load order, shared in chunks: a clone (a snapshot
+/// for the filter worker) copies pointers, not rows, and changing a row copies
+/// at most its chunk, and only while a snapshot still holds it.
+#[derive(Clone, Default)]
+pub struct Rows {
+    chunks: Vec<Arc<Vec<QueueRow>>>,
+    len: usize,
+}
+
+impl Rows {
+    pub fn new() -> Rows {
+        Rows::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<&QueueRow> {
+        self.chunks.get(i / CHUNK)?.get(i % CHUNK)
+    }
+
+    /// The row to change in place (its chunk is copied first if shared).
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut QueueRow> {
+        let chunk = self.chunks.get_mut(i / CHUNK)?;
+        Arc::make_mut(chunk).get_mut(i % CHUNK)
+    }
+
+    /// Append a row; returns its index.
+    pub fn push(&mut self, row: QueueRow) -> usize {
+        match self.chunks.last_mut() {
+            Some(last) if last.len() < CHUNK => Arc::make_mut(last).push(row),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(row);
+                self.chunks.push(Arc::new(chunk));
+            }
+        }
+        self.len += 1;
+        self.len - 1
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &QueueRow> + Clone + '_ {
+        self.chunks.iter().flat_map(|c| c.iter())
+    }
+
+    /// The index of the row with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.iter().position(|r| r.id == id)
+    }
+}
+
+impl From<Vec<QueueRow>> for Rows {
+    fn from(rows: Vec<QueueRow>) -> Rows {
+        let len = rows.len();
+        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
+        let mut rest = rows.into_iter();
+        loop {
+            let chunk: Vec<QueueRow> = rest.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            chunks.push(Arc::new(chunk));
+        }
+        Rows { chunks, len }
+    }
+}
+
+impl FromIterator<QueueRow> for Rows {
+    fn from_iter<I: IntoIterator<Item = QueueRow>>(iter: I) -> Rows {
+        Rows::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl Index<usize> for Rows {
+    type Output = QueueRow;
+    fn index(&self, i: usize) -> &QueueRow {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+impl PartialEq for Rows {
+    fn eq(&self, other: &Rows) -> bool {
+        self.len == other.len
+            && (self
+                .chunks
+                .iter()
+                .zip(&other.chunks)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+                || self.iter().eq(other.iter()))
+    }
+}
+
+impl fmt::Debug for Rows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Rows({} rows)", self.len)
     }
 }

@@ -8,7 +8,7 @@ use super::agent::Agent;
 use super::feedback::Verdict;
 use super::filter::Query;
 use super::handoff::{Priority, Status, Trigger};
-use super::queue::{QueueRow, Section, SlaState, clock, sort_by_urgency};
+use super::queue::{QueueRow, Section, Skills, SlaState, clock, sort_by_urgency};
 use super::routing::{Route, load, route, route_all};
 
 fn now() -> DateTime<Utc> {
@@ -24,13 +24,13 @@ fn row(id: &str) -> QueueRow {
         status: Status::Open,
         priority: Priority::Normal,
         due_at: Some(now() + Duration::hours(4)),
-        customer: format!("Customer {id}"),
+        customer: format!("Customer {id}").into(),
         plan: Some("pro".into()),
         vip: false,
         at_risk: false,
-        issue: Some(format!("issue of {id}")),
+        issue: Some(format!("issue of {id}").into()),
         team: Some("billing".into()),
-        skills: vec![],
+        skills: Skills::default(),
         language: Some("en".into()),
         assignee: None,
         confidence: Some(0.5),
@@ -169,7 +169,7 @@ fn routing_prefers_team_skills_then_free_capacity() {
         agent("Cy", &["orders"], &["refunds"], &["en"], 5),
     ];
     let mut r = row("x");
-    r.skills = vec!["refunds".into()];
+    r.skills = Skills::from(["refunds"].as_slice());
     assert_eq!(route(&r, &agents, &HashMap::new()), Route::To("Ana".into()));
     // Ana is full: Ben, in the team without the skill, beats Cy outside it.
     let full = HashMap::from([("Ana".to_string(), 5)]);

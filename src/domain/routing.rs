@@ -5,23 +5,23 @@ use std::collections::HashMap;
 
 use super::agent::Agent;
 use super::handoff::Priority;
-use super::queue::QueueRow;
+use super::queue::{Name, QueueRow};
 
 /// Why an agent was or was not chosen, for the screen and for tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// This agent should take it.
-    To(String),
+    To(Name),
     /// Nobody in the team has room, speaks the language, or has the skills.
     NoOne(&'static str),
 }
 
 /// Open handoffs currently assigned per agent.
-pub fn load(rows: &[QueueRow]) -> HashMap<String, u32> {
+pub fn load<'a>(rows: impl IntoIterator<Item = &'a QueueRow>) -> HashMap<String, u32> {
     let mut load = HashMap::new();
-    for r in rows.iter().filter(|r| r.is_open()) {
+    for r in rows.into_iter().filter(|r| r.is_open()) {
         if let Some(a) = &r.assignee {
-            *load.entry(a.clone()).or_insert(0) += 1;
+            *load.entry(a.to_string()).or_insert(0) += 1;
         }
     }
     load
@@ -34,62 +34,122 @@ pub fn load(rows: &[QueueRow]) -> HashMap<String, u32> {
 /// skills wins, then the lowest load relative to capacity, then name (stable).
 /// Urgent handoffs may go over capacity when nobody has room: someone must look.
 pub fn route(row: &QueueRow, agents: &[Agent], load: &HashMap<String, u32>) -> Route {
-    let eligible: Vec<&Agent> = agents
-        .iter()
-        .filter(|a| row.team.as_deref().is_none_or(|t| a.in_team(t)))
+    let speakers = match speakers(row, agents) {
+        Ok(s) => s,
+        Err(why) => return Route::NoOne(why),
+    };
+    let used = |i: usize| load.get(&agents[i].name).copied().unwrap_or(0);
+    match pick(row, agents, &speakers, used) {
+        Ok(i) => Route::To(Name::from(agents[i].name.as_str())),
+        Err(why) => Route::NoOne(why),
+    }
+}
+
+/// Indices of the agents in the row's team who speak its language.
+fn speakers(row: &QueueRow, agents: &[Agent]) -> Result<Vec<usize>, &'static str> {
+    let eligible: Vec<usize> = (0..agents.len())
+        .filter(|&i| row.team.as_deref().is_none_or(|t| agents[i].in_team(t)))
         .collect();
     if eligible.is_empty() {
-        return Route::NoOne("no agent in team");
+        return Err("no agent in team");
     }
-    let speakers: Vec<&Agent> = eligible
+    let speakers: Vec<usize> = eligible
         .into_iter()
-        .filter(|a| row.language.as_deref().is_none_or(|l| a.speaks(l)))
+        .filter(|&i| row.language.as_deref().is_none_or(|l| agents[i].speaks(l)))
         .collect();
     if speakers.is_empty() {
-        return Route::NoOne("no agent speaks the language");
+        return Err("no agent speaks the language");
     }
-    let used = |a: &Agent| load.get(&a.name).copied().unwrap_or(0);
-    let with_room: Vec<&Agent> = speakers
+    Ok(speakers)
+}
+
+/// The best of `speakers` for `row`, given each agent's current load.
+fn pick(
+    row: &QueueRow,
+    agents: &[Agent],
+    speakers: &[usize],
+    used: impl Fn(usize) -> u32,
+) -> Result<usize, &'static str> {
+    let has_room = |i: usize| used(i) < agents[i].capacity;
+    let any_room = speakers.iter().any(|&i| has_room(i));
+    if !any_room && row.priority != Priority::Urgent {
+        return Err("team at capacity");
+    }
+    let skill_match = |i: usize| row.skills.iter().filter(|s| agents[i].has_skill(s)).count();
+    // Load as a fraction of capacity, compared exactly by cross-multiplying.
+    speakers
         .iter()
         .copied()
-        .filter(|a| used(a) < a.capacity)
-        .collect();
-    let pool = if !with_room.is_empty() {
-        with_room
-    } else if row.priority == Priority::Urgent {
-        speakers
-    } else {
-        return Route::NoOne("team at capacity");
-    };
-    let skill_match = |a: &Agent| row.skills.iter().filter(|s| a.has_skill(s)).count();
-    // Load as a fraction of capacity, compared exactly by cross-multiplying.
-    let best = pool.into_iter().min_by(|a, b| {
-        skill_match(b)
-            .cmp(&skill_match(a))
-            .then_with(|| {
-                let la = u64::from(used(a)) * u64::from(b.capacity.max(1));
-                let lb = u64::from(used(b)) * u64::from(a.capacity.max(1));
-                la.cmp(&lb)
-            })
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    match best {
-        Some(a) => Route::To(a.name.clone()),
-        None => Route::NoOne("team at capacity"),
-    }
+        .filter(|&i| !any_room || has_room(i))
+        .min_by(|&a, &b| {
+            let (x, y) = (&agents[a], &agents[b]);
+            skill_match(b)
+                .cmp(&skill_match(a))
+                .then_with(|| {
+                    let la = u64::from(used(a)) * u64::from(y.capacity.max(1));
+                    let lb = u64::from(used(b)) * u64::from(x.capacity.max(1));
+                    la.cmp(&lb)
+                })
+                .then_with(|| x.name.cmp(&y.name))
+        })
+        .ok_or("team at capacity")
 }
 
 /// Route every unassigned open row in order of urgency, counting each routed
 /// handoff against its agent so one agent is not handed the whole backlog.
 /// `rows` must already be in urgency order.
-pub fn route_all(rows: &[QueueRow], agents: &[Agent]) -> HashMap<String, Route> {
-    let mut current = load(rows);
-    let mut out = HashMap::new();
-    for r in rows.iter().filter(|r| r.is_open() && r.assignee.is_none()) {
-        let route = route(r, agents, &current);
-        if let Route::To(name) = &route {
-            *current.entry(name.clone()).or_insert(0) += 1;
+///
+/// Same answers as calling [`route`] row by row, without its per-row work:
+/// who is eligible is worked out once per (team, language), and load is
+/// counted per agent in a vector, not a map keyed by name.
+pub fn route_all<'a, I>(rows: I, agents: &[Agent]) -> HashMap<String, Route>
+where
+    I: IntoIterator<Item = &'a QueueRow>,
+    I::IntoIter: Clone,
+{
+    let rows = rows.into_iter();
+    // Agents sharing a name share one count, as they would in a map by name.
+    let by_name: HashMap<&str, usize> = agents
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, a)| (a.name.as_str(), i))
+        .collect();
+    let slot: Vec<usize> = agents
+        .iter()
+        .map(|a| by_name.get(a.name.as_str()).copied().unwrap_or(0))
+        .collect();
+    let mut used = vec![0u32; agents.len()];
+    let mut waiting = 0;
+    for r in rows.clone().filter(|r| r.is_open()) {
+        match r.assignee.as_deref() {
+            Some(a) => {
+                if let Some(&i) = by_name.get(a) {
+                    used[i] += 1;
+                }
+            }
+            None => waiting += 1,
         }
+    }
+    let names: Vec<Name> = agents.iter().map(|a| Name::from(a.name.as_str())).collect();
+    type Key = (Option<Name>, Option<Name>);
+    let mut eligible: HashMap<Key, Result<Vec<usize>, &'static str>> = HashMap::new();
+    // Sized up front: growing it would move every entry several times.
+    let mut out = HashMap::with_capacity(waiting);
+    for r in rows.filter(|r| r.is_open() && r.assignee.is_none()) {
+        let speakers = eligible
+            .entry((r.team.clone(), r.language.clone()))
+            .or_insert_with(|| speakers(r, agents));
+        let route = match speakers {
+            Err(why) => Route::NoOne(why),
+            Ok(list) => match pick(r, agents, list, |i| used[slot[i]]) {
+                Ok(i) => {
+                    used[slot[i]] += 1;
+                    Route::To(names[i].clone())
+                }
+                Err(why) => Route::NoOne(why),
+            },
+        };
         out.insert(r.id.clone(), route);
     }
     out

@@ -1,7 +1,9 @@
 //! Running effects against the store. Each write is committed before its
 //! `Saved` event exists, so the screen can only show what is durable.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+
+use crate::domain::metrics::{self, Dashboard};
 
 use crate::app::{Detail, Done, DraftKind, Effect, Event};
 use crate::store::{Store, StoreError};
@@ -15,6 +17,22 @@ pub fn run(store: &mut Store, me: &str, effect: Effect) -> Event {
                 Ok(detail) => Event::DetailLoaded(Box::new(detail)),
                 Err(e) => failed("Loading", &e),
             };
+        }
+        // The event loop hands filter runs to its worker thread; run here
+        // (tests, scripts) it is simply done at once.
+        Effect::Filter {
+            generation,
+            snapshot,
+            ..
+        } => {
+            return Event::Filtered {
+                generation,
+                visible: crate::domain::filter::run(&snapshot, 1, &|| false).unwrap_or_default(),
+            };
+        }
+        Effect::LoadDashboard => {
+            let result = load_dashboard(store, now).map(Box::new);
+            return Event::DashboardLoaded(result.map_err(|e| e.to_string()));
         }
         Effect::LogFocus { id, seconds } => {
             return match store.log_focus(&id, me, seconds, now) {
@@ -68,6 +86,15 @@ fn failed(what: &str, e: &StoreError) -> Event {
         what: what.to_string(),
         error: e.to_string(),
     }
+}
+
+/// Everything the lead screens show, from one read of the store.
+pub fn load_dashboard(store: &Store, now: DateTime<Utc>) -> Result<Dashboard, StoreError> {
+    let inputs = store.metric_inputs(metrics::dashboard::inputs_since(now))?;
+    let rows = store.queue_rows()?;
+    let agents = store.agents()?;
+    let verdicts = store.verdicts_since(now - metrics::DEFAULT_WINDOW)?;
+    Ok(metrics::dashboard(&inputs, &rows, &agents, &verdicts, now))
 }
 
 pub fn load_detail(store: &Store, id: &str) -> Result<Detail, StoreError> {

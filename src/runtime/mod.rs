@@ -5,15 +5,18 @@ pub mod effects;
 pub mod terminal;
 
 use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
 use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEventKind, KeyModifiers};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::app::{Event, State, update};
+use crate::app::{Effect, Event, State, update};
+use crate::domain::filter::{self, Snapshot};
 use crate::store::Store;
 use crate::ui::{self, theme::Theme};
 use crate::workspace::Workspace;
@@ -44,10 +47,27 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
     // waits for it.
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let database = ws.database().to_path_buf();
+    // Verdicts leave through the outbox on a connection of their own, off
+    // this loop; the worker is poked after each verdict commit.
+    let outbox_wake = match (&ws.config.webhook, ws.read_only) {
+        (Some(cfg), false) => {
+            let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+            let worker =
+                crate::outbox::worker::run(database.clone(), cfg.clone(), wake.clone(), tx.clone());
+            tokio::spawn(worker);
+            Some(wake)
+        }
+        _ => None,
+    };
     let loader_tx = tx.clone();
     tokio::task::spawn_blocking(move || {
         let event = match Store::open(&database).and_then(|s| Ok((s.queue_rows()?, s.agents()?))) {
-            Ok((rows, agents)) => Event::Loaded { rows, agents },
+            Ok((mut rows, agents)) => {
+                // Sorted here, off the UI thread, so `update` finds the order
+                // already right and checks it in one pass.
+                crate::domain::queue::sort_by_urgency(&mut rows, Utc::now());
+                Event::Loaded { rows, agents }
+            }
             Err(e) => Event::Failed {
                 what: "Loading the queue".into(),
                 error: e.to_string(),
@@ -56,7 +76,20 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         let _ = loader_tx.send(event);
     });
 
-    let mut input = EventStream::new();
+    let filter_worker = FilterWorker::spawn(tx.clone());
+
+    // Terminal input is read by a task of its own and handed over a channel:
+    // polling EventStream from `now_or_never` (to drain) would leave it a
+    // no-op waker, and a key could then sit unnoticed.
+    let (input_tx, mut input) = mpsc::unbounded_channel::<std::io::Result<TermEvent>>();
+    tokio::spawn(async move {
+        let mut stream = EventStream::new();
+        while let Some(ev) = stream.next().await {
+            if input_tx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -64,7 +97,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
 
     loop {
         let first = tokio::select! {
-            maybe = input.next() => match maybe {
+            maybe = input.recv() => match maybe {
                 Some(Ok(ev)) => translate(ev),
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
@@ -77,7 +110,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         pending.extend(first);
         // Drain whatever else is ready (a paste, a resize storm, key repeat)
         // so we draw once for the lot.
-        while let Some(Some(Ok(ev))) = input.next().now_or_never() {
+        while let Ok(Ok(ev)) = input.try_recv() {
             pending.extend(translate(ev));
         }
         while let Ok(ev) = rx.try_recv() {
@@ -87,9 +120,37 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         while let Some(event) = pending.pop_front() {
             dirty |= changes_screen(&event, &state);
             for effect in update(&mut state, event) {
+                let effect = match (effect, &filter_worker) {
+                    (
+                        Effect::Filter {
+                            generation,
+                            text,
+                            snapshot,
+                        },
+                        Some(worker),
+                    ) => match worker.send(generation, snapshot) {
+                        Ok(()) => continue,
+                        // No worker after all: filter inline below.
+                        Err(snapshot) => Effect::Filter {
+                            generation,
+                            text,
+                            snapshot,
+                        },
+                    },
+                    (other, _) => other,
+                };
+                if effect == crate::app::Effect::LoadDashboard {
+                    // Metrics read every recent handoff: never on the UI thread.
+                    spawn_dashboard(ws.database().to_path_buf(), tx.clone());
+                    continue;
+                }
                 // Store writes take well under a millisecond; running them
                 // here keeps "durable before shown" trivially true.
+                let verdict = matches!(effect, crate::app::Effect::SaveFeedback { .. });
                 pending.push_back(effects::run(&mut ws.store, &state.me, effect));
+                if let Some(wake) = outbox_wake.as_ref().filter(|_| verdict) {
+                    wake.notify_one();
+                }
             }
         }
         if state.quit {
@@ -102,7 +163,73 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Runs the `/` filter on a thread of its own, so typing never waits for
+/// it. Only the newest query counts: queued older ones are skipped and a run
+/// overtaken by a newer keystroke stops early.
+struct FilterWorker {
+    jobs: std::sync::mpsc::Sender<(u64, Box<Snapshot>)>,
+    latest: Arc<AtomicU64>,
+}
+
+impl FilterWorker {
+    /// `None` if the thread cannot start; filtering then runs inline.
+    fn spawn(tx: mpsc::UnboundedSender<Event>) -> Option<FilterWorker> {
+        let (jobs, queue) = std::sync::mpsc::channel::<(u64, Box<Snapshot>)>();
+        let latest = Arc::new(AtomicU64::new(0));
+        let newest = latest.clone();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let spawned = std::thread::Builder::new()
+            .name("filter".into())
+            .spawn(move || {
+                while let Ok(mut job) = queue.recv() {
+                    while let Ok(newer) = queue.try_recv() {
+                        job = newer;
+                    }
+                    let (generation, snapshot) = job;
+                    let overtaken = || newest.load(Ordering::Relaxed) != generation;
+                    if let Some(visible) = filter::run(&snapshot, threads, &overtaken)
+                        && tx
+                            .send(Event::Filtered {
+                                generation,
+                                visible,
+                            })
+                            .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        match spawned {
+            Ok(_) => Some(FilterWorker { jobs, latest }),
+            Err(e) => {
+                tracing::warn!(error = %e, "no filter thread; filtering inline");
+                None
+            }
+        }
+    }
+
+    /// Hands the job back if the thread is gone.
+    fn send(&self, generation: u64, snapshot: Box<Snapshot>) -> Result<(), Box<Snapshot>> {
+        self.latest.store(generation, Ordering::Relaxed);
+        self.jobs.send((generation, snapshot)).map_err(|e| {
+            tracing::warn!("filter thread gone; filtering inline");
+            e.0.1
+        })
+    }
+}
+
+fn spawn_dashboard(database: std::path::PathBuf, tx: mpsc::UnboundedSender<Event>) {
+    tokio::task::spawn_blocking(move || {
+        let result = Store::open_read_only(&database)
+            .and_then(|s| effects::load_dashboard(&s, Utc::now()))
+            .map(Box::new)
+            .map_err(|e| e.to_string());
+        let _ = tx.send(Event::DashboardLoaded(result));
+    });
+}
+
 fn translate(ev: TermEvent) -> Option<Event> {
+    tracing::debug!(event = ?ev, "terminal event");
     match ev {
         TermEvent::Key(k) if k.kind == KeyEventKind::Press || k.kind == KeyEventKind::Repeat => {
             // Ctrl-Z would stop us with the terminal in raw mode; ignore it.
@@ -124,6 +251,8 @@ fn changes_screen(event: &Event, state: &State) -> bool {
             now.timestamp() / 60 != state.now.timestamp() / 60 || state.toast.is_some()
         }
         Event::DraftSaved | Event::Logged => false,
+        // A filter result for text typed over is dropped unseen.
+        Event::Filtered { generation, .. } => *generation == state.filter.generation,
         _ => true,
     }
 }

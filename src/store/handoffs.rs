@@ -2,6 +2,7 @@
 //! agent's changes to assignment, status and the conversation.
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde_json::json;
 
@@ -10,7 +11,7 @@ use crate::domain::completeness;
 use crate::domain::feedback::Verdict;
 use crate::domain::handoff::{Author, Handoff, Message, Priority, Status, Trigger};
 use crate::domain::import::Imported;
-use crate::domain::queue::QueueRow;
+use crate::domain::queue::{Interner, Name, QueueRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ImportReport {
@@ -22,32 +23,43 @@ const ROW_COLUMNS: &str = "h.id, h.escalated_at, h.status, h.priority, h.due_at,
     h.plan, h.vip, h.at_risk, h.issue, h.team, h.skills, h.language, h.assignee,
     h.confidence, h.trigger, h.procedure, h.completeness, f.verdict";
 
-fn row_from_sql(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
-    let status: String = r.get(2)?;
-    let priority: String = r.get(3)?;
-    let trigger: Option<String> = r.get(15)?;
-    let verdict: Option<String> = r.get(18)?;
-    let skills: String = r.get(11)?;
+/// Text columns are read in place and repeated names shared through
+/// `names`, so loading 100k rows makes few allocations and a small index.
+fn row_from_sql(r: &Row<'_>, names: &mut Interner) -> rusqlite::Result<QueueRow> {
+    let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+        r.get_ref(i)?.as_str_or_null().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+    };
+    let mut name =
+        |i: usize| -> rusqlite::Result<Option<Name>> { Ok(text(i)?.map(|s| names.name(s))) };
+    let plan = name(6)?;
+    let team = name(10)?;
+    let language = name(12)?;
+    let assignee = name(13)?;
+    let procedure = name(16)?;
+    let skills = text(11)?.unwrap_or("[]");
+    let skills = names.skills(skills, || parse_list(skills));
     Ok(QueueRow {
         id: r.get(0)?,
         escalated_at: from_ms(r.get(1)?),
-        status: Status::parse(&status).unwrap_or_default(),
-        priority: Priority::parse(&priority).unwrap_or_default(),
+        status: text(2)?.and_then(Status::parse).unwrap_or_default(),
+        priority: text(3)?.and_then(Priority::parse).unwrap_or_default(),
         due_at: r.get::<_, Option<i64>>(4)?.map(from_ms),
-        customer: r.get(5)?,
-        plan: r.get(6)?,
+        customer: CompactString::from(text(5)?.unwrap_or_default()),
+        plan,
         vip: r.get(7)?,
         at_risk: r.get(8)?,
-        issue: r.get(9)?,
-        team: r.get(10)?,
-        skills: parse_list(&skills),
-        language: r.get(12)?,
-        assignee: r.get(13)?,
+        issue: text(9)?.map(Box::from),
+        team,
+        skills,
+        language,
+        assignee,
         confidence: r.get(14)?,
-        trigger: trigger.as_deref().and_then(Trigger::parse),
-        procedure: r.get(16)?,
+        trigger: text(15)?.and_then(Trigger::parse),
+        procedure,
         completeness: r.get(17)?,
-        verdict: verdict.as_deref().and_then(Verdict::parse),
+        verdict: text(18)?.and_then(Verdict::parse),
     })
 }
 
@@ -149,9 +161,17 @@ impl Store {
         let sql = format!(
             "SELECT {ROW_COLUMNS} FROM handoffs h LEFT JOIN feedback f ON f.handoff_id = h.id"
         );
+        // Sized up front: growing a 100k-row vector by doubling would hold
+        // two copies at the peak.
+        let count = usize::try_from(self.count()?).unwrap_or(0);
+        let mut out = Vec::with_capacity(count);
+        let mut names = Interner::default();
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], row_from_sql)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            out.push(row_from_sql(r, &mut names)?);
+        }
+        Ok(out)
     }
 
     pub fn queue_row(&self, id: &str) -> Result<Option<QueueRow>> {
@@ -159,7 +179,11 @@ impl Store {
             "SELECT {ROW_COLUMNS} FROM handoffs h LEFT JOIN feedback f ON f.handoff_id = h.id
              WHERE h.id = ?1"
         );
-        Ok(self.conn.query_row(&sql, [id], row_from_sql).optional()?)
+        let mut names = Interner::default();
+        Ok(self
+            .conn
+            .query_row(&sql, [id], |r| row_from_sql(r, &mut names))
+            .optional()?)
     }
 
     /// The full cleaned record.

@@ -6,6 +6,8 @@ mod agents;
 mod drafts;
 mod feedback;
 mod handoffs;
+mod metrics;
+mod outbox;
 #[cfg(test)]
 mod tests;
 
@@ -16,6 +18,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 pub use feedback::FeedbackRecord;
 pub use handoffs::ImportReport;
+pub use outbox::{Destination, OutboxCounts, OutboxRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -43,6 +46,8 @@ const SCHEMA_VERSION: &str = "1";
 
 pub struct Store {
     conn: Connection,
+    /// Where verdict changes are enqueued for (see `outbox`).
+    destinations: Vec<Destination>,
 }
 
 impl Store {
@@ -77,7 +82,10 @@ impl Store {
             source,
         })?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            destinations: Vec::new(),
+        })
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -92,7 +100,10 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(include_str!("schema.sql"))?;
-        let store = Store { conn };
+        let store = Store {
+            conn,
+            destinations: Vec::new(),
+        };
         if store.meta("schema_version")?.is_none() {
             store.set_meta("schema_version", SCHEMA_VERSION)?;
         }

@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod help;
 pub mod layout;
+pub mod lead;
 pub mod modal;
 pub mod pane;
 pub mod queue;
@@ -22,7 +23,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::app::State;
-use crate::app::state::{Focus, Modal};
+use crate::app::state::{Focus, Modal, Screen};
 pub use theme::Theme;
 
 /// Draw the whole screen for `state`.
@@ -32,11 +33,15 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
         too_small(frame, area, theme);
         return;
     }
-    let areas = layout::areas(area.width, area.height, state.focus == Focus::Detail);
-    tabs::render(frame, areas.tabs, state, theme);
-    queue::render(frame, areas.queue, state, theme);
-    pane::render(frame, areas.detail, state, theme, areas.side_by_side);
-    status_bar::render(frame, areas.status, state, theme);
+    if state.screen == Screen::Workspace {
+        let areas = layout::areas(area.width, area.height, state.focus == Focus::Detail);
+        tabs::render(frame, areas.tabs, state, theme);
+        queue::render(frame, areas.queue, state, theme);
+        pane::render(frame, areas.detail, state, theme, areas.side_by_side);
+        status_bar::render(frame, areas.status, state, theme);
+    } else {
+        lead::render(frame, area, state, theme);
+    }
     match &state.modal {
         None => {}
         Some(Modal::ReasonPicker { id }) => reason_picker::render(frame, state, id, theme),

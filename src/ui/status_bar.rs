@@ -117,7 +117,28 @@ fn hints(theme: &Theme, room: usize) -> Vec<Span<'static>> {
     spans
 }
 
+/// Webhook deliveries ("↑ 3 pending", "⚠ 1 failed") beside the store's state.
 fn sync_state(state: &State, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    if state.outbox_failed > 0 {
+        spans.push(Span::styled(
+            format!("⚠ {} failed", state.outbox_failed),
+            theme.error,
+        ));
+        spans.push(Span::raw("  "));
+    }
+    if state.outbox_pending > 0 {
+        spans.push(Span::styled(
+            format!("↑ {} pending", state.outbox_pending),
+            theme.info,
+        ));
+        spans.push(Span::raw("  "));
+    }
+    spans.extend(store_state(state, theme).spans);
+    Line::from(spans)
+}
+
+fn store_state(state: &State, theme: &Theme) -> Line<'static> {
     if state.read_only {
         Line::styled("read-only", theme.heading)
     } else if state.saving > 0 {

@@ -144,6 +144,8 @@ pub struct Screen {
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
+    /// The program's log file, shown when it misbehaves.
+    log: Option<PathBuf>,
 }
 
 impl Screen {
@@ -208,6 +210,7 @@ impl Screen {
             writer,
             child,
             _master: pair.master,
+            log: Some(sandbox.data_dir().join("handoff.log")),
         }
     }
 
@@ -253,6 +256,11 @@ impl Screen {
             .write_all(keys.as_bytes())
             .unwrap_or_else(|e| panic!("write: {e}"));
         let _ = self.writer.flush();
+        // A terminal reads Esc followed at once by a key as Alt+key; a person
+        // never types that fast, so neither does the test.
+        if keys.ends_with('\x1b') {
+            std::thread::sleep(Duration::from_millis(150));
+        }
     }
 
     pub fn pid(&self) -> Option<u32> {
@@ -289,8 +297,13 @@ impl Screen {
                     .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
                     .unwrap_or_default();
                 let _ = self.child.kill();
+                let log = self
+                    .log
+                    .as_ref()
+                    .and_then(|p| std::fs::read_to_string(p).ok())
+                    .unwrap_or_default();
                 panic!(
-                    "did not exit; screen:\n{}\nraw tail: {tail:?}\n{stack}",
+                    "did not exit; screen:\n{}\nraw tail: {tail:?}\nlog:\n{log}\n{stack}",
                     self.text()
                 );
             }

@@ -1,0 +1,117 @@
+//! The team lead's screens: the floor now, handoff quality, the weekly review.
+//! Each is built as lines so it scrolls, wraps and snapshots like the rest.
+
+mod chart;
+mod floor;
+mod format;
+mod quality;
+mod review;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::text;
+use super::theme::Theme;
+use crate::app::State;
+use crate::app::state::{Screen, ToastKind};
+
+/// How many lines the current lead screen has (for scrolling).
+pub fn line_count(state: &State) -> usize {
+    body(state, &Theme::monochrome(), usize::from(state.width)).len()
+}
+
+fn body(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let Some(d) = state.dashboard.as_deref() else {
+        return vec![Line::styled(" computing the figures…", theme.muted)];
+    };
+    match state.screen {
+        Screen::Floor => floor::lines(d, theme, width),
+        Screen::Quality => quality::lines(d, theme, width),
+        Screen::Review => review::lines(d, theme, width),
+        Screen::Workspace => Vec::new(),
+    }
+}
+
+/// Tabs, body and status line of a lead screen.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    if area.height < 3 {
+        return;
+    }
+    let width = usize::from(area.width);
+    frame.render_widget(
+        Paragraph::new(tabs(state, theme, width)).style(theme.normal),
+        Rect { height: 1, ..area },
+    );
+    let body_area = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
+    let lines: Vec<Line> = body(state, theme, width)
+        .into_iter()
+        .skip(usize::from(state.lead_scroll))
+        .take(usize::from(body_area.height))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(theme.normal), body_area);
+    frame.render_widget(
+        Paragraph::new(status(state, theme, width)).style(theme.normal),
+        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+    );
+}
+
+fn tabs(state: &State, theme: &Theme, width: usize) -> Line<'static> {
+    let mut spans = vec![
+        Span::styled(" handoff ", theme.title),
+        Span::styled("lead ", theme.muted),
+    ];
+    for (i, (screen, title)) in [
+        (Screen::Floor, "Floor"),
+        (Screen::Quality, "Quality"),
+        (Screen::Review, "Review"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            spans.push(Span::styled("·", theme.border));
+        }
+        let style = if screen == state.screen {
+            theme.tab_active
+        } else {
+            theme.tab_inactive
+        };
+        spans.push(Span::styled(format!(" {title} "), style));
+    }
+    Line::from(text::fit_spans(spans, width))
+}
+
+fn status(state: &State, theme: &Theme, width: usize) -> Line<'static> {
+    if let Some(t) = &state.toast {
+        let style = match t.kind {
+            ToastKind::Error => theme.error,
+            ToastKind::Info => theme.info,
+        };
+        return Line::styled(text::cut(&format!(" {}", t.text), width), style);
+    }
+    let mut spans = Vec::new();
+    for (key, what) in [
+        ("Tab", "next"),
+        ("j/k", "scroll"),
+        ("Esc", "queue"),
+        ("?", "help"),
+        ("q", "quit"),
+    ] {
+        spans.push(Span::styled(format!(" {key}"), theme.key));
+        spans.push(Span::styled(format!(" {what} "), theme.muted));
+    }
+    let right = if state.dashboard_loading {
+        "updating…".to_string()
+    } else if let Some(d) = &state.dashboard {
+        format!("live · figures at {}", d.at.format("%H:%M"))
+    } else {
+        String::new()
+    };
+    let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+    let gap = width.saturating_sub(used + text::width(&right) + 1);
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.push(Span::styled(right, theme.muted));
+    Line::from(text::fit_spans(spans, width))
+}
