@@ -17,6 +17,21 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// Where verdicts are sent (see `outbox::WebhookConfig`).
     pub webhook: Option<crate::outbox::WebhookConfig>,
+    /// Where conversations live: `kind = "local"` (default) or `"chatwoot"`.
+    pub backend: Option<crate::backend::BackendConfig>,
+    /// The Chatwoot account, when `[backend] kind = "chatwoot"`.
+    pub chatwoot: Option<crate::backend::chatwoot::ChatwootConfig>,
+    /// Key preset: "default" or "vim".
+    pub keymap: Option<toml::Spanned<String>>,
+    /// `[keys.CONTEXT]` tables (key → action name) merged over the preset.
+    pub keys: Option<crate::app::keymap_config::KeysTable>,
+    /// The keys in force, built from `keymap` and `keys` when parsed.
+    #[serde(skip)]
+    pub keys_in_force: crate::app::keymap::Keymap,
+    /// What is wrong in the file without stopping it from loading (a bad
+    /// key binding), each with its line: shown at start and by `config check`.
+    #[serde(skip)]
+    pub problems: Vec<crate::config_problem::Problem>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +65,7 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
             path: path.to_path_buf(),
             message: describe_toml_error(text, &e),
         })?;
@@ -60,7 +75,43 @@ impl Config {
                 message: format!("[webhook] {m}"),
             })?;
         }
+        if let Some(chatwoot) = &config.chatwoot {
+            chatwoot.validate().map_err(|m| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!("[chatwoot] {m}"),
+            })?;
+        }
+        if config.backend_kind() == crate::backend::BackendKind::Chatwoot
+            && config.chatwoot.is_none()
+        {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: "[backend] kind = \"chatwoot\" needs a [chatwoot] table with \
+                          base_url and account_id"
+                    .into(),
+            });
+        }
+        let (keys, problems) = crate::app::keymap_config::build(
+            config.keymap.as_ref(),
+            config.keys.as_ref(),
+            path,
+            text,
+        );
+        config.keys_in_force = keys;
+        config.problems = problems;
         Ok(config)
+    }
+
+    pub fn backend_kind(&self) -> crate::backend::BackendKind {
+        self.backend.as_ref().map(|b| b.kind).unwrap_or_default()
+    }
+
+    /// The Chatwoot account, when it is the backend in use.
+    pub fn chatwoot_backend(&self) -> Option<&crate::backend::chatwoot::ChatwootConfig> {
+        match self.backend_kind() {
+            crate::backend::BackendKind::Chatwoot => self.chatwoot.as_ref(),
+            crate::backend::BackendKind::Local => None,
+        }
     }
 }
 
@@ -118,6 +169,9 @@ mod tests {
                 theme: Some("light".into()),
                 data_dir: Some(PathBuf::from("/tmp/h")),
                 webhook: None,
+                backend: None,
+                chatwoot: None,
+                ..Config::default()
             })
         );
     }
@@ -139,6 +193,49 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.starts_with("c.toml: [webhook] url:"), "{err}");
+    }
+
+    #[test]
+    fn chatwoot_backend_is_read_and_checked() {
+        let text = "[backend]\nkind = \"chatwoot\"\n[chatwoot]\n\
+                    base_url = \"https://app.chatwoot.com\"\naccount_id = 7\nteam_ids = [3]\n";
+        let c = Config::parse(Path::new("c.toml"), text).ok();
+        let cw = c.as_ref().and_then(|c| c.chatwoot_backend());
+        assert_eq!(cw.map(|c| c.account_id), Some(7));
+        assert_eq!(
+            c.map(|c| c.backend_kind()),
+            Some(crate::backend::BackendKind::Chatwoot)
+        );
+        // The table alone does not switch the backend.
+        let text = "[chatwoot]\nbase_url = \"https://x.example\"\naccount_id = 1\n";
+        let c = Config::parse(Path::new("c.toml"), text).ok();
+        assert!(c.is_some_and(|c| c.chatwoot_backend().is_none()));
+        for (text, want) in [
+            (
+                "[backend]\nkind = \"chatwoot\"\n",
+                "needs a [chatwoot] table",
+            ),
+            ("[backend]\nkind = \"zendesk\"\n", "unknown variant"),
+            ("[backend]\nkind = \"local\"\nurl = 1\n", "unknown field"),
+            (
+                "[chatwoot]\nbase_url = \"nope\"\naccount_id = 1\n",
+                "[chatwoot] base_url",
+            ),
+            (
+                "[chatwoot]\nbase_url = \"https://x\"\naccount_id = 0\n",
+                "[chatwoot] account_id",
+            ),
+            (
+                "[chatwoot]\nbase_url = \"https://x\"\naccount_id = 1\napi_token = \"t\"\n",
+                "unknown field `api_token`",
+            ),
+        ] {
+            let err = Config::parse(Path::new("c.toml"), text)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(want), "{text:?}: {err}");
+        }
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! `ui::render`; effects (store writes) run in `runtime`.
 
 pub mod app;
+pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod config_check;
+pub mod config_problem;
 pub mod domain;
 pub mod outbox;
 pub mod runtime;

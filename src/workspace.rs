@@ -25,6 +25,9 @@ pub struct Options {
     pub agent: Option<String>,
     /// Look, change nothing: the database is opened read-only.
     pub read_only: bool,
+    /// A config file that does not parse opens with defaults, its problem
+    /// kept in `config.problems` (the full screen shows it) instead of failing.
+    pub lenient_config: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +60,14 @@ impl Workspace {
             .config
             .clone()
             .unwrap_or_else(config::default_config_path);
-        let config = Config::load(&config_path, opts.config.is_some())?;
+        let config = match Config::load(&config_path, opts.config.is_some()) {
+            Ok(c) => c,
+            Err(e) if opts.lenient_config => Config {
+                problems: vec![crate::config_problem::Problem::from_error(&e)],
+                ..Config::default()
+            },
+            Err(e) => return Err(e.into()),
+        };
         let data_dir = opts
             .data_dir
             .clone()
@@ -85,10 +95,24 @@ impl Workspace {
                 })
                 .collect(),
         );
+        // A helpdesk's changes are enqueued for it in the change's transaction.
+        if let Some(cw) = config.chatwoot_backend().filter(|_| !opts.read_only) {
+            store.set_helpdesk(Some(Destination {
+                name: crate::backend::chatwoot::CHATWOOT.to_string(),
+                hold: cw.hold(),
+            }));
+        }
+        // With a helpdesk, "Mine" is whoever its token belongs to (learnt at
+        // the first sync) unless the user says otherwise.
+        let synced_me = match config.chatwoot_backend() {
+            Some(_) => store.meta(crate::backend::chatwoot::sync::ME_NAME)?,
+            None => None,
+        };
         let agent = opts
             .agent
             .clone()
             .or_else(|| config.agent.clone())
+            .or(synced_me)
             .unwrap_or_else(|| demo::DEFAULT_AGENT.to_string());
         let mut ws = Workspace {
             read_only: opts.read_only,
@@ -97,7 +121,8 @@ impl Workspace {
             agent,
             store,
         };
-        let seed = seed && !opts.read_only;
+        // A helpdesk workspace holds the helpdesk's data, never the demo.
+        let seed = seed && !opts.read_only && ws.config.chatwoot_backend().is_none();
         if seed && ws.store.meta(INITIALISED)?.is_none() && ws.store.count()? == 0 {
             ws.seed_demo(None, now)?;
         }

@@ -769,3 +769,158 @@ fn detail_line_count_matches_the_pane() {
         }
     }
 }
+
+// ---- keys, palette, bulk and themes (issue 5) ----------------------------
+
+/// Text plus a map of each cell's colours: one letter per (fg, bg) pair,
+/// with a legend, so a theme snapshot shows which colours go where.
+fn with_colours(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let letters: Vec<char> = ('a'..='z').chain('A'..='Z').chain('0'..='9').collect();
+    let mut pairs: Vec<(ratatui::style::Color, ratatui::style::Color)> = Vec::new();
+    let mut map = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            let pair = (cell.fg, cell.bg);
+            let i = match pairs.iter().position(|p| *p == pair) {
+                Some(i) => i,
+                None => {
+                    pairs.push(pair);
+                    pairs.len() - 1
+                }
+            };
+            map.push(letters.get(i).copied().unwrap_or('?'));
+        }
+        map.push('\n');
+    }
+    let mut out = screen_text(t);
+    out.push_str("\ncolours (fg, bg):\n");
+    for (i, (fg, bg)) in pairs.iter().enumerate() {
+        let l = letters.get(i).copied().unwrap_or('?');
+        out.push_str(&format!("{l} = {fg:?}, {bg:?}\n"));
+    }
+    out.push_str(&map);
+    out
+}
+
+fn ctrl_key(h: &mut Harness, c: char) {
+    h.send(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )));
+}
+
+#[test]
+fn palette() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char(':'));
+        snap!(format!("palette_{w}x{ht}"), h.draw());
+        h.typed("flag");
+        h.key(KeyCode::Down);
+        snap!(format!("palette_filtered_{w}x{ht}"), h.draw());
+    }
+    let mut h = Harness::new(80, 24);
+    ctrl_key(&mut h, 'p');
+    h.typed("zzzqq");
+    let text = screen_text(&h.draw());
+    assert!(text.contains("No command matches"), "{text}");
+}
+
+#[test]
+fn help_pick_moves_and_runs() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('?'));
+        h.typed("section");
+        for _ in 0..3 {
+            h.key(KeyCode::Down);
+        }
+        snap!(format!("help_picked_{w}x{ht}"), h.draw());
+        h.key(KeyCode::Enter);
+        assert_eq!(h.state.section, Section::Unassigned);
+    }
+}
+
+#[test]
+fn bulk_marks() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('3'));
+        h.typed("  ");
+        h.key(KeyCode::Down);
+        h.key(KeyCode::Char(' '));
+        let t = h.draw();
+        let buf = t.backend().buffer();
+        let marked = (0..buf.area.height)
+            .filter(|&y| buf[(0, y)].symbol() == "●")
+            .count();
+        assert_eq!(marked, 3);
+        assert!(row_text(buf, ht - 1).contains("3 marked"));
+        snap!(format!("bulk_marked_{w}x{ht}"), t);
+        h.key(KeyCode::Char('b'));
+        snap!(format!("bulk_reason_picker_{w}x{ht}"), h.draw());
+    }
+}
+
+#[test]
+fn chord_hint_shows_what_can_follow() {
+    let mut h = Harness::new(80, 24);
+    h.state.keymap = handoff::app::keymap::Keymap::vim();
+    h.key(KeyCode::Char('g'));
+    let t = h.draw();
+    let last = row_text(t.backend().buffer(), 23);
+    assert!(
+        last.contains("g … g top") && last.contains("Esc cancels"),
+        "{last}"
+    );
+    snap!("chord_hint_80x24", t);
+}
+
+#[test]
+fn config_problems_at_start() {
+    let mut h = Harness::new(80, 24);
+    h.state.modal = Some(handoff::app::state::Modal::Problems {
+        lines: vec![
+            "/home/maya/.config/handoff/config.toml:2: unknown field `agnet`".into(),
+            "/home/maya/.config/handoff/config.toml:7: [keys.queue] `x`: unknown action `flag_bda`"
+                .into(),
+        ],
+    });
+    snap!("config_problems_80x24", h.draw());
+}
+
+#[test]
+fn theme_presets() {
+    for name in ["dark", "light", "high-contrast", "monochrome"] {
+        let Some(theme) = Theme::builtin(name) else {
+            panic!("{name} missing");
+        };
+        for (w, ht) in [(80, 24), (120, 40)] {
+            let mut h = Harness::new(w, ht);
+            // A marked row and a verdict in view, so every queue style shows.
+            h.key(KeyCode::Char(' '));
+            let t = h.draw_with(&theme);
+            let shown = if name == "monochrome" {
+                with_modifiers(&t)
+            } else {
+                with_colours(&t)
+            };
+            insta::assert_snapshot!(format!("theme_{name}_{w}x{ht}"), shown);
+        }
+    }
+}
+
+#[test]
+fn sorted_by_confidence() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('3'));
+        for _ in 0..3 {
+            h.key(KeyCode::Char('o'));
+        }
+        assert_eq!(h.state.sort.label(), "confidence, lowest first");
+        snap!(format!("sorted_confidence_{w}x{ht}"), h.draw());
+    }
+}

@@ -31,7 +31,51 @@ pub enum Action {
     ShowFloor,
     ShowQuality,
     ShowReview,
+    Palette,
+    Mark,
+    MarkAll,
+    ClearMarks,
+    Send,
+    Sort,
 }
+
+/// Every action, in the order help and the palette list them.
+pub const ALL: &[Action] = &[
+    Action::FlagBad,
+    Action::FlagGood,
+    Action::Undo,
+    Action::Claim,
+    Action::Resolve,
+    Action::Note,
+    Action::Reply,
+    Action::Mark,
+    Action::MarkAll,
+    Action::ClearMarks,
+    Action::ToggleTranscript,
+    Action::Filter,
+    Action::ClearFilter,
+    Action::Sort,
+    Action::Down,
+    Action::Up,
+    Action::PageDown,
+    Action::PageUp,
+    Action::Top,
+    Action::Bottom,
+    Action::NextSection,
+    Action::PrevSection,
+    Action::SectionMine,
+    Action::SectionUnassigned,
+    Action::SectionAll,
+    Action::FocusDetail,
+    Action::FocusQueue,
+    Action::ShowFloor,
+    Action::ShowQuality,
+    Action::ShowReview,
+    Action::Help,
+    Action::Palette,
+    Action::Send,
+    Action::Quit,
+];
 
 impl Action {
     pub fn name(self) -> &'static str {
@@ -64,7 +108,18 @@ impl Action {
             Action::ShowFloor => "show_floor",
             Action::ShowQuality => "show_quality",
             Action::ShowReview => "show_review",
+            Action::Palette => "palette",
+            Action::Mark => "mark",
+            Action::MarkAll => "mark_all",
+            Action::ClearMarks => "clear_marks",
+            Action::Send => "send",
+            Action::Sort => "sort",
         }
+    }
+
+    /// The action called `name` (as in the config file's `[keys]` tables).
+    pub fn from_name(name: &str) -> Option<Action> {
+        ALL.iter().copied().find(|a| a.name() == name)
     }
 
     pub fn description(self) -> &'static str {
@@ -97,6 +152,12 @@ impl Action {
             Action::ShowFloor => "lead: queue status per team and agent",
             Action::ShowQuality => "lead: handoff quality, week over week",
             Action::ShowReview => "lead: weekly review of bad handoffs",
+            Action::Palette => "command palette: run any action by name",
+            Action::Mark => "mark / unmark the handoff for bulk work",
+            Action::MarkAll => "mark every handoff the filter shows",
+            Action::ClearMarks => "clear all marks",
+            Action::Send => "send the reply or note",
+            Action::Sort => "sort by: urgency → priority → age → confidence → customer",
         }
     }
 
@@ -118,7 +179,25 @@ impl Action {
             Action::ShowFloor => "floor",
             Action::ShowQuality => "quality",
             Action::ShowReview => "review",
+            Action::Mark => "mark",
+            Action::Palette => "commands",
             other => other.name(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for a in ALL {
+            assert_eq!(Action::from_name(a.name()), Some(*a));
+        }
+        let mut names: Vec<_> = ALL.iter().map(|a| a.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
     }
 }

@@ -23,7 +23,7 @@ impl DraftKind {
 }
 
 /// What to show and what can be undone once a write is durable.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Done {
     pub toast: String,
     pub undo: Option<Undo>,
@@ -34,6 +34,8 @@ pub struct Done {
 pub struct Undo {
     pub label: String,
     pub effect: Box<Effect>,
+    /// The rest of a bulk change's compensations: one `u` undoes the batch.
+    pub rest: Vec<Effect>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

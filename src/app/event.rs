@@ -50,6 +50,17 @@ pub enum Event {
         pending: usize,
         failed: usize,
     },
+    /// The helpdesk's live channel (Chatwoot's socket) came up or went down.
+    Live {
+        up: bool,
+    },
+    /// The helpdesk sync task ran: the reloaded queue (when the store
+    /// changed), the link state and the last successful sync.
+    Synced {
+        data: Option<(Vec<QueueRow>, Vec<Agent>)>,
+        backend: crate::backend::BackendState,
+        last_synced: Option<DateTime<Utc>>,
+    },
     /// A write or load failed; nothing changed.
     Failed {
         what: String,

@@ -1,9 +1,13 @@
 //! Application state and the pure `update` that changes it.
 
 pub mod action;
+mod bulk;
 pub mod effect;
 pub mod event;
 pub mod keymap;
+pub mod keymap_config;
+pub mod palette;
+pub mod sort;
 pub mod state;
 pub mod update;
 

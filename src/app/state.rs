@@ -1,12 +1,13 @@
 //! Everything the screen shows, and nothing the screen computes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use ratatui_textarea::TextArea;
 
 use super::effect::{DraftKind, Undo};
 use super::event::Detail;
+use super::keymap::{Key, Keymap};
 use crate::domain::agent::Agent;
 use crate::domain::filter::Query;
 use crate::domain::metrics::Dashboard;
@@ -45,6 +46,8 @@ pub enum Modal {
     /// After `b`: the flag is saved; pick a reason (one key) or Esc.
     ReasonPicker {
         id: String,
+        /// The rest of a bulk flag: the reason applies to all of them.
+        others: Vec<String>,
     },
     /// After a reason: an optional note on the verdict.
     VerdictNote {
@@ -57,9 +60,12 @@ pub enum Modal {
         kind: DraftKind,
         input: TextArea<'static>,
     },
-    Help {
-        filter: String,
-    },
+    /// Every key; typing filters, ↑/↓ pick, Enter runs the picked action.
+    Help { filter: String, selected: usize },
+    /// `:` / Ctrl-P: every action by name, fuzzy; Enter runs it.
+    Palette { filter: String, selected: usize },
+    /// Problems found in the config file, shown once at start.
+    Problems { lines: Vec<String> },
 }
 
 /// Active time on the selected handoff. Gaps between inputs count up to
@@ -132,8 +138,9 @@ pub struct State {
     pub sorted_at: DateTime<Utc>,
     /// Queues longer than this are filtered off the UI thread.
     pub filter_inline_rows: usize,
-    /// Who routing would hand each unassigned open handoff to.
-    pub routes: HashMap<String, Route>,
+    /// Who routing would hand each unassigned open handoff to, by index
+    /// into `rows`.
+    pub routes: HashMap<u32, Route>,
     pub section: Section,
     /// Handoffs per section (before the filter).
     pub counts: [usize; 3],
@@ -157,6 +164,12 @@ pub struct State {
     /// Verdict events the webhook has not acknowledged, and those it refused.
     pub outbox_pending: usize,
     pub outbox_failed: usize,
+    /// The helpdesk link (Local without one) and its last successful sync.
+    pub backend_state: crate::backend::BackendState,
+    pub last_synced: Option<DateTime<Utc>>,
+    /// The helpdesk's live channel is up: its changes arrive as they happen,
+    /// not only with the next poll.
+    pub live: bool,
     pub focus_clock: Option<FocusClock>,
     pub screen: Screen,
     /// The lead screens' figures, as last computed (off the UI thread).
@@ -167,6 +180,15 @@ pub struct State {
     /// A lead looking on: no verdicts, no assignment, no writes at all.
     pub read_only: bool,
     pub quit: bool,
+    /// The keys in force (built once at start from the preset and config).
+    pub keymap: Keymap,
+    /// Keys typed so far of a chord ("g" of "g g"); the status bar shows
+    /// what can follow, Esc cancels.
+    pub pending_chord: Vec<Key>,
+    /// Handoff ids marked for bulk work; b/g/c/x act on all of them.
+    pub marked: HashSet<String>,
+    /// The column the queue is sorted by (urgency unless the user chose).
+    pub sort: super::sort::SortKey,
 }
 
 impl State {
@@ -201,6 +223,9 @@ impl State {
             last_saved: None,
             outbox_pending: 0,
             outbox_failed: 0,
+            backend_state: crate::backend::BackendState::Local,
+            last_synced: None,
+            live: false,
             focus_clock: None,
             screen: Screen::Workspace,
             dashboard: None,
@@ -208,6 +233,10 @@ impl State {
             lead_scroll: 0,
             read_only: false,
             quit: false,
+            keymap: Keymap::default(),
+            pending_chord: Vec::new(),
+            marked: HashSet::new(),
+            sort: super::sort::SortKey::Urgency,
         }
     }
 

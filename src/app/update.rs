@@ -9,7 +9,7 @@ use ratatui_textarea::TextArea;
 use super::action::Action;
 use super::effect::{Done, DraftKind, Effect, Undo};
 use super::event::{Detail, Event};
-use super::keymap::{self, Context};
+use super::keymap::{Context, Key, Resolved};
 use super::state::{
     Focus, FocusClock, IDLE_SECS, Modal, Pane, Screen, State, TOAST_SECS, Toast, ToastKind,
 };
@@ -120,7 +120,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             if let Some(undo) = done.undo {
                 state.undo.push(undo);
             }
-            toast(state, done.toast, ToastKind::Info);
+            // In a bulk change only the last write carries the summary.
+            if !done.toast.is_empty() {
+                toast(state, done.toast, ToastKind::Info);
+            }
             effects.extend(load_selected(state));
             effects
         }
@@ -134,6 +137,36 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.outbox_failed = failed;
             Vec::new()
         }
+        Event::Live { up } => {
+            state.live = up;
+            Vec::new()
+        }
+        Event::Synced {
+            data,
+            backend,
+            last_synced,
+        } => {
+            if let crate::backend::BackendState::Offline(why) = &backend
+                && state.backend_state != backend
+            {
+                toast(state, format!("Helpdesk sync: {why}"), ToastKind::Error);
+            }
+            state.backend_state = backend;
+            state.last_synced = last_synced.or(state.last_synced);
+            let Some((rows, agents)) = data else {
+                return Vec::new();
+            };
+            // Same section, cursor on the same handoff, after a reload.
+            let (was_loaded, section) = (state.loaded, state.section);
+            let keep = state.selected().map(|r| r.id.clone());
+            let mut effects = update(state, Event::Loaded { rows, agents });
+            if was_loaded {
+                state.section = section;
+                rebuild_view(state, keep);
+                effects.extend(load_selected(state));
+            }
+            effects
+        }
         Event::Failed { what, error } => {
             state.saving = state.saving.saturating_sub(1);
             toast(state, format!("{what} failed: {error}"), ToastKind::Error);
@@ -142,7 +175,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     }
 }
 
-fn toast(state: &mut State, text: String, kind: ToastKind) {
+pub(super) fn toast(state: &mut State, text: String, kind: ToastKind) {
     state.toast = Some(Toast {
         text,
         kind,
@@ -157,14 +190,30 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.filter.editing {
         return on_filter_key(state, key);
     }
-    let context = match (state.screen, state.focus) {
+    // Esc abandons a chord half typed.
+    if !state.pending_chord.is_empty() && key.code == KeyCode::Esc {
+        state.pending_chord.clear();
+        return Vec::new();
+    }
+    let mut pending = std::mem::take(&mut state.pending_chord);
+    let pressed = Key::from_event(&key);
+    match state.keymap.resolve(context(state), &pending, pressed) {
+        Resolved::Action(action) => apply(state, action),
+        Resolved::Pending => {
+            pending.push(pressed);
+            state.pending_chord = pending;
+            Vec::new()
+        }
+        Resolved::Unbound => Vec::new(),
+    }
+}
+
+/// Which key table applies now (outside dialogs).
+pub fn context(state: &State) -> Context {
+    match (state.screen, state.focus) {
         (Screen::Workspace, Focus::Queue) => Context::Queue,
         (Screen::Workspace, Focus::Detail) => Context::Detail,
         _ => Context::Lead,
-    };
-    match keymap::lookup(context, &key) {
-        Some(action) => apply(state, action),
-        None => Vec::new(),
     }
 }
 
@@ -213,6 +262,7 @@ fn lead_action(action: Action) -> bool {
         action,
         Action::Quit
             | Action::Help
+            | Action::Palette
             | Action::Down
             | Action::Up
             | Action::PageDown
@@ -267,8 +317,29 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Help => {
             state.modal = Some(Modal::Help {
                 filter: String::new(),
+                selected: 0,
             });
             Vec::new()
+        }
+        Action::Palette => {
+            state.modal = Some(Modal::Palette {
+                filter: String::new(),
+                selected: 0,
+            });
+            Vec::new()
+        }
+        // Sending only means something inside the reply box.
+        Action::Send => Vec::new(),
+        Action::Mark => super::bulk::toggle_mark(state),
+        Action::MarkAll => super::bulk::mark_all(state),
+        Action::ClearMarks => super::bulk::clear_marks(state),
+        Action::Sort => {
+            state.sort = state.sort.next();
+            let keep = state.selected().map(|r| r.id.clone());
+            rebuild_view(state, keep);
+            let text = format!("Sorted by {}", state.sort.label());
+            toast(state, text, ToastKind::Info);
+            load_selected(state)
         }
         Action::Down => move_by(state, 1),
         Action::Up => move_by(state, -1),
@@ -469,8 +540,11 @@ fn resort(state: &mut State) -> Vec<Effect> {
 
 fn reroute(state: &mut State) {
     let rows = &state.rows;
-    let in_order = state.order.iter().filter_map(|&i| rows.get(i as usize));
-    state.routes = routing::route_all(in_order, &state.agents);
+    let in_order = state
+        .order
+        .iter()
+        .filter_map(|&i| Some((i, rows.get(i as usize)?)));
+    state.routes = routing::route_indexed(in_order, &state.agents);
 }
 
 fn sections_of(state: &State, row: &QueueRow) -> [bool; 3] {
@@ -605,6 +679,7 @@ fn rebuild_view(state: &mut State, keep: Option<String>) {
         // The first result is still being worked out: show the section.
         in_order().filter(in_section).collect()
     };
+    super::sort::apply(state);
     if let Some(id) = keep
         && let Some(pos) = state
             .visible
@@ -669,7 +744,7 @@ fn target(state: &mut State) -> Option<QueueRow> {
     row
 }
 
-fn feedback_in_force(state: &State, id: &str) -> Option<Feedback> {
+pub(super) fn feedback_in_force(state: &State, id: &str) -> Option<Feedback> {
     state
         .detail
         .as_ref()
@@ -678,6 +753,9 @@ fn feedback_in_force(state: &State, id: &str) -> Option<Feedback> {
 }
 
 fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
+    if !state.marked.is_empty() {
+        return super::bulk::flag(state, verdict);
+    }
     let Some(row) = target(state) else {
         return Vec::new();
     };
@@ -701,7 +779,10 @@ fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
         ),
     };
     if verdict == Verdict::Bad {
-        state.modal = Some(Modal::ReasonPicker { id: row.id.clone() });
+        state.modal = Some(Modal::ReasonPicker {
+            id: row.id.clone(),
+            others: Vec::new(),
+        });
     }
     state.saving += 1;
     vec![Effect::SaveFeedback {
@@ -719,6 +800,7 @@ fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
                         undo: None,
                     },
                 }),
+                rest: Vec::new(),
             }),
         },
     }]
@@ -729,21 +811,36 @@ fn undo(state: &mut State) -> Vec<Effect> {
         toast(state, "Nothing to undo".into(), ToastKind::Info);
         return Vec::new();
     };
-    let done = Done {
-        toast: format!("Undone: {}", entry.label),
-        undo: None,
-    };
-    let effect = match *entry.effect {
+    let mut effects: Vec<Effect> = std::iter::once(*entry.effect)
+        .chain(entry.rest)
+        .map(|e| with_done(e, Done::default()))
+        .collect();
+    // One toast for the whole batch, when its last write is durable.
+    if let Some(last) = effects.pop() {
+        let done = Done {
+            toast: format!("Undone: {}", entry.label),
+            undo: None,
+        };
+        effects.push(with_done(last, done));
+    }
+    state.saving += effects.len();
+    effects
+}
+
+/// `effect` reporting `done` when it is durable.
+pub(super) fn with_done(effect: Effect, done: Done) -> Effect {
+    match effect {
         Effect::SaveFeedback { id, feedback, .. } => Effect::SaveFeedback { id, feedback, done },
         Effect::Assign { id, assignee, .. } => Effect::Assign { id, assignee, done },
         Effect::SetStatus { id, status, .. } => Effect::SetStatus { id, status, done },
         other => other,
-    };
-    state.saving += 1;
-    vec![effect]
+    }
 }
 
 fn claim(state: &mut State) -> Vec<Effect> {
+    if !state.marked.is_empty() {
+        return super::bulk::claim(state);
+    }
     let Some(row) = target(state) else {
         return Vec::new();
     };
@@ -775,12 +872,16 @@ fn claim(state: &mut State) -> Vec<Effect> {
                         undo: None,
                     },
                 }),
+                rest: Vec::new(),
             }),
         },
     }]
 }
 
 fn resolve(state: &mut State) -> Vec<Effect> {
+    if !state.marked.is_empty() {
+        return super::bulk::resolve(state);
+    }
     let Some(row) = target(state) else {
         return Vec::new();
     };
@@ -805,6 +906,7 @@ fn resolve(state: &mut State) -> Vec<Effect> {
                         undo: None,
                     },
                 }),
+                rest: Vec::new(),
             }),
         },
     }]
@@ -846,13 +948,13 @@ fn compose(state: &mut State, kind: DraftKind) -> Vec<Effect> {
     Vec::new()
 }
 
-fn is_send(key: &KeyEvent) -> bool {
-    // Ctrl+Enter never reaches us inside tmux, so Ctrl+S and Alt+Enter send.
-    matches!(key.code, KeyCode::Char('s')) && key.modifiers.contains(KeyModifiers::CONTROL)
-        || key.code == KeyCode::Enter
-            && key
-                .modifiers
-                .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL)
+/// Whether `key` sends in the reply box (Ctrl-S, Alt-Enter by default; see
+/// the keymap's compose table).
+fn is_send(state: &State, key: &KeyEvent) -> bool {
+    state
+        .keymap
+        .resolve(Context::Compose, &[], Key::from_event(key))
+        == Resolved::Action(Action::Send)
 }
 
 fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -860,7 +962,10 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match modal {
-        Modal::ReasonPicker { id } => match key.code {
+        Modal::ReasonPicker { id, others } if !others.is_empty() => {
+            super::bulk::on_reason_key(state, key, id, others)
+        }
+        Modal::ReasonPicker { id, others } => match key.code {
             KeyCode::Esc => {
                 toast(
                     state,
@@ -886,12 +991,12 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     )]
                 }
                 None => {
-                    state.modal = Some(Modal::ReasonPicker { id });
+                    state.modal = Some(Modal::ReasonPicker { id, others });
                     Vec::new()
                 }
             },
             _ => {
-                state.modal = Some(Modal::ReasonPicker { id });
+                state.modal = Some(Modal::ReasonPicker { id, others });
                 Vec::new()
             }
         },
@@ -929,7 +1034,7 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 // The draft is already in the store; closing loses nothing.
                 return Vec::new();
             }
-            if is_send(&key) {
+            if is_send(state, &key) {
                 let text = input.lines().join("\n").trim().to_string();
                 if text.is_empty() {
                     toast(state, "Nothing to send".into(), ToastKind::Info);
@@ -964,24 +1069,75 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.modal = Some(Modal::Compose { id, kind, input });
             effects
         }
-        Modal::Help { mut filter } => {
+        Modal::Help {
+            mut filter,
+            mut selected,
+        } => {
+            let actions = crate::ui::help::runnable(&state.keymap, &filter);
             match key.code {
                 KeyCode::Esc | KeyCode::Char('?') => return Vec::new(),
                 KeyCode::Char('q') if filter.is_empty() => return Vec::new(),
-                KeyCode::Backspace => {
-                    filter.pop();
+                KeyCode::Enter => {
+                    return match actions.get(selected) {
+                        Some(action) => apply(state, *action),
+                        None => Vec::new(),
+                    };
                 }
-                KeyCode::Char(c) => filter.push(c),
-                _ => {}
+                _ => list_key(&key, &mut filter, &mut selected, actions.len()),
             }
-            state.modal = Some(Modal::Help { filter });
+            state.modal = Some(Modal::Help { filter, selected });
             Vec::new()
         }
+        Modal::Palette {
+            mut filter,
+            mut selected,
+        } => {
+            let actions = super::palette::matches(&filter);
+            match key.code {
+                KeyCode::Esc => return Vec::new(),
+                KeyCode::Enter => {
+                    return match actions.get(selected) {
+                        Some(action) => apply(state, *action),
+                        None => Vec::new(),
+                    };
+                }
+                _ => list_key(&key, &mut filter, &mut selected, actions.len()),
+            }
+            state.modal = Some(Modal::Palette { filter, selected });
+            Vec::new()
+        }
+        // Read once; any key goes on to work.
+        Modal::Problems { .. } => Vec::new(),
+    }
+}
+
+/// Typing and moving in a filterable list (help, palette): text narrows it
+/// and puts the pick back on the best match, ↑/↓ (Ctrl-P/N) move the pick.
+fn list_key(key: &KeyEvent, filter: &mut String, selected: &mut usize, len: usize) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Up => *selected = selected.saturating_sub(1),
+        KeyCode::Char('p') if ctrl => *selected = selected.saturating_sub(1),
+        KeyCode::Down => *selected = (*selected + 1).min(len.saturating_sub(1)),
+        KeyCode::Char('n') if ctrl => *selected = (*selected + 1).min(len.saturating_sub(1)),
+        KeyCode::Backspace => {
+            filter.pop();
+            *selected = 0;
+        }
+        KeyCode::Char('u') if ctrl => {
+            filter.clear();
+            *selected = 0;
+        }
+        KeyCode::Char(c) if !ctrl => {
+            filter.push(c);
+            *selected = 0;
+        }
+        _ => {}
     }
 }
 
 /// A bad verdict with reasons and note; folded into the flag's undo entry.
-fn save_bad(
+pub(super) fn save_bad(
     state: &State,
     id: String,
     reasons: Vec<Reason>,

@@ -487,7 +487,7 @@ fn help_opens_filters_and_closes() {
     let mut h = Harness::new();
     h.key(KeyCode::Char('?'));
     h.chars("undo");
-    assert!(matches!(&h.state.modal, Some(Modal::Help { filter }) if filter == "undo"));
+    assert!(matches!(&h.state.modal, Some(Modal::Help { filter, .. }) if filter == "undo"));
     h.key(KeyCode::Esc);
     assert!(h.state.modal.is_none());
 }
@@ -628,4 +628,138 @@ fn read_only_refuses_every_write_and_says_so() {
     h.key(KeyCode::Char('j'));
     let new: Vec<&Effect> = h.effects[before..].iter().collect();
     assert_eq!(new, vec![&Effect::LoadDetail { id: "H2".into() }]);
+}
+
+// ---- keymap, help, palette and bulk work ---------------------------------
+
+#[test]
+fn a_chord_waits_for_its_second_key_and_esc_cancels_it() {
+    let mut h = Harness::new();
+    h.state.keymap = super::keymap::Keymap::vim();
+    h.key(KeyCode::End);
+    assert_eq!(h.selected(), "H3");
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.state.pending_chord.len(), 1, "waits for the rest of g g");
+    h.key(KeyCode::Esc);
+    assert!(h.state.pending_chord.is_empty());
+    assert_eq!(h.selected(), "H3");
+    h.chars("gg");
+    assert_eq!(h.selected(), "H1");
+    h.key(KeyCode::Char('G'));
+    assert_eq!(h.selected(), "H3");
+}
+
+#[test]
+fn help_enter_runs_the_picked_action() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('?'));
+    h.chars("transcript");
+    h.key(KeyCode::Enter);
+    assert!(h.state.modal.is_none());
+    assert_eq!(h.state.pane, Pane::Transcript);
+}
+
+#[test]
+fn palette_runs_by_fuzzy_name() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char(':'));
+    assert!(matches!(h.state.modal, Some(Modal::Palette { .. })));
+    h.chars("claim");
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none(), "Esc closes without running");
+    h.ctrl('p');
+    h.chars("section all");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.section, Section::All);
+}
+
+#[test]
+fn compose_send_key_comes_from_the_keymap() {
+    let mut h = Harness::new();
+    let alt_s = super::keymap::Key::new(KeyCode::Char('s'), KeyModifiers::ALT);
+    h.state.keymap.bind(
+        super::keymap::Context::Compose,
+        vec![alt_s],
+        Some(super::Action::Send),
+    );
+    h.key(KeyCode::Char('n'));
+    h.chars("checked the ledger");
+    h.send(Event::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::ALT,
+    )));
+    assert!(h.state.modal.is_none(), "Alt-s sent the note");
+    assert!(h.toast().contains("Internal note added"), "{}", h.toast());
+}
+
+#[test]
+fn bulk_flag_with_a_reason_is_one_change_and_one_undo() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    h.chars("  ");
+    assert_eq!(h.state.marked.len(), 2);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('b'));
+    assert!(
+        h.toast().contains("Flagged 3 handoffs as bad"),
+        "{}",
+        h.toast()
+    );
+    assert!(
+        matches!(&h.state.modal, Some(Modal::ReasonPicker { others, .. }) if others.len() == 2)
+    );
+    h.key(KeyCode::Char('2'));
+    assert!(h.state.modal.is_none(), "no note step in bulk");
+    let bad: Vec<_> = h
+        .store
+        .feedback_export(None)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.reasons == vec![Reason::WrongData])
+        .collect();
+    assert_eq!(bad.len(), 3);
+    assert!(h.state.marked.is_empty(), "marks are used up");
+    assert_eq!(h.state.undo.len(), 1);
+    h.key(KeyCode::Char('u'));
+    assert!(h.toast().starts_with("Undone:"), "{}", h.toast());
+    assert_eq!(h.store.feedback_export(None).map(|v| v.len()).ok(), Some(0));
+}
+
+#[test]
+fn bulk_claim_and_mark_all_of_a_section() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('2'));
+    h.key(KeyCode::Char('A'));
+    assert_eq!(h.state.marked.len(), 2);
+    h.key(KeyCode::Char('c'));
+    assert_eq!(h.toast(), "Claimed 2 handoffs");
+    assert_eq!(h.state.counts[0], 5);
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.state.counts[0], 3);
+    h.key(KeyCode::Char('A'));
+    h.key(KeyCode::Char('U'));
+    assert!(h.state.marked.is_empty());
+}
+
+#[test]
+fn sort_cycles_columns_and_keeps_the_selection() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    let ids = |h: &Harness| -> Vec<String> {
+        h.state
+            .visible
+            .iter()
+            .filter_map(|&i| h.state.rows.get(i).map(|r| r.id.clone()))
+            .collect()
+    };
+    assert_eq!(ids(&h)[0], "U2", "breached first");
+    let before = h.selected();
+    for _ in 0..4 {
+        h.key(KeyCode::Char('o'));
+    }
+    assert_eq!(h.toast(), "Sorted by customer");
+    assert_eq!(ids(&h), ["H1", "H2", "H3", "U1", "U2"]);
+    assert_eq!(h.selected(), before, "the selection follows its row");
+    h.key(KeyCode::Char('o'));
+    assert_eq!(ids(&h)[0], "U2", "back to urgency");
 }

@@ -1,9 +1,11 @@
 //! The command line: the full screen by default, and subcommands for scripts
 //! and leads who want answers without it.
 
+mod config;
 mod demo;
 mod feedback;
 mod import;
+mod login;
 mod outbox;
 mod output;
 mod queue;
@@ -11,6 +13,7 @@ mod review;
 mod show;
 mod stats;
 mod status;
+mod sync;
 mod tag;
 
 use std::path::PathBuf;
@@ -25,7 +28,8 @@ pub use output::Failure;
 const AFTER_HELP: &str = "\
 Keys in the workspace: j/k move, Enter reads the summary, t transcript, b flags a
 bad handoff (then 1-7 for the reason), g marks a good one, u undoes, c claims,
-x resolves, n internal note, r reply, / filter, Tab next section, ? every key.
+x resolves, n internal note, r reply, / filter, Tab next section, ? every key,
+: commands, Space marks for bulk work. Keys are rebindable ([keys] in the config).
 
 Exit status: 0 ok, 1 failure (disk, database), 2 bad usage, 3 invalid input
 (e.g. a malformed import; nothing was written), 4 no such handoff, 78 bad config.
@@ -94,6 +98,13 @@ enum Command {
     Review(review::Args),
     /// Verdict events the webhook has not acknowledged; --retry sends them now
     Outbox(outbox::Args),
+    /// Check a helpdesk's address, API token and account (HANDOFF_CHATWOOT_TOKEN)
+    Login(login::Args),
+    /// Send waiting changes to the helpdesk and pull its queues once, printing counts
+    Sync(sync::Args),
+    /// Write a commented default config (init), or list every problem in one (check)
+    #[command(subcommand)]
+    Config(config::Command),
 }
 
 impl Cli {
@@ -103,6 +114,9 @@ impl Cli {
             config: self.config.clone(),
             agent: self.agent.clone(),
             read_only: self.read_only,
+            // Only the full screen opens despite a bad config (showing why);
+            // subcommands stop with exit 78 so scripts notice.
+            lenient_config: self.command.is_none(),
         }
     }
 }
@@ -123,6 +137,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Some(Command::Import(_)) => Some("import"),
             Some(Command::Tag(_)) => Some("tag"),
             Some(Command::Demo(_)) => Some("demo"),
+            Some(Command::Sync(_)) => Some("sync"),
             _ => None,
         };
         if let Some(name) = writer {
@@ -143,13 +158,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Stats(args)) => stats::run(&opts, args),
         Some(Command::Review(args)) => review::run(&opts, args),
         Some(Command::Outbox(args)) => outbox::run(&opts, args),
+        Some(Command::Login(args)) => login::run(&opts, args),
+        Some(Command::Sync(args)) => sync::run(&opts, args),
+        Some(Command::Config(cmd)) => config::run(&opts, cmd),
     }
 }
 
 fn open_workspace(opts: &Options, theme: Option<&str>) -> Result<(), Failure> {
-    let ws = crate::workspace::Workspace::open(opts, true, chrono::Utc::now())?;
+    let mut ws = crate::workspace::Workspace::open(opts, true, chrono::Utc::now())?;
     let _log_guard = init_logging(&ws.paths.log);
-    let theme = choose_theme(theme.or(ws.config.theme.as_deref()))?;
+    let themes = config::themes_dir(&ws.paths.config);
+    let (theme, problem) = choose_theme(theme, ws.config.theme.as_deref(), &themes)?;
+    if let Some(message) = problem {
+        // A bad theme in the config file opens with the default and says so.
+        let text = std::fs::read_to_string(&ws.paths.config).unwrap_or_default();
+        ws.config.problems.push(crate::config_problem::Problem {
+            file: ws.paths.config.clone(),
+            line: crate::config_check::line_of_key(&text, "theme"),
+            message,
+        });
+    }
     tracing::info!(agent = %ws.agent, db = %ws.paths.database.display(), "workspace opened");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -162,25 +190,37 @@ fn open_workspace(opts: &Options, theme: Option<&str>) -> Result<(), Failure> {
 }
 
 /// NO_COLOR (any non-empty value) wins over every theme: monochrome keeps
-/// bold, reverse and underline, so nothing depends on colour.
-fn choose_theme(name: Option<&str>) -> Result<crate::ui::theme::Theme, Failure> {
-    use crate::ui::theme::Theme;
+/// bold, reverse and underline, so nothing depends on colour. Then `--theme`
+/// (a bad name is a usage error), then the config's `theme` (a bad one falls
+/// back and is returned as a problem to show), then the background's colour.
+fn choose_theme(
+    flag: Option<&str>,
+    configured: Option<&str>,
+    themes: &std::path::Path,
+) -> Result<(crate::ui::theme::Theme, Option<String>), Failure> {
+    use crate::ui::theme::{self, Theme};
     // crossterm turns colour changes into SGR resets under NO_COLOR, which
     // would wipe reverse video; we honour NO_COLOR ourselves instead.
     crossterm::style::force_color_output(true);
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        return Ok(Theme::monochrome());
+        return Ok((Theme::monochrome(), None));
     }
-    let name = name.unwrap_or("dark");
-    Theme::builtin(name).ok_or_else(|| {
-        Failure::usage(format!(
-            "unknown theme '{name}' (built in: dark, light, high-contrast, monochrome)"
-        ))
-    })
+    if let Some(name) = flag {
+        return Theme::load(name, Some(themes))
+            .map(|t| (t, None))
+            .map_err(Failure::usage);
+    }
+    let fgbg = std::env::var("COLORFGBG").ok();
+    let fallback = || Theme::builtin(theme::for_background(fgbg.as_deref())).unwrap_or_default();
+    match configured.map(|name| Theme::load(name, Some(themes))) {
+        None => Ok((fallback(), None)),
+        Some(Ok(t)) => Ok((t, None)),
+        Some(Err(problem)) => Ok((fallback(), Some(problem))),
+    }
 }
 
 /// Log to a file: stdout belongs to the screen.
-fn init_logging(path: &std::path::Path) -> Option<()> {
+pub(crate) fn init_logging(path: &std::path::Path) -> Option<()> {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

@@ -31,20 +31,38 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let mut ws = Workspace::open(opts, false, now)?;
     let mut pass = None;
     if args.retry {
-        let cfg = ws.config.webhook.clone().ok_or_else(|| {
-            Failure::config(format!(
+        let webhook = ws.config.webhook.clone();
+        let helpdesk = ws.config.chatwoot_backend().cloned();
+        if webhook.is_none() && helpdesk.is_none() {
+            return Err(Failure::config(format!(
                 "{}: no [webhook] table, so there is nowhere to deliver to",
                 ws.paths.config.display()
-            ))
-        })?;
+            )));
+        }
         let revived = ws.store.outbox_retry(now)?;
-        let client = outbox::client(&cfg)
-            .map_err(|e| Failure::runtime(format!("starting the HTTP client: {e}")))?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| Failure::runtime(format!("starting the runtime: {e}")))?;
-        let report = runtime.block_on(outbox::deliver_due(&mut ws.store, &client, &cfg, now))?;
+        let mut report = Report::default();
+        if let Some(cfg) = webhook {
+            let client = outbox::client(&cfg)
+                .map_err(|e| Failure::runtime(format!("starting the HTTP client: {e}")))?;
+            report = runtime.block_on(outbox::deliver_due(&mut ws.store, &client, &cfg, now))?;
+        }
+        // The helpdesk's changes wait in the same outbox (destination chatwoot).
+        if let Some(cfg) = helpdesk {
+            use crate::backend::Backend;
+            let token = crate::backend::chatwoot::auth::load_token()
+                .map_err(|e| Failure::config(e.to_string()))?;
+            let backend = crate::backend::chatwoot::ChatwootBackend::new(cfg, &token)
+                .map_err(|e| Failure::config(e.to_string()))?;
+            let more = runtime
+                .block_on(backend.deliver(&mut ws.store))
+                .map_err(|e| Failure::runtime(e.to_string()))?;
+            report.attempts.extend(more.attempts);
+            report.paused_until = report.paused_until.or(more.paused_until);
+        }
         pass = Some((revived, report));
     }
     let rows = ws.store.outbox_unsent()?;

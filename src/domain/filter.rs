@@ -16,7 +16,7 @@ use std::cmp::Reverse;
 
 use chrono::{DateTime, Utc};
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
-use nucleo_matcher::{Matcher, Utf32Str};
+use nucleo_matcher::{Matcher, Utf32Str, chars};
 
 use super::duration;
 use super::queue::{QueueRow, Rows, SlaState};
@@ -190,13 +190,34 @@ impl Query {
         .into_iter()
         .flatten()
         {
-            haystack.push_str(part);
+            if part.is_ascii() {
+                haystack.push_str(part);
+            } else {
+                // Folded here, once, so "Tomás" becomes plain ASCII and the
+                // row takes the matcher's fast path (about 10x cheaper than
+                // its per-grapheme one); the needle is folded the same way.
+                haystack.extend(
+                    part.chars()
+                        .map(|c| chars::to_lower_case(chars::normalize(c))),
+                );
+            }
             haystack.push(' ');
         }
-        let text = Utf32Str::new(haystack, chars);
+        let text = if haystack.is_ascii() {
+            Utf32Str::Ascii(haystack.as_bytes())
+        } else {
+            chars.clear();
+            chars.extend(haystack.chars());
+            Utf32Str::Unicode(chars)
+        };
         let mut total = 0u32;
         for (negated, atom) in std::iter::once(first).chain(words) {
-            match (atom.score(text, matcher), negated) {
+            let score = if negated {
+                atom.score(text, matcher)
+            } else {
+                word_score(atom, text, matcher)
+            };
+            match (score, negated) {
                 (Some(score), false) => total += u32::from(score),
                 (None, true) => {}
                 _ => return None,
@@ -204,6 +225,25 @@ impl Query {
         }
         Some(total)
     }
+}
+
+/// How well a (positive) word matches: `None` unless its letters occur in
+/// order, exactly as nucleo's fuzzy match decides. The score is the better of
+/// a verbatim occurrence's and the greedy fuzzy one's, so rows that contain
+/// the word as typed rank first. This skips the optimal fuzzy alignment (a
+/// table of word x row length per matching row), which on 100k rows made
+/// broad words like "re" three times as slow.
+fn word_score(atom: &Atom, text: Utf32Str<'_>, matcher: &mut Matcher) -> Option<u16> {
+    // As the atom was parsed: case and accents ignored.
+    matcher.config.ignore_case = true;
+    matcher.config.normalize = true;
+    let needle = atom.needle_text();
+    let greedy = matcher.fuzzy_match_greedy(text, needle)?;
+    Some(
+        matcher
+            .substring_match(text, needle)
+            .map_or(greedy, |verbatim| verbatim.max(greedy)),
+    )
 }
 
 /// Scratch space for scoring: a matcher (about 135 KB) and buffers, reused
@@ -261,6 +301,11 @@ pub fn run(
 /// when the query has words, else (and among equals) in `order`. Splits the
 /// work over up to `threads` threads. `None` when `cancelled` turned true
 /// (a newer query is waiting).
+///
+/// Rows are scored in storage order, not urgency order: their text then
+/// comes from memory in the order it was allocated, which on 100k rows is
+/// about 40% faster than chasing it in urgency order. The result is put in
+/// urgency order afterwards, from a score per row.
 pub fn matching(
     query: &Query,
     rows: &Rows,
@@ -270,52 +315,67 @@ pub fn matching(
     threads: usize,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<usize>> {
+    // score + 1 per row; 0 = no match.
+    let mut scores = vec![0u32; rows.len()];
     let threads = threads.clamp(1, 8);
     // Not worth a thread for small queues.
-    let parts = if order.len() < 4 * CANCEL_EVERY {
+    let parts = if rows.len() < 4 * CANCEL_EVERY {
         1
     } else {
         threads
     };
-    let size = order.len().div_ceil(parts).max(1);
-    let scan = |part: &[u32]| -> Option<Vec<(u32, u32)>> {
+    let size = rows.len().div_ceil(parts).max(1);
+    let scan = |first: usize, out: &mut [u32]| -> bool {
         let mut scorer = Scorer::default();
-        let mut hits = Vec::new();
-        for (n, &i) in part.iter().enumerate() {
+        for (n, slot) in out.iter_mut().enumerate() {
             if n % CANCEL_EVERY == 0 && cancelled() {
-                return None;
+                return false;
             }
-            let Some(row) = rows.get(i as usize) else {
-                continue;
-            };
-            if let Some(score) = query.score(row, me, now, &mut scorer) {
-                hits.push((score, i));
+            if let Some(row) = rows.get(first + n) {
+                *slot = query
+                    .score(row, me, now, &mut scorer)
+                    .map_or(0, |s| s.saturating_add(1));
             }
         }
-        Some(hits)
+        true
     };
-    let mut hits: Vec<(u32, u32)> = if parts == 1 {
-        scan(order)?
+    let finished = if parts == 1 {
+        scan(0, &mut scores)
     } else {
-        let results: Vec<Option<Vec<(u32, u32)>>> = std::thread::scope(|s| {
-            let mut chunks = order.chunks(size);
-            let first = chunks.next().unwrap_or_default();
-            let handles: Vec<_> = chunks.map(|c| s.spawn(move || scan(c))).collect();
-            let mut out = vec![scan(first)];
+        std::thread::scope(|s| {
+            let mut parts = scores.chunks_mut(size).enumerate();
+            let first = parts.next();
+            let scan = &scan;
+            let handles: Vec<_> = parts
+                .map(|(k, out)| s.spawn(move || scan(k * size, out)))
+                .collect();
+            let mut done = first.is_none_or(|(_, out)| scan(0, out));
             // A helper that panicked counts as cancelled: no partial results.
-            out.extend(handles.into_iter().map(|h| h.join().ok().flatten()));
-            out
-        });
-        let mut all = Vec::new();
-        for part in results {
-            all.extend(part?);
-        }
-        all
+            for h in handles {
+                done &= h.join().unwrap_or(false);
+            }
+            done
+        })
     };
-    if query.ranks() {
-        // Stable: equal scores keep urgency order.
-        hits.sort_by_key(|&(score, _)| Reverse(score));
+    if !finished {
+        return None;
     }
+    let matched = |i: u32| scores.get(i as usize).copied().unwrap_or(0);
+    if !query.ranks() {
+        return Some(
+            order
+                .iter()
+                .filter(|&&i| matched(i) > 0)
+                .map(|&i| i as usize)
+                .collect(),
+        );
+    }
+    let mut hits: Vec<(u32, u32)> = order
+        .iter()
+        .filter_map(|&i| Some((matched(i).checked_sub(1)?, i)))
+        .collect();
+    // Stable: equal scores keep urgency order.
+    hits.sort_by_key(|&(score, _)| Reverse(score));
     Some(hits.into_iter().map(|(_, i)| i as usize).collect())
 }
 

@@ -172,6 +172,18 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Imported>, Vec<ImportError>> 
     }
 }
 
+/// Validate, clean and convert one record already in memory (a backend
+/// adapter builds records in this format): the same checks, cleaning, note
+/// parsing and merge as a file import. Errors are `field: reason`.
+pub fn from_value(value: &Value) -> Result<Handoff, Vec<String>> {
+    convert(value).1.map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|(f, r)| format!("{f}: {r}"))
+            .collect()
+    })
+}
+
 /// Move every timestamp of a handoff by `by` (the demo seeder makes fixed
 /// sample data relative to now). A time that would overflow stays as it was.
 pub fn shift_times(h: &mut Handoff, by: TimeDelta) {

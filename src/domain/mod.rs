@@ -1,6 +1,7 @@
 //! Pure data and logic: no I/O, no terminal.
 
 pub mod agent;
+pub mod change;
 pub mod completeness;
 pub mod demo;
 pub mod duration;

@@ -6,10 +6,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::agent::Agent;
 use super::feedback::Verdict;
-use super::filter::Query;
+use super::filter::{Query, Snapshot, run};
 use super::handoff::{Priority, Status, Trigger};
-use super::queue::{QueueRow, Section, Skills, SlaState, clock, sort_by_urgency};
-use super::routing::{Route, load, route, route_all};
+use super::queue::{Interner, QueueRow, Rows, Section, Skills, SlaState, clock, sort_by_urgency};
+use super::routing::{Route, load, route, route_all, route_indexed};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
@@ -282,4 +282,177 @@ fn filter_errors_name_the_field() {
     assert!(e.contains("breached"), "{e}");
     let e = Query::parse("confidence:<high").err().unwrap_or_default();
     assert!(e.contains("number"), "{e}");
+}
+
+#[test]
+fn words_match_fuzzily_ignoring_case_and_accents() {
+    let mut a = row("HO-1");
+    a.customer = "Lucía Fernández".into();
+    a.issue = Some("Parcel lost in transit".into());
+    let b = row("HO-2");
+    let n = now();
+    let hits = |q: &str| -> Vec<String> {
+        let query = Query::parse(q).unwrap_or_default();
+        [&a, &b]
+            .iter()
+            .filter(|r| query.matches(r, "Maya", n))
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    assert_eq!(hits("prcl"), ["HO-1"], "letters in order, not together");
+    assert_eq!(hits("PARCEL"), ["HO-1"]);
+    assert_eq!(hits("lucia"), ["HO-1"], "accents ignored");
+    assert_eq!(hits("lostparcel"), Vec::<String>::new(), "order matters");
+    // A negated word excludes only rows that contain it verbatim.
+    assert_eq!(hits("-prcl"), ["HO-1", "HO-2"]);
+    assert_eq!(hits("-parcel"), ["HO-2"]);
+}
+
+/// `n` rows with ids r000.. and `issue`s from `issues`, in that order.
+fn rows_with_issues(issues: &[&str]) -> Rows {
+    issues
+        .iter()
+        .enumerate()
+        .map(|(i, issue)| {
+            let mut r = row(&format!("r{i:03}"));
+            r.issue = Some((*issue).into());
+            r.procedure = None;
+            r
+        })
+        .collect()
+}
+
+fn run_query(text: &str, rows: &Rows, threads: usize) -> Option<Vec<usize>> {
+    let snapshot = Snapshot {
+        query: Query::parse(text).unwrap_or_default(),
+        rows: rows.clone(),
+        order: (0..rows.len() as u32).collect(),
+        me: "Maya".into(),
+        now: now(),
+    };
+    run(&snapshot, threads, &|| false)
+}
+
+#[test]
+fn words_rank_best_match_first_and_ties_keep_urgency_order() {
+    let rows = rows_with_issues(&[
+        "customer can not find the card",
+        "refund to the card",
+        "returned, wants a fund back",
+        "refund please",
+    ]);
+    // "refund" verbatim scores above the scattered r-e-f-u-n-d; equal
+    // scores keep the order they came in (urgency order).
+    assert_eq!(run_query("refund", &rows, 1), Some(vec![1, 3, 2]));
+    // Fields alone do not rank: every match, in order.
+    assert_eq!(run_query("team:billing", &rows, 1), Some(vec![0, 1, 2, 3]));
+}
+
+#[test]
+fn a_run_splits_over_threads_with_the_same_answer_and_can_be_stopped() {
+    let issues: Vec<String> = (0..20_000)
+        .map(|i| match i % 4 {
+            0 => format!("refund for order {i}"),
+            1 => format!("card declined {i}"),
+            2 => format!("wants a refund of {i}"),
+            _ => format!("password reset {i}"),
+        })
+        .collect();
+    let refs: Vec<&str> = issues.iter().map(String::as_str).collect();
+    let rows = rows_with_issues(&refs);
+    for q in ["refund", "card 1", "team:billing -reset", "r00"] {
+        assert_eq!(run_query(q, &rows, 1), run_query(q, &rows, 3), "{q}");
+    }
+    let snapshot = Snapshot {
+        query: Query::parse("refund").unwrap_or_default(),
+        rows: rows.clone(),
+        order: (0..rows.len() as u32).collect(),
+        me: "Maya".into(),
+        now: now(),
+    };
+    assert_eq!(run(&snapshot, 2, &|| true), None);
+}
+
+#[test]
+fn route_all_equals_routing_one_by_one() {
+    let agents = vec![
+        agent("Ana", &["billing"], &["refunds"], &["en"], 2),
+        agent("Ben", &["billing", "orders"], &[], &["en", "de"], 3),
+        agent("Cy", &["orders"], &["refunds"], &["en"], 1),
+    ];
+    let mut rows: Vec<QueueRow> = (0..40).map(|i| row(&format!("r{i:02}"))).collect();
+    for (i, r) in rows.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            r.team = Some("orders".into());
+        }
+        if i % 5 == 0 {
+            r.language = Some("de".into());
+        }
+        if i % 7 == 0 {
+            r.priority = Priority::Urgent;
+        }
+        if i % 4 == 0 {
+            r.skills = Skills::from(["refunds"].as_slice());
+        }
+        if i % 6 == 1 {
+            r.assignee = Some("Ben".into());
+        }
+        if i % 11 == 0 {
+            r.team = Some("nobody's".into());
+        }
+    }
+    sort_by_urgency(&mut rows, now());
+    let mut current = load(&rows);
+    let mut expected = HashMap::new();
+    for r in rows.iter().filter(|r| r.is_open() && r.assignee.is_none()) {
+        let to = route(r, &agents, &current);
+        if let Route::To(name) = &to {
+            *current.entry(name.to_string()).or_insert(0) += 1;
+        }
+        expected.insert(r.id.clone(), to);
+    }
+    assert_eq!(route_all(&rows, &agents), expected);
+    let by_index = route_indexed(rows.iter().enumerate().map(|(i, r)| (i as u32, r)), &agents);
+    for (i, to) in by_index {
+        assert_eq!(expected.get(&rows[i as usize].id), Some(&to));
+    }
+}
+
+#[test]
+fn rows_share_chunks_until_one_changes() {
+    let mut rows: Rows = (0..3000).map(|i| row(&format!("r{i}"))).collect();
+    let snapshot = rows.clone();
+    if let Some(r) = rows.get_mut(2500) {
+        r.priority = Priority::Urgent;
+    }
+    let i = rows.push(row("new"));
+    assert_eq!((i, rows.len(), snapshot.len()), (3000, 3001, 3000));
+    assert_eq!(rows[2500].priority, Priority::Urgent);
+    assert_eq!(
+        snapshot[2500].priority,
+        Priority::Normal,
+        "snapshot unchanged"
+    );
+    assert_eq!(rows.position("new"), Some(3000));
+    assert_eq!(rows.iter().count(), 3001);
+    assert!(rows.get(3001).is_none());
+}
+
+#[test]
+fn interned_names_are_shared_and_read_as_text() {
+    let mut names = Interner::default();
+    let a = names.name("billing");
+    let b = names.name("billing");
+    assert_eq!(a, b);
+    assert_eq!(a, "billing");
+    assert_eq!(a.as_str(), "billing");
+    let s = names.skills("[\"refunds\",\"sso\"]", || {
+        vec!["refunds".into(), "sso".into()]
+    });
+    assert_eq!(s.len(), 2);
+    assert_eq!(
+        serde_json::to_string(&s).unwrap_or_default(),
+        "[\"refunds\",\"sso\"]"
+    );
+    assert_eq!(serde_json::to_string(&a).unwrap_or_default(), "\"billing\"");
 }

@@ -98,16 +98,35 @@ fn pick(
 /// Route every unassigned open row in order of urgency, counting each routed
 /// handoff against its agent so one agent is not handed the whole backlog.
 /// `rows` must already be in urgency order.
-///
-/// Same answers as calling [`route`] row by row, without its per-row work:
-/// who is eligible is worked out once per (team, language), and load is
-/// counted per agent in a vector, not a map keyed by name.
 pub fn route_all<'a, I>(rows: I, agents: &[Agent]) -> HashMap<String, Route>
 where
     I: IntoIterator<Item = &'a QueueRow>,
     I::IntoIter: Clone,
 {
-    let rows = rows.into_iter();
+    route_keyed(rows.into_iter().map(|r| (r, r)), agents)
+        .into_iter()
+        .map(|(r, route)| (r.id.clone(), route))
+        .collect()
+}
+
+/// [`route_all`] keyed by the index each row comes with, for callers that
+/// hold rows by index: the ids are never read, which on 100k rows saves a
+/// cache miss per routed row.
+pub fn route_indexed<'a, I>(rows: I, agents: &[Agent]) -> HashMap<u32, Route>
+where
+    I: IntoIterator<Item = (u32, &'a QueueRow)>,
+    I::IntoIter: Clone,
+{
+    route_keyed(rows.into_iter(), agents).into_iter().collect()
+}
+
+/// Same answers as calling [`route`] row by row, without its per-row work:
+/// who is eligible is worked out once per (team, language), and load is
+/// counted per agent in a vector, not a map keyed by name.
+fn route_keyed<'a, K, I>(rows: I, agents: &[Agent]) -> Vec<(K, Route)>
+where
+    I: Iterator<Item = (K, &'a QueueRow)> + Clone,
+{
     // Agents sharing a name share one count, as they would in a map by name.
     let by_name: HashMap<&str, usize> = agents
         .iter()
@@ -121,7 +140,7 @@ where
         .collect();
     let mut used = vec![0u32; agents.len()];
     let mut waiting = 0;
-    for r in rows.clone().filter(|r| r.is_open()) {
+    for (_, r) in rows.clone().filter(|(_, r)| r.is_open()) {
         match r.assignee.as_deref() {
             Some(a) => {
                 if let Some(&i) = by_name.get(a) {
@@ -134,9 +153,8 @@ where
     let names: Vec<Name> = agents.iter().map(|a| Name::from(a.name.as_str())).collect();
     type Key = (Option<Name>, Option<Name>);
     let mut eligible: HashMap<Key, Result<Vec<usize>, &'static str>> = HashMap::new();
-    // Sized up front: growing it would move every entry several times.
-    let mut out = HashMap::with_capacity(waiting);
-    for r in rows.filter(|r| r.is_open() && r.assignee.is_none()) {
+    let mut out = Vec::with_capacity(waiting);
+    for (k, r) in rows.filter(|(_, r)| r.is_open() && r.assignee.is_none()) {
         let speakers = eligible
             .entry((r.team.clone(), r.language.clone()))
             .or_insert_with(|| speakers(r, agents));
@@ -150,7 +168,7 @@ where
                 Err(why) => Route::NoOne(why),
             },
         };
-        out.insert(r.id.clone(), route);
+        out.push((k, route));
     }
     out
 }

@@ -109,7 +109,7 @@ pub async fn deliver_due(
     let started = Instant::now();
     let clock = || whole_ms(now + started.elapsed());
     'pass: loop {
-        let due = store.outbox_due(clock(), BATCH)?;
+        let due = store.outbox_due(super::WEBHOOK, clock(), BATCH)?;
         let fresh: Vec<OutboxRow> = due.into_iter().filter(|r| !tried.contains(&r.id)).collect();
         if fresh.is_empty() {
             break;

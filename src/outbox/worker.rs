@@ -65,7 +65,7 @@ pub async fn run(
                 return;
             }
         }
-        let next_due = store.outbox_next_due().unwrap_or(None);
+        let next_due = store.outbox_next_due(super::WEBHOOK).unwrap_or(None);
         let wait = sleep_for(Utc::now(), next_due, paused_until);
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}

@@ -33,6 +33,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
     let mut tui = terminal::enter()?;
     let mut state = State::new(ws.agent.clone(), Utc::now());
     state.read_only = ws.read_only;
+    crate::app::keymap_config::install(&mut state, &ws.config);
     let size = tui.size()?;
     update(
         &mut state,
@@ -59,15 +60,19 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         }
         _ => None,
     };
+    // A helpdesk backend syncs on a task and connection of its own; the
+    // screen keeps reading the store, reloaded after each refresh.
+    let helpdesk_sync = crate::backend::task::spawn(&ws, tx.clone());
+    // Chatwoot's websocket cues that sync the moment something changes.
+    if let (Some(sync), Some(cfg)) = (&helpdesk_sync, ws.config.chatwoot_backend()) {
+        crate::backend::chatwoot::live::spawn(cfg, sync.refresh.clone(), tx.clone());
+    }
     let loader_tx = tx.clone();
     tokio::task::spawn_blocking(move || {
         let event = match Store::open(&database).and_then(|s| Ok((s.queue_rows()?, s.agents()?))) {
-            Ok((mut rows, agents)) => {
-                // Sorted here, off the UI thread, so `update` finds the order
-                // already right and checks it in one pass.
-                crate::domain::queue::sort_by_urgency(&mut rows, Utc::now());
-                Event::Loaded { rows, agents }
-            }
+            // Left in the order read: each row's text then sits in memory in
+            // the order the filter walks it (`update` sorts an index instead).
+            Ok((rows, agents)) => Event::Loaded { rows, agents },
             Err(e) => Event::Failed {
                 what: "Loading the queue".into(),
                 error: e.to_string(),
@@ -147,9 +152,13 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
                 // Store writes take well under a millisecond; running them
                 // here keeps "durable before shown" trivially true.
                 let verdict = matches!(effect, crate::app::Effect::SaveFeedback { .. });
+                let remote = verdict || effects::reaches_helpdesk(&effect);
                 pending.push_back(effects::run(&mut ws.store, &state.me, effect));
                 if let Some(wake) = outbox_wake.as_ref().filter(|_| verdict) {
                     wake.notify_one();
+                }
+                if let Some(sync) = helpdesk_sync.as_ref().filter(|_| remote) {
+                    sync.deliver.notify_one();
                 }
             }
         }

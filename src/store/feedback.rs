@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::handoffs::log_activity;
 use super::{Result, Store, StoreError, from_ms, to_ms};
+use crate::domain::change::Change;
 use crate::domain::feedback::{Feedback, Reason, Verdict};
 
 /// One verdict in force, with what it is attributed to (for export and review).
@@ -115,6 +116,16 @@ impl Store {
         for dest in &self.destinations {
             super::outbox::enqueue_verdict_change(&tx, dest, id, feedback, agent, at)?;
         }
+        let remote = Change::Verdict {
+            verdict: feedback.map(|f| f.verdict.as_str().to_string()),
+            reasons: feedback
+                .map(|f| f.reasons.iter().map(|r| r.as_str().to_string()).collect())
+                .unwrap_or_default(),
+            note: feedback.and_then(|f| f.note.clone()),
+            agent: agent.to_string(),
+            at,
+        };
+        super::remote::enqueue_change(&tx, self.helpdesk.as_ref(), id, &remote, at)?;
         tx.commit()?;
         Ok(previous)
     }

@@ -6,7 +6,9 @@ use compact_str::CompactString;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde_json::json;
 
+use super::remote::enqueue_change;
 use super::{Result, Store, StoreError, from_ms, json_list, parse_list, to_ms};
+use crate::domain::change::Change;
 use crate::domain::completeness;
 use crate::domain::feedback::Verdict;
 use crate::domain::handoff::{Author, Handoff, Message, Priority, Status, Trigger};
@@ -64,7 +66,12 @@ fn row_from_sql(r: &Row<'_>, names: &mut Interner) -> rusqlite::Result<QueueRow>
 }
 
 /// Write the index columns and body of one handoff (insert or replace).
-fn write_handoff(tx: &Transaction<'_>, h: &Handoff, raw: Option<&str>, now: i64) -> Result<bool> {
+pub(super) fn write_handoff(
+    tx: &Transaction<'_>,
+    h: &Handoff,
+    raw: Option<&str>,
+    now: i64,
+) -> Result<bool> {
     let row = QueueRow::from_handoff(h, None);
     let body = serde_json::to_string(h).map_err(|e| StoreError::Corrupt {
         id: h.id.clone(),
@@ -215,9 +222,9 @@ impl Store {
         &mut self,
         id: &str,
         agent: &str,
-        kind: &str,
-        detail: serde_json::Value,
+        (kind, detail): (&str, serde_json::Value),
         at: DateTime<Utc>,
+        remote: Change,
         change: impl FnOnce(&mut Handoff),
     ) -> Result<Handoff> {
         let mut h = self
@@ -227,6 +234,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         write_handoff(&tx, &h, None, to_ms(at))?;
         log_activity(&tx, id, agent, kind, &detail, at)?;
+        enqueue_change(&tx, self.helpdesk.as_ref(), id, &remote, at)?;
         tx.commit()?;
         Ok(h)
     }
@@ -240,7 +248,11 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Handoff> {
         let detail = json!({ "assignee": assignee });
-        self.modify(id, agent, "assign", detail, at, |h| {
+        let remote = Change::Assign {
+            assignee: assignee.map(str::to_string),
+            agent: agent.to_string(),
+        };
+        self.modify(id, agent, ("assign", detail), at, remote, |h| {
             h.routing.assignee = assignee.map(str::to_string);
         })
     }
@@ -253,7 +265,13 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Handoff> {
         let detail = json!({ "status": status.as_str() });
-        self.modify(id, agent, "status", detail, at, |h| h.status = status)
+        let remote = Change::Status {
+            status,
+            agent: agent.to_string(),
+        };
+        self.modify(id, agent, ("status", detail), at, remote, |h| {
+            h.status = status
+        })
     }
 
     /// Record `seconds` of active work on a handoff (handle time).
@@ -294,6 +312,12 @@ impl Store {
         let tx = self.conn.transaction()?;
         write_handoff(&tx, &h, None, to_ms(at))?;
         log_activity(&tx, id, agent, kind, &json!({ "text": text }), at)?;
+        let remote = Change::Message {
+            text: text.to_string(),
+            private,
+            agent: agent.to_string(),
+        };
+        enqueue_change(&tx, self.helpdesk.as_ref(), id, &remote, at)?;
         tx.execute(
             "DELETE FROM drafts WHERE handoff_id = ?1 AND kind = ?2",
             params![id, kind],

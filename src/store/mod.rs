@@ -8,6 +8,7 @@ mod feedback;
 mod handoffs;
 mod metrics;
 mod outbox;
+mod remote;
 #[cfg(test)]
 mod tests;
 
@@ -19,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub use feedback::FeedbackRecord;
 pub use handoffs::ImportReport;
 pub use outbox::{Destination, OutboxCounts, OutboxRow};
+pub use remote::{SyncWrite, Synced};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -48,6 +50,9 @@ pub struct Store {
     conn: Connection,
     /// Where verdict changes are enqueued for (see `outbox`).
     destinations: Vec<Destination>,
+    /// The helpdesk this store mirrors, if any: agents' changes to its
+    /// handoffs are enqueued for it (see `remote`).
+    helpdesk: Option<Destination>,
 }
 
 impl Store {
@@ -85,6 +90,7 @@ impl Store {
         Ok(Store {
             conn,
             destinations: Vec::new(),
+            helpdesk: None,
         })
     }
 
@@ -103,6 +109,7 @@ impl Store {
         let store = Store {
             conn,
             destinations: Vec::new(),
+            helpdesk: None,
         };
         if store.meta("schema_version")?.is_none() {
             store.set_meta("schema_version", SCHEMA_VERSION)?;

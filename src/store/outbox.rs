@@ -82,22 +82,31 @@ impl Store {
         self.destinations = destinations;
     }
 
-    /// Rows that may be sent at `now`, oldest due first.
-    pub fn outbox_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxRow>> {
+    /// Rows for `destination` that may be sent at `now`, oldest due first.
+    pub fn outbox_due(
+        &self,
+        destination: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OutboxRow>> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM outbox o WHERE {ELIGIBLE} AND o.next_attempt_at <= ?1
+            "SELECT {COLUMNS} FROM outbox o WHERE {ELIGIBLE} AND o.destination = ?3
+               AND o.next_attempt_at <= ?1
              ORDER BY o.next_attempt_at, o.seq LIMIT ?2"
         ))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = stmt.query_map(params![to_ms(now), limit], row)?;
+        let rows = stmt.query_map(params![to_ms(now), limit, destination], row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// When the next eligible row falls due, if any.
-    pub fn outbox_next_due(&self) -> Result<Option<DateTime<Utc>>> {
+    /// When the next eligible row for `destination` falls due, if any.
+    pub fn outbox_next_due(&self, destination: &str) -> Result<Option<DateTime<Utc>>> {
         let ms: Option<i64> = self.conn.query_row(
-            &format!("SELECT MIN(o.next_attempt_at) FROM outbox o WHERE {ELIGIBLE}"),
-            [],
+            &format!(
+                "SELECT MIN(o.next_attempt_at) FROM outbox o
+                 WHERE {ELIGIBLE} AND o.destination = ?1"
+            ),
+            [destination],
             |r| r.get(0),
         )?;
         Ok(ms.map(from_ms))

@@ -92,3 +92,12 @@ CREATE TABLE IF NOT EXISTS agents (
     languages TEXT NOT NULL,
     capacity  INTEGER NOT NULL
 );
+
+-- Handoffs mirrored from a helpdesk: the remote version last written, so an
+-- incremental sync skips conversations that did not change.
+CREATE TABLE IF NOT EXISTS remote_versions (
+    handoff_id  TEXT PRIMARY KEY,
+    destination TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    synced_at   INTEGER NOT NULL
+);

@@ -1,5 +1,6 @@
-//! Every key, from the same table that handles them (`keymap::DEFAULT`), so
-//! help cannot drift from behaviour. Typing filters by key, name or meaning.
+//! Every key, from the keymap in force (the same value that handles them), so
+//! help cannot drift from behaviour, rebinding included. Typing filters by
+//! key, name or meaning; ↑/↓ pick an entry and Enter runs it.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,7 +9,7 @@ use ratatui::text::{Line, Span};
 use super::theme::Theme;
 use super::{modal, text};
 use crate::app::Action;
-use crate::app::keymap::{self, Context};
+use crate::app::keymap::{Context, Keymap};
 
 /// One row of help: the keys for one action in one group.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,12 +17,13 @@ pub struct Entry {
     pub keys: String,
     pub name: &'static str,
     pub description: &'static str,
+    /// What Enter runs on this entry (dialog keys run nothing).
+    pub action: Option<Action>,
 }
 
 /// Keys that live in dialogs and the filter line (handled outside the keymap).
 const DIALOG_KEYS: &[(&str, &str)] = &[
     ("1-7", "pick why a handoff was bad"),
-    ("Ctrl-S", "send the reply or note (also Alt-Enter)"),
     ("Enter", "save the verdict note · keep the filter"),
     ("Esc", "skip · close (the draft is kept) · clear filter"),
     ("Ctrl-u", "erase the filter text"),
@@ -29,28 +31,15 @@ const DIALOG_KEYS: &[(&str, &str)] = &[
 
 /// Groups of entries, in the order shown. Movement bound the same way in the
 /// queue and the detail pane is listed once.
-pub fn groups(filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
-    let keys_for = |ctx: Context, action: Action| -> String {
-        keymap::DEFAULT
-            .iter()
-            .filter(|b| b.context == ctx && b.action == action)
-            .map(keymap::key_label)
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let actions_in = |ctx: Context| -> Vec<Action> {
-        let mut seen = Vec::new();
-        for b in keymap::DEFAULT.iter().filter(|b| b.context == ctx) {
-            if !seen.contains(&b.action) {
-                seen.push(b.action);
-            }
-        }
-        seen
-    };
+pub fn groups(keymap: &Keymap, filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
+    let keys_for =
+        |ctx: Context, action: Action| -> String { keymap.keys_for(ctx, action).join(" ") };
+    let actions_in = |ctx: Context| keymap.actions_in(ctx);
     let entry = |ctx: Context, a: Action| Entry {
         keys: keys_for(ctx, a),
         name: a.name(),
         description: a.description(),
+        action: Some(a),
     };
     let same_in_both = |a: Action| keys_for(Context::Queue, a) == keys_for(Context::Detail, a);
 
@@ -73,12 +62,27 @@ pub fn groups(filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
         .filter(|a| !same_in_both(*a))
         .map(|a| entry(Context::Detail, a))
         .collect();
+    // Lead screens mostly move like the queue; list only what differs there.
+    let lead_only = actions_in(Context::Lead)
+        .into_iter()
+        .filter(|a| keys_for(Context::Lead, *a) != keys_for(Context::Queue, *a))
+        .map(|a| entry(Context::Lead, a))
+        .collect();
+    // Sending runs from inside the box only: listed, not runnable from here.
+    let compose = actions_in(Context::Compose)
+        .into_iter()
+        .map(|a| Entry {
+            action: None,
+            ..entry(Context::Compose, a)
+        })
+        .collect();
     let dialogs = DIALOG_KEYS
         .iter()
         .map(|(k, d)| Entry {
             keys: (*k).to_string(),
             name: "",
             description: d,
+            action: None,
         })
         .collect();
 
@@ -94,6 +98,8 @@ pub fn groups(filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
         ("queue and summary", both),
         (Context::Queue.title(), queue_only),
         (Context::Detail.title(), detail_only),
+        (Context::Compose.title(), compose),
+        (Context::Lead.title(), lead_only),
         ("dialogs and the filter line", dialogs),
     ]
     .into_iter()
@@ -107,17 +113,32 @@ pub fn groups(filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
     .collect()
 }
 
-enum Item {
-    Heading(&'static str),
-    Entry(Entry),
+/// The actions Enter can run, in the order shown; `selected` indexes this.
+pub fn runnable(keymap: &Keymap, filter: &str) -> Vec<Action> {
+    groups(keymap, filter)
+        .into_iter()
+        .flat_map(|(_, entries)| entries)
+        .filter_map(|e| e.action)
+        .collect()
 }
 
-pub fn render(frame: &mut Frame, filter: &str, theme: &Theme) {
-    let blocks: Vec<Vec<Item>> = groups(filter)
+enum Item {
+    Heading(&'static str),
+    /// An entry, and whether it is the picked one.
+    Entry(Entry, bool),
+}
+
+pub fn render(frame: &mut Frame, keymap: &Keymap, filter: &str, selected: usize, theme: &Theme) {
+    let mut runnable_seen = 0usize;
+    let blocks: Vec<Vec<Item>> = groups(keymap, filter)
         .into_iter()
         .map(|(title, entries)| {
             let mut block = vec![Item::Heading(title)];
-            block.extend(entries.into_iter().map(Item::Entry));
+            block.extend(entries.into_iter().map(|e| {
+                let picked = e.action.is_some() && runnable_seen == selected;
+                runnable_seen += usize::from(e.action.is_some());
+                Item::Entry(e, picked)
+            }));
             block
         })
         .collect();
@@ -148,7 +169,7 @@ pub fn render(frame: &mut Frame, filter: &str, theme: &Theme) {
         Line::from(vec![
             Span::styled(" / ", theme.key),
             cursor,
-            Span::styled(" type to filter · Esc closes", theme.muted),
+            Span::styled(" type to filter · ↑↓ Enter runs · Esc closes", theme.muted),
         ])
     } else {
         Line::from(vec![
@@ -180,7 +201,7 @@ pub fn render(frame: &mut Frame, filter: &str, theme: &Theme) {
         let keys_w = column
             .iter()
             .filter_map(|it| match it {
-                Item::Entry(e) => Some(text::width(&e.keys)),
+                Item::Entry(e, _) => Some(text::width(&e.keys)),
                 Item::Heading(_) => None,
             })
             .max()
@@ -248,14 +269,21 @@ fn pack_split(blocks: &[Vec<Item>], rows: usize, cols: usize) -> (Vec<Vec<&Item>
 fn item_line(item: &Item, theme: &Theme, width: usize, keys_w: usize) -> Line<'static> {
     match item {
         Item::Heading(t) => Line::styled(text::trunc(&format!(" {t}"), width), theme.heading),
-        Item::Entry(e) => {
+        Item::Entry(e, picked) => {
             let keys = text::pad(&e.keys, keys_w);
             let desc_w = width.saturating_sub(keys_w + 4);
+            let desc = text::trunc(e.description, desc_w);
+            if *picked {
+                // The pick is drawn in reverse as a whole, with a glyph, so it
+                // shows without colour too.
+                let line = format!("▸ {keys} {}", text::pad(&desc, desc_w));
+                return Line::styled(text::trunc(&line, width), theme.selection);
+            }
             Line::from(vec![
                 Span::raw("  "),
                 Span::styled(keys, theme.key),
                 Span::raw(" "),
-                Span::styled(text::trunc(e.description, desc_w), theme.normal),
+                Span::styled(desc, theme.normal),
             ])
         }
     }
@@ -267,9 +295,10 @@ mod tests {
 
     #[test]
     fn every_binding_is_listed() {
-        let all = groups("");
-        for b in keymap::DEFAULT {
-            let label = keymap::key_label(b);
+        let map = Keymap::default();
+        let all = groups(&map, "");
+        for b in map.bindings() {
+            let label = crate::app::keymap::chord_label(&b.keys);
             let found = all.iter().flat_map(|(_, es)| es).any(|e| {
                 e.description == b.action.description() && e.keys.split(' ').any(|k| k == label)
             });
@@ -278,8 +307,22 @@ mod tests {
     }
 
     #[test]
+    fn rebinding_shows_in_help() {
+        let mut map = Keymap::default();
+        let f2 = crate::app::keymap::Key::new(
+            crossterm::event::KeyCode::F(2),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        map.bind(Context::Global, vec![f2], Some(Action::FlagBad));
+        let count = |f: &str| groups(&map, f).iter().map(|(_, e)| e.len()).sum::<usize>();
+        assert_eq!(count("F2"), 1);
+        assert_eq!(runnable(&map, "F2"), vec![Action::FlagBad]);
+    }
+
+    #[test]
     fn filter_matches_key_name_or_description() {
-        let count = |f: &str| groups(f).iter().map(|(_, e)| e.len()).sum::<usize>();
+        let map = Keymap::default();
+        let count = |f: &str| groups(&map, f).iter().map(|(_, e)| e.len()).sum::<usize>();
         assert!(count("TRANSCRIPT") >= 1);
         assert!(count("flag_bad") >= 1);
         assert!(count("ctrl-c") >= 1);

@@ -6,7 +6,9 @@ pub mod help;
 pub mod layout;
 pub mod lead;
 pub mod modal;
+pub mod palette;
 pub mod pane;
+pub mod problems;
 pub mod queue;
 pub mod reason_picker;
 pub mod status_bar;
@@ -44,14 +46,26 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     match &state.modal {
         None => {}
-        Some(Modal::ReasonPicker { id }) => reason_picker::render(frame, state, id, theme),
+        Some(Modal::ReasonPicker { id, others }) => {
+            let title = match others.len() {
+                0 => id.clone(),
+                n => format!("{id} + {n} more"),
+            };
+            reason_picker::render(frame, state, &title, theme);
+        }
         Some(Modal::VerdictNote { id, input }) => {
             verdict_note::render(frame, state, id, input, theme);
         }
         Some(Modal::Compose { id, kind, input }) => {
             compose::render(frame, state, id, *kind, input, theme);
         }
-        Some(Modal::Help { filter }) => help::render(frame, filter, theme),
+        Some(Modal::Help { filter, selected }) => {
+            help::render(frame, &state.keymap, filter, *selected, theme);
+        }
+        Some(Modal::Palette { filter, selected }) => {
+            palette::render(frame, &state.keymap, filter, *selected, theme);
+        }
+        Some(Modal::Problems { lines }) => problems::render(frame, lines, theme),
     }
 }
 

@@ -120,11 +120,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         start = start.min(state.cursor);
         let end = (start + rows).min(state.visible.len());
         for pos in start..end {
-            let Some(row) = state.visible.get(pos).and_then(|&i| state.rows.get(i)) else {
+            let Some((i, row)) = state
+                .visible
+                .get(pos)
+                .and_then(|&i| Some((i, state.rows.get(i)?)))
+            else {
                 continue;
             };
+            let route = u32::try_from(i).ok().and_then(|i| state.routes.get(&i));
             lines.push(row_line(
                 row,
+                route,
                 state,
                 theme,
                 &cols,
@@ -186,13 +192,20 @@ fn header<'a>(c: &Columns, theme: &Theme, focused: bool, width: usize) -> Line<'
 
 fn row_line<'a>(
     row: &QueueRow,
+    route: Option<&Route>,
     state: &State,
     theme: &Theme,
     c: &Columns,
     selected: bool,
     width: usize,
 ) -> Line<'a> {
-    let mut spans: Vec<Span<'a>> = vec![Span::raw(" ")];
+    // The gutter shows a mark for bulk work (a glyph, so it shows without colour).
+    let gutter = if state.marked.contains(&row.id) {
+        Span::styled("●", theme.key)
+    } else {
+        Span::raw(" ")
+    };
+    let mut spans: Vec<Span<'a>> = vec![gutter];
     let push = |spans: &mut Vec<Span<'a>>, content: String, style: Style| {
         spans.push(Span::styled(content, style));
         spans.push(Span::raw(" "));
@@ -240,7 +253,7 @@ fn row_line<'a>(
         push(&mut spans, text::cell(team, TEAM_W), theme.muted);
     }
     if c.who {
-        let (who, style) = who(row, state, theme);
+        let (who, style) = who(row, route, state, theme);
         push(&mut spans, text::cell(&who, WHO_W), style);
     }
     if c.conf {
@@ -322,9 +335,9 @@ fn issue_spans<'a>(row: &QueueRow, theme: &Theme, width: usize) -> Vec<Span<'a>>
     spans
 }
 
-fn who(row: &QueueRow, state: &State, theme: &Theme) -> (String, Style) {
+fn who(row: &QueueRow, route: Option<&Route>, state: &State, theme: &Theme) -> (String, Style) {
     if let Some(a) = &row.assignee {
-        let first = a.split_whitespace().next().unwrap_or(a);
+        let first = a.split_whitespace().next().unwrap_or(a.as_str());
         let style = if *a == state.me {
             theme.info
         } else {
@@ -332,9 +345,9 @@ fn who(row: &QueueRow, state: &State, theme: &Theme) -> (String, Style) {
         };
         return (first.to_string(), style);
     }
-    match state.routes.get(&row.id) {
+    match route {
         Some(Route::To(name)) => {
-            let first = name.split_whitespace().next().unwrap_or(name);
+            let first = name.split_whitespace().next().unwrap_or(name.as_str());
             (format!("→ {first}"), theme.info)
         }
         _ => ("—".to_string(), theme.muted),

@@ -8,9 +8,10 @@ use ratatui::widgets::Paragraph;
 
 use super::text;
 use super::theme::Theme;
-use crate::app::keymap;
+use crate::app::keymap::chord_label;
 use crate::app::state::ToastKind;
 use crate::app::{Action, State};
+use crate::backend::BackendState;
 
 /// The actions hinted, most used first; as many as fit are shown.
 const HINTS: &[Action] = &[
@@ -39,6 +40,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let right_w = right.width() + 1;
         let room = width.saturating_sub(right_w + 1);
         let mut spans = match &state.toast {
+            // A chord half typed: say what can follow (which-key).
+            _ if !state.pending_chord.is_empty() => chord_hint(state, theme),
             Some(t) => {
                 let style = match t.kind {
                     ToastKind::Error => theme.error,
@@ -53,7 +56,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     style,
                 )]
             }
-            None => hints(theme, room),
+            None if !state.marked.is_empty() => {
+                let mut spans = vec![Span::styled(
+                    format!(" {} marked ·", state.marked.len()),
+                    theme.heading,
+                )];
+                let used = spans[0].width();
+                spans.extend(hints(state, theme, room.saturating_sub(used)));
+                spans
+            }
+            None => hints(state, theme, room),
         };
         let used: usize = spans.iter().map(|s| s.width()).sum();
         if used + right_w <= width {
@@ -87,9 +99,10 @@ fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
 
 /// "b bad  g good  u undo …", as many as fit in `room` cells, always ending
 /// with the way to learn the rest ("? help").
-fn hints(theme: &Theme, room: usize) -> Vec<Span<'static>> {
+fn hints(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
+    let context = crate::app::update::context(state);
     let hint = |action: Action| -> Option<(String, &'static str, usize)> {
-        let key = keymap::first_key(action)?;
+        let key = state.keymap.key_in(context, action)?;
         let w = text::width(&key) + 1 + text::width(action.hint()) + 2;
         Some((key, action.hint(), w))
     };
@@ -117,9 +130,40 @@ fn hints(theme: &Theme, room: usize) -> Vec<Span<'static>> {
     spans
 }
 
-/// Webhook deliveries ("↑ 3 pending", "⚠ 1 failed") beside the store's state.
+/// "g … g top  G bottom · Esc cancels": the keys that finish the chord.
+fn chord_hint(state: &State, theme: &Theme) -> Vec<Span<'static>> {
+    let context = crate::app::update::context(state);
+    let mut spans = vec![Span::styled(
+        format!(" {} … ", chord_label(&state.pending_chord)),
+        theme.heading,
+    )];
+    for (key, action) in state.keymap.continuations(context, &state.pending_chord) {
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(format!(" {}  ", action.hint()), theme.muted));
+    }
+    spans.push(Span::styled("Esc", theme.key));
+    spans.push(Span::styled(" cancels", theme.muted));
+    spans
+}
+
+/// The helpdesk's live channel ("● live", "◌ polling") and webhook
+/// deliveries ("↑ 3 pending", "⚠ 1 failed") beside the store's state.
 fn sync_state(state: &State, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
+    // Only a helpdesk has changes to wait for. Glyph and word, so the
+    // state reads without colour.
+    if state.backend_state != BackendState::Local {
+        spans.push(if state.live {
+            Span::styled("● live", theme.ok)
+        } else {
+            Span::styled("◌ polling", theme.muted)
+        });
+        spans.push(Span::raw("  "));
+    }
+    if let Some(span) = helpdesk_state(state, theme) {
+        spans.push(span);
+        spans.push(Span::raw("  "));
+    }
     if state.outbox_failed > 0 {
         spans.push(Span::styled(
             format!("⚠ {} failed", state.outbox_failed),
@@ -136,6 +180,38 @@ fn sync_state(state: &State, theme: &Theme) -> Line<'static> {
     }
     spans.extend(store_state(state, theme).spans);
     Line::from(spans)
+}
+
+/// "synced 3m ago", or "offline · last synced 14:02" (the queue shown is
+/// the last synced one); nothing for the local store.
+fn helpdesk_state(state: &State, theme: &Theme) -> Option<Span<'static>> {
+    use crate::backend::BackendState;
+    let ago = |at: chrono::DateTime<chrono::Utc>| {
+        let mins = (state.now - at).num_minutes().max(0);
+        match mins {
+            0 => "just now".to_string(),
+            1..=59 => format!("{mins}m ago"),
+            _ => format!("{}h ago", mins / 60),
+        }
+    };
+    let local = |at: chrono::DateTime<chrono::Utc>| {
+        at.with_timezone(&chrono::Local).format("%H:%M").to_string()
+    };
+    match (&state.backend_state, state.last_synced) {
+        (BackendState::Local, _) => None,
+        (BackendState::Syncing, None) => Some(Span::styled("⟳ syncing…", theme.info)),
+        (BackendState::Online | BackendState::Syncing, Some(at)) => {
+            Some(Span::styled(format!("synced {}", ago(at)), theme.muted))
+        }
+        (BackendState::Online, None) => Some(Span::styled("synced", theme.muted)),
+        (BackendState::Offline(_), Some(at)) => Some(Span::styled(
+            format!("⚠ offline · last synced {}", local(at)),
+            theme.error,
+        )),
+        (BackendState::Offline(_), None) => {
+            Some(Span::styled("⚠ offline · never synced", theme.error))
+        }
+    }
 }
 
 fn store_state(state: &State, theme: &Theme) -> Line<'static> {

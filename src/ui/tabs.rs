@@ -64,6 +64,18 @@ fn build<'a>(state: &State, theme: &Theme, form: Form, width: usize) -> Line<'a>
         };
         spans.push(Span::styled(label, style));
     }
+    if state.sort != crate::app::sort::SortKey::Urgency {
+        // Not the usual order: say so, or rows seem out of place.
+        let label = match form {
+            Form::Full => format!("  ↕ {}", state.sort.label()),
+            Form::Short => {
+                let word = state.sort.label().split(',').next().unwrap_or_default();
+                format!("  ↕ {word}")
+            }
+            Form::Bare => "  ↕".to_string(),
+        };
+        spans.push(Span::styled(label, theme.info));
+    }
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = width.saturating_sub(used + 3);
     if state.filter.error.is_some() || !state.filter.text.is_empty() {

@@ -97,6 +97,37 @@ impl Theme {
         Theme::parse(name, text).ok()
     }
 
+    /// The theme called `name`: `NAME.toml` in the user's themes directory
+    /// (which overrides a built-in of the same name), else a built-in.
+    pub fn load(name: &str, user_dir: Option<&std::path::Path>) -> Result<Theme, String> {
+        // A theme name is a file name: nothing that could walk the tree.
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if let Some(dir) = user_dir.filter(|_| plain) {
+            let path = dir.join(format!("{name}.toml"));
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    return Theme::parse(name, &text)
+                        .map_err(|e| format!("{}: {e}", path.display()));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(format!("{}: {e}", path.display())),
+            }
+        }
+        Theme::builtin(name).ok_or_else(|| {
+            let builtin: Vec<&str> = Theme::builtin_names().collect();
+            let place = user_dir
+                .map(|d| format!(", or {}/{name}.toml", d.display()))
+                .unwrap_or_default();
+            format!(
+                "unknown theme '{name}' (built in: {}{place})",
+                builtin.join(", ")
+            )
+        })
+    }
+
     /// Names of the shipped themes, for `--theme` help and errors.
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
         BUILTIN.iter().map(|(n, _)| *n)
@@ -139,6 +170,20 @@ impl Theme {
             }
         }
         Ok(theme)
+    }
+}
+
+/// The built-in that suits the terminal's background when no theme is set,
+/// from `COLORFGBG` ("15;0": light text on black → dark; "0;15" → light).
+/// The terminal is not queried (OSC 11): that costs a round trip at start and
+/// misbehaves over some multiplexers. Unknown or unset → dark.
+pub fn for_background(colorfgbg: Option<&str>) -> &'static str {
+    let bg = colorfgbg
+        .and_then(|v| v.rsplit(';').next())
+        .and_then(|b| b.trim().parse::<u8>().ok());
+    match bg {
+        Some(7 | 15) => "light",
+        _ => "dark",
     }
 }
 
@@ -302,6 +347,42 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(e.contains("blink"), "{e}");
+    }
+
+    #[test]
+    fn background_picks_light_or_dark() {
+        assert_eq!(for_background(Some("15;0")), "dark");
+        assert_eq!(for_background(Some("0;15")), "light");
+        assert_eq!(for_background(Some("0;default;7")), "light");
+        assert_eq!(for_background(Some("default;default")), "dark");
+        assert_eq!(for_background(None), "dark");
+    }
+
+    #[test]
+    fn user_themes_override_builtins_by_name() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("tempdir");
+        };
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
+        assert!(write("dark.toml", "normal = { fg = \"red\" }\n").is_ok());
+        assert!(write("sunset.toml", "muted = { fg = \"yellow\" }\n").is_ok());
+        assert!(write("broken.toml", "muted = { fg = \"nope\" }\n").is_ok());
+        let dark = Theme::load("dark", Some(dir.path())).map(|t| t.normal);
+        assert_eq!(dark, Ok(Style::new().fg(Color::Red)));
+        assert!(Theme::load("sunset", Some(dir.path())).is_ok());
+        let broken = Theme::load("broken", Some(dir.path()))
+            .err()
+            .unwrap_or_default();
+        assert!(
+            broken.contains("broken.toml") && broken.contains("nope"),
+            "{broken}"
+        );
+        assert!(
+            Theme::load("light", Some(dir.path())).is_ok(),
+            "built-ins still there"
+        );
+        assert!(Theme::load("../etc/x", Some(dir.path())).is_err());
+        assert!(Theme::load("nope", None).is_err());
     }
 
     #[test]

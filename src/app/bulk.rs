@@ -1,0 +1,266 @@
+//! Bulk work: marks, and b/g/c/x applied to every marked handoff as one
+//! change — one summary toast, one `u` undoes the lot.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::effect::{Done, Effect, Undo};
+use super::state::{Modal, State, ToastKind};
+use super::update::{save_bad, toast, with_done};
+use crate::domain::feedback::{Feedback, Reason, Verdict};
+use crate::domain::handoff::Status;
+use crate::domain::queue::QueueRow;
+
+pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected().map(|r| r.id.clone()) else {
+        return Vec::new();
+    };
+    if !state.marked.remove(&id) {
+        state.marked.insert(id);
+    }
+    // Marking a run of rows is space, space, space.
+    super::update::apply(state, super::Action::Down)
+}
+
+pub fn mark_all(state: &mut State) -> Vec<Effect> {
+    let ids: Vec<String> = state
+        .visible
+        .iter()
+        .filter_map(|&i| state.rows.get(i).map(|r| r.id.clone()))
+        .collect();
+    let n = ids.len();
+    state.marked.extend(ids);
+    toast(
+        state,
+        format!("Marked {n} handoffs · {} in all", state.marked.len()),
+        ToastKind::Info,
+    );
+    Vec::new()
+}
+
+pub fn clear_marks(state: &mut State) -> Vec<Effect> {
+    let n = state.marked.len();
+    state.marked.clear();
+    if n > 0 {
+        toast(state, format!("Cleared {n} marks"), ToastKind::Info);
+    }
+    Vec::new()
+}
+
+/// The marked rows, in queue order (they may sit in any section).
+fn marked_rows(state: &State) -> Vec<QueueRow> {
+    state
+        .order
+        .iter()
+        .filter_map(|&i| state.rows.get(i as usize))
+        .filter(|r| state.marked.contains(&r.id))
+        .cloned()
+        .collect()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "handoff" } else { "handoffs" }
+}
+
+/// Turn (change, compensation) pairs into effects: only the last reports,
+/// with `toast` and one undo entry holding every compensation.
+fn batch(
+    state: &mut State,
+    pairs: Vec<(Effect, Effect)>,
+    toast_text: String,
+    label: String,
+) -> Vec<Effect> {
+    let (mut effects, undos): (Vec<Effect>, Vec<Effect>) = pairs.into_iter().unzip();
+    let mut undos = undos.into_iter();
+    let Some(first) = undos.next() else {
+        return Vec::new();
+    };
+    if let Some(last) = effects.pop() {
+        let done = Done {
+            toast: toast_text,
+            undo: Some(Undo {
+                label,
+                effect: Box::new(first),
+                rest: undos.collect(),
+            }),
+        };
+        effects.push(with_done(last, done));
+    }
+    state.saving += effects.len();
+    state.marked.clear();
+    effects
+}
+
+pub fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
+    let rows = marked_rows(state);
+    // Only the selected handoff's reasons and note are loaded, so a verdict
+    // already in force elsewhere could not be restored by undo: keep it.
+    let (fresh, kept): (Vec<QueueRow>, Vec<QueueRow>) =
+        rows.into_iter().partition(|r| r.verdict.is_none());
+    if fresh.is_empty() {
+        let text = format!("All {} marked handoffs already have a verdict", kept.len());
+        toast(state, text, ToastKind::Info);
+        return Vec::new();
+    }
+    let me = state.me.clone();
+    let now = state.now;
+    let pairs: Vec<(Effect, Effect)> = fresh
+        .iter()
+        .map(|r| {
+            let feedback = Feedback {
+                handoff_id: r.id.clone(),
+                verdict,
+                reasons: Vec::new(),
+                note: None,
+                agent: me.clone(),
+                at: now,
+            };
+            let change = Effect::SaveFeedback {
+                id: r.id.clone(),
+                feedback: Some(feedback),
+                done: Done::default(),
+            };
+            let undo = Effect::SaveFeedback {
+                id: r.id.clone(),
+                feedback: None,
+                done: Done::default(),
+            };
+            (change, undo)
+        })
+        .collect();
+    let n = fresh.len();
+    let (word, what) = match verdict {
+        Verdict::Bad => ("Flagged", "bad"),
+        Verdict::Good => ("Marked", "good"),
+    };
+    let mut text = format!("{word} {n} {} as {what}", plural(n));
+    if !kept.is_empty() {
+        text.push_str(&format!(
+            " · {} already had a verdict, left as is",
+            kept.len()
+        ));
+    }
+    let label = format!("{what}-handoff verdicts on {n} {}", plural(n));
+    let effects = batch(state, pairs, text, label);
+    if verdict == Verdict::Bad {
+        let mut ids = fresh.into_iter().map(|r| r.id);
+        if let Some(id) = ids.next() {
+            state.modal = Some(Modal::ReasonPicker {
+                id,
+                others: ids.collect(),
+            });
+        }
+    }
+    effects
+}
+
+/// The reason picker after a bulk `b`: the reason goes on every flagged
+/// handoff; there is no note step (a note is about one conversation).
+pub fn on_reason_key(
+    state: &mut State,
+    key: KeyEvent,
+    id: String,
+    others: Vec<String>,
+) -> Vec<Effect> {
+    let n = others.len() + 1;
+    let reason = match key.code {
+        KeyCode::Esc => {
+            let text = format!("{n} {} stay flagged, no reason given", plural(n));
+            toast(state, text, ToastKind::Info);
+            return Vec::new();
+        }
+        KeyCode::Char(c) => Reason::from_key(c),
+        _ => None,
+    };
+    let Some(reason) = reason else {
+        state.modal = Some(Modal::ReasonPicker { id, others });
+        return Vec::new();
+    };
+    let mut effects: Vec<Effect> = std::iter::once(id)
+        .chain(others)
+        .map(|id| save_bad(state, id, vec![reason], None, String::new()))
+        .collect();
+    if let Some(last) = effects.pop() {
+        let done = Done {
+            toast: format!("Reason on {n} {}: {}", plural(n), reason.label()),
+            undo: None,
+        };
+        effects.push(with_done(last, done));
+    }
+    state.saving += effects.len();
+    effects
+}
+
+pub fn claim(state: &mut State) -> Vec<Effect> {
+    let me = state.me.clone();
+    let rows: Vec<QueueRow> = marked_rows(state)
+        .into_iter()
+        .filter(|r| r.assignee.as_deref() != Some(me.as_str()))
+        .collect();
+    if rows.is_empty() {
+        toast(
+            state,
+            "Every marked handoff is already yours".into(),
+            ToastKind::Info,
+        );
+        return Vec::new();
+    }
+    let n = rows.len();
+    let pairs = rows
+        .into_iter()
+        .map(|r| {
+            let change = Effect::Assign {
+                id: r.id.clone(),
+                assignee: Some(me.clone()),
+                done: Done::default(),
+            };
+            let undo = Effect::Assign {
+                id: r.id,
+                assignee: r.assignee.map(String::from),
+                done: Done::default(),
+            };
+            (change, undo)
+        })
+        .collect();
+    let text = format!("Claimed {n} {}", plural(n));
+    batch(state, pairs, text, format!("claim of {n} {}", plural(n)))
+}
+
+/// Resolve every marked open handoff (reopening in bulk is rarely meant).
+pub fn resolve(state: &mut State) -> Vec<Effect> {
+    let rows: Vec<QueueRow> = marked_rows(state)
+        .into_iter()
+        .filter(|r| r.status != Status::Resolved)
+        .collect();
+    if rows.is_empty() {
+        toast(
+            state,
+            "Every marked handoff is already resolved".into(),
+            ToastKind::Info,
+        );
+        return Vec::new();
+    }
+    let n = rows.len();
+    let pairs = rows
+        .into_iter()
+        .map(|r| {
+            let change = Effect::SetStatus {
+                id: r.id.clone(),
+                status: Status::Resolved,
+                done: Done::default(),
+            };
+            let undo = Effect::SetStatus {
+                id: r.id,
+                status: r.status,
+                done: Done::default(),
+            };
+            (change, undo)
+        })
+        .collect();
+    let text = format!("Resolved {n} {}", plural(n));
+    batch(
+        state,
+        pairs,
+        text,
+        format!("resolution of {n} {}", plural(n)),
+    )
+}

@@ -1,0 +1,60 @@
+//! The command palette's list: every action a user can run by name, fuzzy
+//! matched on its name and description (nucleo, as editors do).
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher};
+
+use super::action::{ALL, Action};
+
+/// Whether the palette offers `action`: sending belongs to the reply box,
+/// and the palette opening itself would do nothing.
+fn offered(action: Action) -> bool {
+    !matches!(action, Action::Send | Action::Palette)
+}
+
+/// Actions matching `filter`, best first; all of them (in registry order)
+/// for an empty filter.
+pub fn matches(filter: &str) -> Vec<Action> {
+    let actions = ALL.iter().copied().filter(|a| offered(*a));
+    if filter.trim().is_empty() {
+        return actions.collect();
+    }
+    let haystacks: Vec<(Action, String)> = actions
+        .map(|a| {
+            (
+                a,
+                format!("{} {}", a.name().replace('_', " "), a.description()),
+            )
+        })
+        .collect();
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
+    pattern
+        .match_list(haystacks.iter().map(|(_, h)| h.as_str()), &mut matcher)
+        .into_iter()
+        .filter_map(|(h, _)| haystacks.iter().find(|(_, s)| s == h).map(|(a, _)| *a))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_lists_everything_offered() {
+        let all = matches("");
+        assert!(all.contains(&Action::FlagBad));
+        assert!(!all.contains(&Action::Send));
+    }
+
+    #[test]
+    fn fuzzy_by_name_or_description() {
+        assert_eq!(matches("flgbad").first(), Some(&Action::FlagBad));
+        assert_eq!(
+            matches("transcript").first(),
+            Some(&Action::ToggleTranscript)
+        );
+        assert_eq!(matches("assign to me").first(), Some(&Action::Claim));
+        assert!(matches("zzzzqq").is_empty());
+    }
+}

@@ -1,0 +1,343 @@
+//! Agents' changes going out to Chatwoot from the outbox (`change.*` rows of
+//! destination `chatwoot`). Per row:
+//!
+//! - verdict: labels `ai-bad-handoff` / `ai-good-handoff` / `ai-bad-<reason>`
+//!   by read-merge-write (Chatwoot's POST replaces the whole set: GET it
+//!   right before, change only ours, keep everyone else's), then a private
+//!   note with the structured feedback;
+//! - claim / unassign: `assignments`; resolve, reopen, snooze: `toggle_status`;
+//! - internal note (`private: true`) and reply.
+//!
+//! Labels, assignment and status are states: sending them twice is harmless.
+//! Messages are not, so each carries the row's idempotency key (in
+//! `content_attributes.handoff_key`, and for private notes also as a
+//! `[handoff:…]` suffix) and, when an earlier attempt may have landed, the
+//! recent messages are checked for it before sending again.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::client::{ApiError, Client};
+use super::config::ChatwootConfig;
+use super::model::{Labels, MessageList};
+use super::{CHATWOOT, map, sync};
+use crate::domain::change::Change;
+use crate::domain::feedback::Reason;
+use crate::domain::handoff::Status;
+use crate::outbox::backoff;
+use crate::outbox::delivery::{Attempt, Outcome, Report};
+use crate::store::{OutboxRow, Store, StoreError};
+
+const BATCH: usize = 50;
+pub const BAD_LABEL: &str = "ai-bad-handoff";
+pub const GOOD_LABEL: &str = "ai-good-handoff";
+const BAD_PREFIX: &str = "ai-bad-";
+
+/// `ai-bad-wrong-data` for `wrong_data`.
+pub fn reason_label(reason: &str) -> String {
+    format!("{BAD_PREFIX}{}", reason.replace('_', "-"))
+}
+
+/// Ours: the verdict labels and every reason label.
+fn ours(label: &str) -> bool {
+    label == GOOD_LABEL || label == BAD_LABEL || label.starts_with(BAD_PREFIX)
+}
+
+/// The labels after putting `verdict` in force: everyone else's kept, in order.
+pub fn merged_labels(current: &[String], verdict: Option<&str>, reasons: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = current.iter().filter(|l| !ours(l)).cloned().collect();
+    match verdict {
+        Some("bad") => {
+            out.push(BAD_LABEL.into());
+            out.extend(reasons.iter().map(|r| reason_label(r)));
+        }
+        Some("good") => out.push(GOOD_LABEL.into()),
+        _ => {}
+    }
+    let mut seen = HashSet::new();
+    out.retain(|l| seen.insert(l.clone()));
+    out
+}
+
+/// The marker a message carries: the key's last 12 hex digits (a UUIDv7
+/// starts with the time, so its head repeats within a minute).
+pub fn marker(key: &str) -> String {
+    let hex: String = key.chars().filter(char::is_ascii_hexdigit).collect();
+    let tail = hex.get(hex.len().saturating_sub(12)..).unwrap_or(&hex);
+    format!("[handoff:{tail}]")
+}
+
+/// The private note that carries a verdict to the people reading Chatwoot.
+pub fn verdict_note(change: &Change) -> Option<String> {
+    let Change::Verdict {
+        verdict,
+        reasons,
+        note,
+        agent,
+        ..
+    } = change
+    else {
+        return None;
+    };
+    let mut text = match verdict.as_deref() {
+        Some("bad") => format!("Bad AI handoff, flagged by {agent} in handoff."),
+        Some("good") => {
+            format!("Good AI handoff (rightly escalated), marked by {agent} in handoff.")
+        }
+        _ => format!("AI handoff verdict withdrawn by {agent} in handoff."),
+    };
+    if !reasons.is_empty() {
+        let labels: Vec<&str> = reasons
+            .iter()
+            .map(|r| Reason::parse(r).map_or(r.as_str(), |r| r.label()))
+            .collect();
+        text.push_str(&format!("\nReasons: {}", labels.join("; ")));
+    }
+    if let Some(n) = note.as_deref().filter(|n| !n.trim().is_empty()) {
+        text.push_str(&format!("\nNote: {n}"));
+    }
+    Some(text)
+}
+
+/// Send every due `chatwoot` row, in per-conversation order, each at most
+/// once per pass. Store errors end the pass; API errors are recorded on the row.
+pub async fn deliver_due(
+    store: &mut Store,
+    client: &Client,
+    cfg: &ChatwootConfig,
+    now: DateTime<Utc>,
+) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    let mut tried = HashSet::new();
+    let started = Instant::now();
+    let clock = || whole_ms(now + started.elapsed());
+    let mut me_id: Option<i64> = store.meta(sync::ME_ID)?.and_then(|v| v.parse().ok());
+    'pass: loop {
+        let due = store.outbox_due(CHATWOOT, clock(), BATCH)?;
+        let fresh: Vec<OutboxRow> = due.into_iter().filter(|r| !tried.contains(&r.id)).collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for candidate in fresh {
+            tried.insert(candidate.id);
+            let t = clock();
+            // A row does a few requests; the lease outlives them all.
+            let lease_until = whole_ms(t + cfg.timeout() * 4 + Duration::from_secs(2));
+            let Some(row) = store.outbox_claim(candidate.id, t, lease_until)? else {
+                continue;
+            };
+            let result = send(client, &row, &mut me_id).await;
+            let outcome = match result {
+                Ok(()) => {
+                    store.outbox_sent(row.id)?;
+                    Outcome::Sent { status: 200 }
+                }
+                Err(Failure::Permanent(error)) => {
+                    store.outbox_failed(row.id, &error)?;
+                    Outcome::Failed { error }
+                }
+                Err(Failure::Api(e)) if !e.is_transient() => {
+                    let error = e.to_string();
+                    store.outbox_failed(row.id, &error)?;
+                    Outcome::Failed { error }
+                }
+                Err(Failure::Api(e)) => {
+                    let attempt = u32::try_from(row.attempts).unwrap_or(u32::MAX);
+                    let wait = backoff::delay(
+                        attempt,
+                        cfg.backoff(),
+                        cfg.max_backoff(),
+                        backoff::jitter(),
+                    );
+                    let at = whole_ms(clock() + wait);
+                    let error = e.to_string();
+                    store.outbox_retry_at(row.id, at, &error)?;
+                    if e.whole_server() {
+                        report.paused_until = Some(at);
+                    }
+                    Outcome::Retry { error, at }
+                }
+            };
+            tracing::info!(id = row.id, handoff = %row.handoff_id, kind = %row.kind, ?outcome, "chatwoot delivery");
+            report.attempts.push(Attempt {
+                id: row.id,
+                handoff_id: row.handoff_id,
+                kind: row.kind,
+                outcome,
+            });
+            if report.paused_until.is_some() {
+                break 'pass;
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn whole_ms(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
+}
+
+enum Failure {
+    Api(ApiError),
+    Permanent(String),
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Failure {
+        Failure::Api(e)
+    }
+}
+
+async fn send(client: &Client, row: &OutboxRow, me_id: &mut Option<i64>) -> Result<(), Failure> {
+    let change: Change = serde_json::from_str(&row.payload)
+        .map_err(|e| Failure::Permanent(format!("stored change is unreadable: {e}")))?;
+    let conversation = map::display_id(&row.handoff_id).ok_or_else(|| {
+        Failure::Permanent(format!("{} is not a Chatwoot conversation", row.handoff_id))
+    })?;
+    let path = |rest: &str| client.account_path(&format!("conversations/{conversation}/{rest}"));
+    match &change {
+        Change::Verdict {
+            verdict, reasons, ..
+        } => {
+            let current: Labels = client.get(&path("labels")).await?;
+            let next = merged_labels(&current.payload, verdict.as_deref(), reasons);
+            if next != current.payload {
+                client
+                    .post(&path("labels"), &json!({ "labels": next }))
+                    .await?;
+            }
+            if let Some(text) = verdict_note(&change) {
+                post_message(client, &path("messages"), row, &text, true).await?;
+            }
+            Ok(())
+        }
+        Change::Assign { assignee, agent } => {
+            let assignee_id = match assignee {
+                None => Value::Null,
+                Some(name) if name == agent => json!(me(client, me_id).await?),
+                Some(name) => {
+                    return Err(Failure::Permanent(format!(
+                        "assigning to someone else ({name}) is not supported; only claiming"
+                    )));
+                }
+            };
+            client
+                .post(&path("assignments"), &json!({ "assignee_id": assignee_id }))
+                .await?;
+            Ok(())
+        }
+        Change::Status { status, .. } => {
+            let status = match status {
+                Status::Open => "open",
+                Status::Pending => "pending",
+                Status::Snoozed => "snoozed",
+                Status::Resolved => "resolved",
+            };
+            client
+                .post(&path("toggle_status"), &json!({ "status": status }))
+                .await?;
+            Ok(())
+        }
+        Change::Message { text, private, .. } => {
+            post_message(client, &path("messages"), row, text, *private).await
+        }
+    }
+}
+
+async fn me(client: &Client, cached: &mut Option<i64>) -> Result<i64, Failure> {
+    if let Some(id) = *cached {
+        return Ok(id);
+    }
+    let (_, me) = sync::whoami(client).await.map_err(|e| match e {
+        sync::SyncError::Api(a) => Failure::Api(a),
+        other => Failure::Permanent(other.to_string()),
+    })?;
+    *cached = Some(me.id);
+    Ok(me.id)
+}
+
+/// Post a message once: after an attempt that may have landed, look for
+/// our key among the newest messages first.
+async fn post_message(
+    client: &Client,
+    path: &str,
+    row: &OutboxRow,
+    text: &str,
+    private: bool,
+) -> Result<(), Failure> {
+    let mark = marker(&row.idempotency_key);
+    let content = if private {
+        format!("{text}\n\n{mark}")
+    } else {
+        text.to_string()
+    };
+    if row.attempts > 1 && already_posted(client, path, row, &content, &mark).await? {
+        tracing::info!(id = row.id, "message already in Chatwoot; not sent again");
+        return Ok(());
+    }
+    let body = json!({
+        "content": content,
+        "message_type": "outgoing",
+        "private": private,
+        "content_attributes": { "handoff_key": row.idempotency_key },
+    });
+    client.post(path, &body).await?;
+    Ok(())
+}
+
+async fn already_posted(
+    client: &Client,
+    path: &str,
+    row: &OutboxRow,
+    content: &str,
+    mark: &str,
+) -> Result<bool, Failure> {
+    let list: MessageList = client.get(path).await?;
+    let since = row.created_at.timestamp() as f64 - 60.0;
+    Ok(list.payload.iter().any(|v| {
+        let key = v
+            .get("content_attributes")
+            .and_then(|a| a.get("handoff_key"))
+            .and_then(Value::as_str);
+        let text = v.get("content").and_then(Value::as_str).unwrap_or("");
+        let at = v.get("created_at").and_then(Value::as_f64).unwrap_or(0.0);
+        key == Some(row.idempotency_key.as_str())
+            || text.contains(mark)
+            // Servers that drop unknown content_attributes: the same reply,
+            // sent after the change was made.
+            || (text == content && at >= since)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_merge_keeps_others_and_swaps_ours() {
+        let cur: Vec<String> = ["billing", "ai-good-handoff", "vip", "ai-bad-misrouted"]
+            .map(String::from)
+            .to_vec();
+        let bad = merged_labels(&cur, Some("bad"), &["wrong_data".to_string()]);
+        assert_eq!(
+            bad,
+            ["billing", "vip", "ai-bad-handoff", "ai-bad-wrong-data"]
+        );
+        assert_eq!(
+            merged_labels(&cur, Some("good"), &[]),
+            ["billing", "vip", "ai-good-handoff"]
+        );
+        assert_eq!(merged_labels(&cur, None, &[]), ["billing", "vip"]);
+    }
+
+    #[test]
+    fn marker_uses_the_random_tail() {
+        assert_eq!(
+            marker("01990f5e-6c1a-7b3e-9a53-0f2d5c1e8a41"),
+            "[handoff:0f2d5c1e8a41]"
+        );
+    }
+}

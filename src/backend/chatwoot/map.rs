@@ -1,0 +1,382 @@
+//! Chatwoot JSON → our handoff. The adapter writes a record in the import
+//! format and hands it to `import::from_value`, so a synced handoff gets the
+//! same validation, cleaning, note parsing and merge as an imported one.
+//!
+//! Where each part comes from (docs/chatwoot.md):
+//! - the conversation's `custom_attributes.handoff`: an object (or a JSON
+//!   string of one) in the import format — `summary`, `ai`, `customer`,
+//!   `note`, `language`, `escalated_at`, `routing.skills`/`sla_due_at`;
+//! - else / also the bot's private note: the last private message from an
+//!   agent bot or Captain, parsed like an imported `note`;
+//! - the contact (`meta.sender`): name, email, and `custom_attributes`
+//!   `plan`, `vip`, `at_risk`, `flags`, `lifetime_value`, ...;
+//! - status, priority, team, assignee and the transcript from Chatwoot itself.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use super::model::{Contact, Conversation, Message, SenderKind};
+use crate::domain::handoff::Handoff;
+use crate::domain::import;
+
+/// The custom attribute that holds the AI's summary.
+pub const HANDOFF_ATTRIBUTE: &str = "handoff";
+
+/// Our id for a conversation: `cw-<display id>`.
+pub fn handoff_id(display_id: i64) -> String {
+    format!("cw-{display_id}")
+}
+
+/// The display id in one of our ids, if it is a Chatwoot one.
+pub fn display_id(handoff_id: &str) -> Option<i64> {
+    handoff_id
+        .strip_prefix("cw-")
+        .and_then(|n| n.parse().ok())
+        .filter(|&n: &i64| n > 0)
+}
+
+/// What changed on the server since we last wrote this conversation.
+pub fn version(c: &Conversation) -> String {
+    format!(
+        "{}:{}:{}",
+        c.updated_at.unwrap_or_default(),
+        c.last_activity_at.unwrap_or_default(),
+        c.status
+    )
+}
+
+/// A mapped conversation, and what could not be used.
+#[derive(Debug, Clone)]
+pub struct Mapped {
+    pub handoff: Handoff,
+    pub warnings: Vec<String>,
+}
+
+/// Map one conversation and its messages (oldest first or in any order).
+/// `contact` is the messages endpoint's richer contact, when fetched.
+pub fn handoff(
+    c: &Conversation,
+    messages: &[Message],
+    contact: Option<&Contact>,
+    now: DateTime<Utc>,
+) -> Result<Mapped, Vec<String>> {
+    let mut warnings = Vec::new();
+    let attribute = match c.custom_attributes.get(HANDOFF_ATTRIBUTE) {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(o)) => Some(o.clone()),
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(Value::Object(o)) => Some(o),
+            _ => {
+                warnings.push(format!(
+                    "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
+                ));
+                None
+            }
+        },
+        Some(_) => {
+            warnings.push(format!(
+                "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
+            ));
+            None
+        }
+    };
+    let record = record(c, messages, contact, attribute.as_ref(), now);
+    match import::from_value(&record) {
+        Ok(handoff) => Ok(Mapped { handoff, warnings }),
+        Err(problems) if attribute.is_some() => {
+            // The AI's summary is what broke: keep the conversation, say why.
+            warnings.extend(
+                problems
+                    .iter()
+                    .map(|p| format!("custom_attributes.{HANDOFF_ATTRIBUTE}: {p}; ignored")),
+            );
+            let bare = self::record(c, messages, contact, None, now);
+            import::from_value(&bare).map(|handoff| Mapped { handoff, warnings })
+        }
+        Err(problems) => Err(problems),
+    }
+}
+
+fn time(secs: Option<f64>) -> Option<DateTime<Utc>> {
+    secs.filter(|s| s.is_finite() && *s > 0.0)
+        .and_then(|s| DateTime::from_timestamp_millis((s * 1000.0).round() as i64))
+}
+
+fn rfc3339(t: DateTime<Utc>) -> Value {
+    Value::String(t.to_rfc3339())
+}
+
+/// `Channel::WebWidget` → `web_widget`.
+fn channel(name: &str) -> String {
+    let bare = name.strip_prefix("Channel::").unwrap_or(name);
+    let mut out = String::new();
+    for (i, ch) in bare.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(ch.to_lowercase());
+    }
+    out
+}
+
+fn priority(p: Option<&str>) -> &'static str {
+    match p {
+        Some("urgent") => "urgent",
+        Some("high") => "high",
+        Some("low") => "low",
+        _ => "normal",
+    }
+}
+
+fn status(s: &str) -> &'static str {
+    match s {
+        "pending" => "pending",
+        "snoozed" => "snoozed",
+        "resolved" => "resolved",
+        _ => "open",
+    }
+}
+
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => matches!(s.to_lowercase().as_str(), "true" | "yes" | "1"),
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x != 0.0),
+        _ => false,
+    }
+}
+
+/// Customer context from the contact and its custom attributes.
+fn customer(contact: Option<&Contact>) -> Map<String, Value> {
+    let mut out = Map::new();
+    let Some(contact) = contact else {
+        return out;
+    };
+    let name = contact
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| contact.email.clone())
+        .or_else(|| contact.id.map(|id| format!("contact #{id}")))
+        .unwrap_or_default();
+    out.insert("name".into(), Value::String(name));
+    if let Some(email) = contact.email.clone().filter(|e| !e.is_empty()) {
+        out.insert("email".into(), Value::String(email));
+    }
+    let attrs = &contact.custom_attributes;
+    if let Some(plan) = ["plan", "tier", "plan_tier"]
+        .iter()
+        .find_map(|k| attrs.get(*k).and_then(Value::as_str))
+    {
+        out.insert("plan".into(), Value::String(plan.to_string()));
+    }
+    let mut flags: Vec<Value> = attrs
+        .get("flags")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter(|v| v.is_string()).cloned().collect())
+        .unwrap_or_default();
+    for flag in ["vip", "at_risk"] {
+        if truthy(attrs.get(flag)) {
+            flags.push(Value::String(flag.into()));
+        }
+    }
+    if !flags.is_empty() {
+        out.insert("flags".into(), Value::Array(flags));
+    }
+    for (key, from) in [
+        ("lifetime_value", &["lifetime_value", "ltv"][..]),
+        ("account_age_days", &["account_age_days"][..]),
+        ("previous_escalations", &["previous_escalations"][..]),
+    ] {
+        let found = from
+            .iter()
+            .find_map(|k| attrs.get(*k).filter(|v| v.is_number()));
+        let valid = key == "lifetime_value"
+            || found.is_some_and(|v| v.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)));
+        if let (Some(v), true) = (found, valid) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    out
+}
+
+fn author(m: &Message) -> &'static str {
+    match (m.message_type, m.sender_kind()) {
+        (2, _) => "system",
+        (0, _) | (_, SenderKind::Contact) => "customer",
+        (_, SenderKind::Bot) => "ai",
+        (_, SenderKind::User) => "agent",
+        // Templates (forms, cards) come from bots; other outgoing from agents.
+        (3, _) => "ai",
+        _ => "agent",
+    }
+}
+
+fn text_of(m: &Message) -> Option<String> {
+    let content = m.content.clone().unwrap_or_default();
+    if !content.trim().is_empty() {
+        return Some(content);
+    }
+    (!m.attachments.is_empty()).then(|| format!("[{} attachment(s)]", m.attachments.len()))
+}
+
+/// The bot's handoff note: its last private message.
+fn bot_note(messages: &[&Message]) -> Option<String> {
+    messages
+        .iter()
+        .rev()
+        .find(|m| m.private && m.sender_kind() == SenderKind::Bot)
+        .and_then(|m| m.content.clone())
+        .filter(|t| !t.trim().is_empty())
+}
+
+fn record(
+    c: &Conversation,
+    messages: &[Message],
+    contact: Option<&Contact>,
+    attribute: Option<&Map<String, Value>>,
+    now: DateTime<Utc>,
+) -> Value {
+    let mut sorted: Vec<&Message> = messages.iter().collect();
+    sorted.sort_by(|a, b| a.created_at.total_cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    let attr = |key: &str| attribute.and_then(|a| a.get(key)).filter(|v| !v.is_null());
+
+    let created = time(c.created_at);
+    let escalated = time(c.waiting_since)
+        .or(created)
+        .or(time(c.updated_at))
+        .unwrap_or(now);
+    let mut rec = Map::new();
+    rec.insert("id".into(), Value::String(handoff_id(c.id)));
+    if let Some(t) = created {
+        rec.insert("created_at".into(), rfc3339(t));
+    }
+    rec.insert(
+        "escalated_at".into(),
+        attr("escalated_at")
+            .cloned()
+            .unwrap_or_else(|| rfc3339(escalated)),
+    );
+    if let Some(ch) = c.meta.channel.as_deref() {
+        rec.insert("channel".into(), Value::String(channel(ch)));
+    }
+    let language = attr("language").cloned().or_else(|| {
+        ["conversation_language", "browser_language"]
+            .iter()
+            .find_map(|k| c.additional_attributes.get(*k).filter(|v| v.is_string()))
+            .cloned()
+    });
+    if let Some(l) = language {
+        rec.insert("language".into(), l);
+    }
+    rec.insert("status".into(), Value::String(status(&c.status).into()));
+
+    let mut cust = customer(contact.or(c.meta.sender.as_ref()));
+    if let Some(Value::Object(over)) = attr("customer") {
+        for (k, v) in over {
+            cust.insert(k.clone(), v.clone());
+        }
+    }
+    rec.insert("customer".into(), Value::Object(cust));
+
+    let bot_name = sorted
+        .iter()
+        .rev()
+        .find(|m| m.sender_kind() == SenderKind::Bot)
+        .and_then(|m| m.sender.as_ref().and_then(|s| s.name.clone()));
+    let mut ai = match attr("ai") {
+        Some(Value::Object(o)) => o.clone(),
+        Some(other) => {
+            rec.insert("ai".into(), other.clone());
+            Map::new()
+        }
+        None => Map::new(),
+    };
+    if !ai.contains_key("agent")
+        && let Some(name) = bot_name
+    {
+        ai.insert("agent".into(), Value::String(name));
+    }
+    if !rec.contains_key("ai") {
+        rec.insert("ai".into(), Value::Object(ai));
+    }
+
+    let mut summary = attr("summary").cloned().unwrap_or_else(|| json!({}));
+    if let Value::Object(s) = &mut summary {
+        // Two flat keys bots commonly set (reference §1.8), as a fallback.
+        if !s.contains_key("confidence")
+            && let Some(conf) = c
+                .custom_attributes
+                .get("ai_confidence")
+                .and_then(Value::as_f64)
+                .filter(|x| (0.0..=1.0).contains(x))
+        {
+            s.insert("confidence".into(), json!(conf));
+        }
+        if !s.contains_key("escalation")
+            && let Some(trigger) = c
+                .custom_attributes
+                .get("escalation_trigger")
+                .and_then(Value::as_str)
+                .filter(|t| crate::domain::handoff::Trigger::parse(t).is_some())
+        {
+            s.insert("escalation".into(), json!({ "trigger": trigger }));
+        }
+    }
+    rec.insert("summary".into(), summary);
+    if let Some(note) = attr("note")
+        .cloned()
+        .or_else(|| bot_note(&sorted).map(Value::String))
+    {
+        rec.insert("note".into(), note);
+    }
+
+    let mut routing = Map::new();
+    if let Some(team) = c
+        .meta
+        .team
+        .as_ref()
+        .map(|t| t.name.clone())
+        .filter(|t| !t.is_empty())
+    {
+        routing.insert("team".into(), Value::String(team));
+    }
+    if let Some(Value::Object(r)) = attr("routing") {
+        for key in ["skills", "sla_due_at"] {
+            if let Some(v) = r.get(key) {
+                routing.insert(key.into(), v.clone());
+            }
+        }
+    }
+    routing.insert(
+        "priority".into(),
+        Value::String(priority(c.priority.as_deref()).into()),
+    );
+    let bot_held = c.meta.assignee_type.as_deref() == Some("AgentBot");
+    if let Some(a) = c.meta.assignee.as_ref().filter(|_| !bot_held) {
+        routing.insert("assignee".into(), Value::String(a.name.clone()));
+    }
+    rec.insert("routing".into(), Value::Object(routing));
+
+    let transcript: Vec<Value> = sorted
+        .iter()
+        .filter_map(|m| {
+            let text = text_of(m)?;
+            let at = time(Some(m.created_at)).unwrap_or(escalated);
+            let mut msg = json!({
+                "at": at.to_rfc3339(),
+                "author": author(m),
+                "text": text,
+                "private": m.private,
+            });
+            if let Some(name) = m.sender.as_ref().and_then(|s| s.name.clone())
+                && let Value::Object(o) = &mut msg
+            {
+                o.insert("name".into(), Value::String(name));
+            }
+            Some(msg)
+        })
+        .collect();
+    rec.insert("transcript".into(), Value::Array(transcript));
+    Value::Object(rec)
+}

@@ -1,0 +1,340 @@
+//! The queue index in `update` at sizes where it must not redo everything:
+//! the filter handed off the UI thread (generations, stale results dropped,
+//! the last result shown meanwhile) and saved rows moved into place without
+//! a full re-sort, checked against doing it all from scratch.
+//!
+//! Behaviour only: how fast any of this is lives in benches/ and
+//! docs/performance.md.
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use handoff::app::update::detail_of;
+use handoff::app::{Done, Effect, Event, State, update};
+use handoff::domain::agent::Agent;
+use handoff::domain::demo;
+use handoff::domain::feedback::Verdict;
+use handoff::domain::filter;
+use handoff::domain::handoff::{Handoff, Priority, Status};
+use handoff::domain::queue::{self, Name, QueueRow, Section};
+use handoff::domain::routing;
+
+const ME: &str = demo::DEFAULT_AGENT;
+
+fn now() -> DateTime<Utc> {
+    match demo::ANCHOR.parse() {
+        Ok(t) => t,
+        Err(e) => panic!("anchor: {e}"),
+    }
+}
+
+fn workspace(n: usize) -> (Vec<Handoff>, Vec<Agent>) {
+    let items = demo::generate(n, now(), 7).unwrap_or_else(|e| panic!("generate: {e}"));
+    let agents = demo::agents().unwrap_or_else(|e| panic!("agents: {e}"));
+    (items.into_iter().map(|i| i.handoff).collect(), agents)
+}
+
+/// A loaded workspace of `n` generated handoffs that filters off the UI
+/// thread above `inline` rows.
+fn loaded(n: usize, inline: usize) -> (State, Vec<Handoff>) {
+    let (handoffs, agents) = workspace(n);
+    let rows = handoffs
+        .iter()
+        .map(|h| QueueRow::from_handoff(h, None))
+        .collect();
+    let mut state = State::new(ME.to_string(), now());
+    state.filter_inline_rows = inline;
+    update(
+        &mut state,
+        Event::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    update(&mut state, Event::Loaded { rows, agents });
+    (state, handoffs)
+}
+
+fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn typed(state: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| key(state, KeyCode::Char(c)))
+        .collect()
+}
+
+/// The filter runs the effects ask for, as (generation, result).
+fn runs(effects: &[Effect]) -> Vec<(u64, Vec<usize>)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Filter {
+                generation,
+                snapshot,
+                ..
+            } => Some((
+                *generation,
+                filter::run(snapshot, 2, &|| false).unwrap_or_default(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn ids(state: &State) -> Vec<String> {
+    state
+        .visible
+        .iter()
+        .filter_map(|&i| state.rows.get(i).map(|r| r.id.clone()))
+        .collect()
+}
+
+#[test]
+fn long_queues_filter_off_the_ui_thread_and_only_the_latest_result_counts() {
+    let (mut state, _) = loaded(300, 100);
+    key(&mut state, KeyCode::Char('3'));
+    let all = ids(&state);
+    key(&mut state, KeyCode::Char('/'));
+
+    let first = runs(&typed(&mut state, "priority:urgent"));
+    assert!(
+        !first.is_empty(),
+        "each keystroke that changes the query asks for a run"
+    );
+    // Until a result arrives the section stays on screen as it was.
+    assert_eq!(ids(&state), all);
+
+    let second = runs(&typed(&mut state, " -status:resolved"));
+    let (stale_gen, stale) = first.last().cloned().unwrap_or_default();
+    let (latest_gen, latest) = second.last().cloned().unwrap_or_default();
+    assert!(latest_gen > stale_gen);
+
+    // A late answer for text typed over is dropped...
+    update(
+        &mut state,
+        Event::Filtered {
+            generation: stale_gen,
+            visible: stale,
+        },
+    );
+    assert_eq!(ids(&state), all);
+    // ...the latest one is shown.
+    update(
+        &mut state,
+        Event::Filtered {
+            generation: latest_gen,
+            visible: latest,
+        },
+    );
+    let shown = ids(&state);
+    assert!(!shown.is_empty() && shown.len() < all.len());
+    for id in &shown {
+        let row = state.rows.iter().find(|r| &r.id == id);
+        assert!(
+            row.is_some_and(|r| r.priority == Priority::Urgent && r.status != Status::Resolved)
+        );
+    }
+
+    // Typing on keeps that result up until the next one lands.
+    let third = runs(&typed(&mut state, " lang:en"));
+    assert_eq!(ids(&state), shown);
+    assert_eq!(
+        third.len(),
+        " lang:en".len() - 1,
+        "the space alone changes nothing"
+    );
+
+    // Clearing needs no run and drops any still in flight.
+    let cleared = key(&mut state, KeyCode::Esc);
+    assert!(runs(&cleared).is_empty());
+    assert_eq!(ids(&state), all);
+    if let Some((generation, visible)) = third.last().cloned() {
+        update(
+            &mut state,
+            Event::Filtered {
+                generation,
+                visible,
+            },
+        );
+    }
+    assert_eq!(ids(&state), all);
+}
+
+#[test]
+fn off_thread_and_inline_filtering_show_the_same_rows() {
+    let queries = [
+        "refund",
+        "card declined",
+        "team:billing sla:breached",
+        "-status:resolved priority:high",
+        "verdict:none confidence:<0.5",
+        "gen-0001",
+    ];
+    for section in ['1', '2', '3'] {
+        for q in queries {
+            let (mut inline, _) = loaded(400, usize::MAX);
+            let (mut worker, _) = loaded(400, 0);
+            for state in [&mut inline, &mut worker] {
+                key(state, KeyCode::Char(section));
+                key(state, KeyCode::Char('/'));
+            }
+            typed(&mut inline, q);
+            let last = runs(&typed(&mut worker, q)).pop();
+            if let Some((generation, visible)) = last {
+                update(
+                    &mut worker,
+                    Event::Filtered {
+                        generation,
+                        visible,
+                    },
+                );
+            }
+            assert_eq!(ids(&inline), ids(&worker), "section {section}, query {q:?}");
+        }
+    }
+}
+
+/// What a from-scratch pass over the state's rows gives: the order, the
+/// routes and the section counts.
+fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; 3]) {
+    let mut order: Vec<u32> = (0..state.rows.len() as u32).collect();
+    queue::sort_order(&mut order, &state.rows, state.sorted_at);
+    let in_order = order.iter().map(|&i| (i, &state.rows[i as usize]));
+    let mut routes: Vec<(u32, String)> = routing::route_indexed(in_order, &state.agents)
+        .into_iter()
+        .map(|(i, r)| (i, format!("{r:?}")))
+        .collect();
+    routes.sort();
+    let mut counts = [0; 3];
+    for row in state.rows.iter() {
+        for (n, s) in counts.iter_mut().zip(Section::ALL) {
+            *n += usize::from(s.contains(row, &state.me, &state.my_teams));
+        }
+    }
+    (order, routes, counts)
+}
+
+fn current(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; 3]) {
+    let mut routes: Vec<(u32, String)> = state
+        .routes
+        .iter()
+        .map(|(i, r)| (*i, format!("{r:?}")))
+        .collect();
+    routes.sort();
+    (state.order.clone(), routes, state.counts)
+}
+
+#[test]
+fn saved_rows_move_into_place_as_a_full_resort_would_put_them() {
+    let (mut state, handoffs) = loaded(500, usize::MAX);
+    key(&mut state, KeyCode::Char('3'));
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m) as usize
+    };
+    let mut moves = 0;
+    for step in 0..300 {
+        let before = state.order.clone();
+        let i = next(state.rows.len() as u64);
+        let mut row = state.rows[i].clone();
+        match next(7) {
+            0 => row.verdict = Some(Verdict::Bad),
+            1 => row.assignee = Some(Name::from(ME)),
+            2 => row.assignee = None,
+            3 => {
+                row.status = if row.status == Status::Resolved {
+                    Status::Open
+                } else {
+                    Status::Resolved
+                }
+            }
+            4 => row.priority = Priority::Urgent,
+            5 => row.due_at = Some(state.now - Duration::minutes(next(300) as i64)),
+            _ => row.plan = Some(Name::from("Enterprise")),
+        }
+        let selected = state.selected().map(|r| r.id.clone());
+        let handoff = handoffs[i % handoffs.len()].clone();
+        update(
+            &mut state,
+            Event::Saved {
+                row: Box::new(row),
+                detail: Box::new(detail_of(handoff, None)),
+                done: Done {
+                    toast: String::new(),
+                    undo: None,
+                },
+            },
+        );
+        assert_eq!(current(&state), from_scratch(&state), "after change {step}");
+        moves += usize::from(state.order != before);
+        // The queue shown follows the order, and the selection stays put.
+        let shown: Vec<usize> = state
+            .order
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| Section::All.contains(&state.rows[i], ME, &state.my_teams))
+            .collect();
+        assert_eq!(state.visible, shown);
+        assert_eq!(state.selected().map(|r| r.id.clone()), selected);
+    }
+
+    assert!(moves > 50, "only {moves} changes moved a row");
+
+    // A row the queue has not seen yet is added in its place.
+    let mut new = state.rows[0].clone();
+    new.id = "NEW-1".into();
+    new.priority = Priority::Urgent;
+    update(
+        &mut state,
+        Event::Saved {
+            row: Box::new(new),
+            detail: Box::new(detail_of(handoffs[0].clone(), None)),
+            done: Done {
+                toast: String::new(),
+                undo: None,
+            },
+        },
+    );
+    assert_eq!(state.rows.len(), 501);
+    assert_eq!(current(&state), from_scratch(&state));
+}
+
+#[test]
+fn the_minute_tick_resorts_and_refilters() {
+    let (mut state, _) = loaded(300, 100);
+    key(&mut state, KeyCode::Char('3'));
+    key(&mut state, KeyCode::Char('/'));
+    let asked = runs(&typed(&mut state, "sla:breached"));
+    if let Some((generation, visible)) = asked.last().cloned() {
+        update(
+            &mut state,
+            Event::Filtered {
+                generation,
+                visible,
+            },
+        );
+    }
+    let before = ids(&state).len();
+    // Two hours on, more handoffs are breached: the tick asks for a new run.
+    let later = state.now + Duration::hours(2);
+    let effects = update(&mut state, Event::Tick(later));
+    assert_eq!(state.sorted_at, later);
+    assert_eq!(current(&state), from_scratch(&state));
+    let rerun = runs(&effects);
+    assert_eq!(rerun.len(), 1);
+    if let Some((generation, visible)) = rerun.last().cloned() {
+        update(
+            &mut state,
+            Event::Filtered {
+                generation,
+                visible,
+            },
+        );
+    }
+    assert!(ids(&state).len() > before);
+}
