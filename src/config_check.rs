@@ -25,13 +25,25 @@ pub fn check(path: &Path, required: bool, themes_dir: Option<&Path>) -> Vec<Prob
 }
 
 pub fn check_text(path: &Path, text: &str, themes_dir: Option<&Path>) -> Vec<Problem> {
+    let (config, problems) = salvage(path, text);
+    with_theme(problems, &config, path, text, themes_dir)
+}
+
+/// What can be used of a config file that may be broken: the entries that
+/// parse (a failing top-level entry is dropped, the rest kept) and every
+/// problem, with lines. The full screen opens with this, so one typo does not
+/// throw away the keys, agent and theme the file also sets.
+pub fn salvage(path: &Path, text: &str) -> (Config, Vec<Problem>) {
     let first = match Config::parse(path, text) {
-        Ok(config) => return with_theme(config.problems.clone(), &config, path, text, themes_dir),
+        Ok(config) => {
+            let problems = config.problems.clone();
+            return (config, problems);
+        }
         Err(e) => e,
     };
     // Not even TOML: the parser's one message is all there is.
     let Ok(mut table) = text.parse::<toml::Table>() else {
-        return vec![Problem::from_error(&first)];
+        return (Config::default(), vec![Problem::from_error(&first)]);
     };
     let mut problems = Vec::new();
     let mut error = first;
@@ -59,18 +71,20 @@ pub fn check_text(path: &Path, text: &str, themes_dir: Option<&Path>) -> Vec<Pro
         table.remove(&key);
         current = toml::to_string(&table).unwrap_or_default();
         match Config::parse(path, &current) {
-            Ok(config) => {
+            Ok(mut config) => {
                 // The rest's keymap problems carry lines of the rewritten
                 // text: check the keys again against the file itself.
                 if !config.problems.is_empty() {
                     problems.extend(crate::app::keymap_config::problems_in(path, text));
                 }
-                return with_theme(problems, &config, path, text, themes_dir);
+                problems.sort_by_key(|p| p.line);
+                config.problems = problems.clone();
+                return (config, problems);
             }
             Err(e) => error = e,
         }
     }
-    problems
+    (Config::default(), problems)
 }
 
 fn with_theme(
@@ -185,6 +199,17 @@ mod tests {
         let found = lines(text);
         let at: Vec<Option<usize>> = found.iter().map(|(l, _)| *l).collect();
         assert_eq!(at, [Some(2), Some(3), Some(4)], "{found:#?}");
+    }
+
+    #[test]
+    fn salvage_keeps_what_parses() {
+        let text = "agent = \"Maya\"\nagnet = 1\nkeymap = \"vim\"\n[keys.queue]\nx = \"nope\"\n";
+        let (config, problems) = salvage(Path::new("c.toml"), text);
+        assert_eq!(config.agent.as_deref(), Some("Maya"));
+        assert_eq!(config.keys_in_force, crate::app::keymap::Keymap::vim());
+        let at: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(at, [Some(2), Some(5)], "{problems:#?}");
+        assert_eq!(config.problems, problems);
     }
 
     #[test]
