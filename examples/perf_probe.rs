@@ -167,6 +167,42 @@ fn rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
+/// What glibc's malloc takes for `n` requested bytes (its chunk: 8 bytes of
+/// header, 16-byte steps, 32 at least); 0 for nothing allocated.
+fn chunk(n: usize) -> usize {
+    if n == 0 {
+        0
+    } else {
+        ((n + 8 + 15) & !15).max(32)
+    }
+}
+
+/// The queue index's bytes, counted: rows (inline and the text they own),
+/// the urgency order, the visible list and the routes. Shared names are
+/// counted once per distinct value, which is next to nothing.
+fn index_bytes(state: &State) -> usize {
+    let rows: usize = state
+        .rows
+        .iter()
+        .map(|r| {
+            std::mem::size_of::<QueueRow>()
+                + chunk(r.id.capacity())
+                + if r.customer.is_heap_allocated() {
+                    chunk(r.customer.capacity())
+                } else {
+                    0
+                }
+                + r.issue.as_deref().map_or(0, |s| chunk(s.len()))
+        })
+        .sum();
+    let order = state.order.capacity() * 4;
+    let visible = state.visible.capacity() * 8;
+    // hashbrown: (key, value) slots plus a control byte each.
+    let route_slot = std::mem::size_of::<(u32, handoff::domain::routing::Route)>() + 1;
+    let routes = state.routes.capacity() * route_slot * 8 / 7;
+    rows + order + visible + routes
+}
+
 fn memory(db: &Path) -> anyhow::Result<()> {
     let store = Store::open(db)?;
     let agents = store.agents()?;
@@ -185,6 +221,7 @@ fn memory(db: &Path) -> anyhow::Result<()> {
             "handoffs": n,
             "rss_kb_delta": after.saturating_sub(before),
             "bytes_per_handoff": per(after.saturating_sub(before)),
+            "index_bytes_per_handoff": index_bytes(&state) as f64 / n.max(1) as f64,
             "queue_row_inline_bytes": std::mem::size_of::<QueueRow>(),
             "section": format!("{:?}", state.section),
             "visible": state.visible.len(),

@@ -198,7 +198,7 @@ fn off_thread_and_inline_filtering_show_the_same_rows() {
 
 /// What a from-scratch pass over the state's rows gives: the order, the
 /// routes and the section counts.
-fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; 3]) {
+fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; Section::ALL.len()]) {
     let mut order: Vec<u32> = (0..state.rows.len() as u32).collect();
     queue::sort_order(&mut order, &state.rows, state.sorted_at);
     let in_order = order.iter().map(|&i| (i, &state.rows[i as usize]));
@@ -207,7 +207,7 @@ fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; 3]) {
         .map(|(i, r)| (i, format!("{r:?}")))
         .collect();
     routes.sort();
-    let mut counts = [0; 3];
+    let mut counts = [0; Section::ALL.len()];
     for row in state.rows.iter() {
         for (n, s) in counts.iter_mut().zip(Section::ALL) {
             *n += usize::from(s.contains(row, &state.me, &state.my_teams));
@@ -216,7 +216,7 @@ fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; 3]) {
     (order, routes, counts)
 }
 
-fn current(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; 3]) {
+fn current(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; Section::ALL.len()]) {
     let mut routes: Vec<(u32, String)> = state
         .routes
         .iter()

@@ -188,6 +188,7 @@ pub const DEFAULT: &[Binding] = &[
     bind(G, C('1'), A::SectionMine),
     bind(G, C('2'), A::SectionUnassigned),
     bind(G, C('3'), A::SectionAll),
+    bind(G, C('4'), A::SectionBotHeld),
     bind(G, C('s'), A::ShowFloor),
     bind(G, C('m'), A::ShowQuality),
     bind(G, C('w'), A::ShowReview),

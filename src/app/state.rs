@@ -143,7 +143,7 @@ pub struct State {
     pub routes: HashMap<u32, Route>,
     pub section: Section,
     /// Handoffs per section (before the filter).
-    pub counts: [usize; 3],
+    pub counts: [usize; Section::ALL.len()],
     /// Indices into `rows` of the current section after the filter.
     pub visible: Vec<usize>,
     /// Index into `visible`.
@@ -207,7 +207,7 @@ impl State {
             filter_inline_rows: FILTER_INLINE_ROWS,
             routes: HashMap::new(),
             section: Section::Mine,
-            counts: [0; 3],
+            counts: [0; Section::ALL.len()],
             visible: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -258,6 +258,7 @@ impl State {
             Section::Mine => self.counts[0],
             Section::Unassigned => self.counts[1],
             Section::All => self.counts[2],
+            Section::BotHeld => self.counts[3],
         }
     }
 }

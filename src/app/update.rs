@@ -376,6 +376,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SectionMine => switch_section(state, Section::Mine),
         Action::SectionUnassigned => switch_section(state, Section::Unassigned),
         Action::SectionAll => switch_section(state, Section::All),
+        Action::SectionBotHeld => switch_section(state, Section::BotHeld),
         Action::FocusDetail => {
             if state.selected().is_some() {
                 state.focus = Focus::Detail;
@@ -547,12 +548,12 @@ fn reroute(state: &mut State) {
     state.routes = routing::route_indexed(in_order, &state.agents);
 }
 
-fn sections_of(state: &State, row: &QueueRow) -> [bool; 3] {
+fn sections_of(state: &State, row: &QueueRow) -> [bool; Section::ALL.len()] {
     Section::ALL.map(|s| s.contains(row, &state.me, &state.my_teams))
 }
 
 fn recount(state: &mut State) {
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; Section::ALL.len()];
     for row in state.rows.iter() {
         for (n, inside) in counts.iter_mut().zip(sections_of(state, row)) {
             *n += usize::from(inside);

@@ -150,7 +150,7 @@ impl Harness {
 fn opens_on_my_queue_most_urgent_first_with_its_summary() {
     let h = Harness::new();
     assert_eq!(h.state.section, Section::Mine);
-    assert_eq!(h.state.counts, [3, 2, 5]);
+    assert_eq!(h.state.counts, [3, 2, 5, 0]);
     assert_eq!(h.selected(), "H1");
     let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
     assert_eq!(shown.as_deref(), Some("H1"));
@@ -288,12 +288,12 @@ fn claim_moves_a_team_handoff_into_mine_and_undo_returns_it() {
     assert_eq!(h.state.section, Section::Unassigned);
     assert_eq!(h.selected(), "U2", "breached SLA first");
     h.key(KeyCode::Char('c'));
-    assert_eq!(h.state.counts, [4, 1, 5]);
+    assert_eq!(h.state.counts, [4, 1, 5, 0]);
     let row = h.store.queue_row("U2").ok().flatten();
     assert_eq!(row.and_then(|r| r.assignee).as_deref(), Some(ME));
     assert!(h.toast().contains("Claimed U2"));
     h.key(KeyCode::Char('u'));
-    assert_eq!(h.state.counts, [3, 2, 5]);
+    assert_eq!(h.state.counts, [3, 2, 5, 0]);
     let row = h.store.queue_row("U2").ok().flatten();
     assert_eq!(row.and_then(|r| r.assignee), None);
 }
@@ -430,11 +430,35 @@ fn a_bad_filter_keeps_the_last_good_result_and_says_why() {
 fn sections_cycle_and_jump() {
     let mut h = Harness::new();
     h.key(KeyCode::BackTab);
-    assert_eq!(h.state.section, Section::All);
+    assert_eq!(h.state.section, Section::BotHeld);
     h.key(KeyCode::Tab);
     assert_eq!(h.state.section, Section::Mine);
     h.key(KeyCode::Char('2'));
     assert_eq!(h.state.section, Section::Unassigned);
+    h.key(KeyCode::Char('4'));
+    assert_eq!(h.state.section, Section::BotHeld);
+}
+
+#[test]
+fn bot_held_conversations_are_their_own_section_not_team_work() {
+    let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut held = handoff("P1", None, Priority::Normal, 60);
+    held.handoff.status = Status::Pending;
+    store
+        .import(&[held, handoff("U1", None, Priority::Normal, 60)], now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut state = State::new(ME.into(), now());
+    let agents = vec![Agent {
+        name: ME.into(),
+        teams: vec!["billing".into()],
+        skills: vec![],
+        languages: vec![],
+        capacity: 5,
+    }];
+    let rows = store.queue_rows().unwrap_or_default();
+    update(&mut state, Event::Loaded { rows, agents });
+    // Mine, Team unassigned, All, Bot-held.
+    assert_eq!(state.counts, [0, 1, 2, 1]);
 }
 
 #[test]

@@ -15,6 +15,8 @@ enum SectionArg {
     Mine,
     Unassigned,
     All,
+    /// Conversations the AI still holds
+    BotHeld,
 }
 
 #[derive(Debug, clap::Args)]
@@ -71,6 +73,7 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         SectionArg::Mine => Section::Mine,
         SectionArg::Unassigned => Section::Unassigned,
         SectionArg::All => Section::All,
+        SectionArg::BotHeld => Section::BotHeld,
     };
     let (mut rows, routes) = routed_queue(&ws, section, &query, now)?;
     if let Some(n) = args.limit {

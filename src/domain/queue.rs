@@ -249,15 +249,24 @@ pub enum Section {
     Unassigned,
     /// Every handoff, resolved ones last.
     All,
+    /// Conversations the AI still holds (`pending`): not handed over yet, but
+    /// worth a look before they are (Chatwoot's bot-owned state).
+    BotHeld,
 }
 
 impl Section {
-    pub const ALL: [Section; 3] = [Section::Mine, Section::Unassigned, Section::All];
+    pub const ALL: [Section; 4] = [
+        Section::Mine,
+        Section::Unassigned,
+        Section::All,
+        Section::BotHeld,
+    ];
     pub fn title(self) -> &'static str {
         match self {
             Section::Mine => "Mine",
             Section::Unassigned => "Team unassigned",
             Section::All => "All",
+            Section::BotHeld => "Bot-held",
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -265,6 +274,7 @@ impl Section {
             Section::Mine => "mine",
             Section::Unassigned => "unassigned",
             Section::All => "all",
+            Section::BotHeld => "bot_held",
         }
     }
     pub fn contains(self, row: &QueueRow, me: &str, my_teams: &[String]) -> bool {
@@ -272,6 +282,7 @@ impl Section {
             Section::Mine => row.is_open() && row.assignee.as_deref() == Some(me),
             Section::Unassigned => {
                 row.is_open()
+                    && row.status != Status::Pending
                     && row.assignee.is_none()
                     && row
                         .team
@@ -279,6 +290,7 @@ impl Section {
                         .is_some_and(|t| my_teams.iter().any(|m| m.eq_ignore_ascii_case(t)))
             }
             Section::All => true,
+            Section::BotHeld => row.status == Status::Pending,
         }
     }
 }

@@ -8,7 +8,9 @@ use super::agent::Agent;
 use super::feedback::Verdict;
 use super::filter::{Query, Snapshot, run};
 use super::handoff::{Priority, Status, Trigger};
-use super::queue::{Interner, QueueRow, Rows, Section, Skills, SlaState, clock, sort_by_urgency};
+use super::queue::{
+    Interner, QueueRow, Rows, Section, Skills, SlaState, clock, sort_by_urgency, sort_order,
+};
 use super::routing::{Route, load, route, route_all, route_indexed};
 
 fn now() -> DateTime<Utc> {
@@ -455,4 +457,44 @@ fn interned_names_are_shared_and_read_as_text() {
         "[\"refunds\",\"sso\"]"
     );
     assert_eq!(serde_json::to_string(&a).unwrap_or_default(), "\"billing\"");
+}
+
+#[test]
+fn sorting_an_index_by_key_gives_the_urgency_order() {
+    let n = now();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m) as i64
+    };
+    let plans = ["enterprise", "Pro", "free", "team", "business"];
+    let rows: Vec<QueueRow> = (0..2000)
+        .map(|i| {
+            let mut r = row(&format!("r{:04}", next(500)));
+            r.id.push_str(&format!("-{i}"));
+            r.priority = Priority::ALL[next(4) as usize];
+            r.status = [Status::Open, Status::Resolved, Status::Pending][next(3) as usize];
+            r.due_at = match next(4) {
+                0 => None,
+                _ => Some(n + Duration::minutes(next(240) - 120)),
+            };
+            r.escalated_at = n - Duration::minutes(next(50));
+            r.plan = Some(plans[next(5) as usize].into());
+            r.vip = next(10) == 0;
+            r.at_risk = next(10) == 0;
+            r
+        })
+        .collect();
+    let mut expected = rows.clone();
+    sort_by_urgency(&mut expected, n);
+    let indexed: Rows = rows.into_iter().collect();
+    let mut order: Vec<u32> = (0..indexed.len() as u32).rev().collect();
+    sort_order(&mut order, &indexed, n);
+    let got: Vec<&str> = order
+        .iter()
+        .map(|&i| indexed[i as usize].id.as_str())
+        .collect();
+    assert_eq!(got, ids(&expected));
 }

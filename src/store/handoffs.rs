@@ -173,11 +173,22 @@ impl Store {
         let count = usize::try_from(self.count()?).unwrap_or(0);
         let mut out = Vec::with_capacity(count);
         let mut names = Interner::default();
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            out.push(row_from_sql(r, &mut names)?);
-        }
+        // A full scan reads each page once, so a big page cache buys nothing;
+        // filled, it would leave ~2 MB of holes in the heap among the rows.
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", -256)?;
+        let scanned = (|| -> Result<()> {
+            let mut stmt = self.conn.prepare(&sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                out.push(row_from_sql(r, &mut names)?);
+            }
+            Ok(())
+        })();
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        scanned?;
         Ok(out)
     }
 

@@ -150,6 +150,7 @@ pub fn empty_message(state: &State) -> &'static str {
         Section::Mine => "Nothing assigned to you. Tab to see your teams' unassigned handoffs.",
         Section::Unassigned => "No unassigned handoffs in your teams. Tab to see all.",
         Section::All => "No handoffs yet. Import some with `handoff import FILE`.",
+        Section::BotHeld => "The AI is holding no conversations right now.",
     }
 }
 
