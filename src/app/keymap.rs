@@ -176,6 +176,7 @@ pub const DEFAULT: &[Binding] = &[
     bind(G, C('u'), A::Undo),
     bind(G, C('c'), A::Claim),
     bind(G, C('x'), A::Resolve),
+    bind(G, C('Z'), A::Snooze),
     bind(G, C('n'), A::Note),
     bind(G, C('r'), A::Reply),
     bind(G, C('t'), A::ToggleTranscript),

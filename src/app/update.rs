@@ -251,6 +251,7 @@ fn writes(action: Action) -> bool {
             | Action::Undo
             | Action::Claim
             | Action::Resolve
+            | Action::Snooze
             | Action::Note
             | Action::Reply
     )
@@ -401,6 +402,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Undo => undo(state),
         Action::Claim => claim(state),
         Action::Resolve => resolve(state),
+        Action::Snooze => toggle_status(state, Status::Snoozed, "Snoozed", "Woke"),
         Action::Note => compose(state, DraftKind::Note),
         Action::Reply => compose(state, DraftKind::Reply),
         Action::Filter => {
@@ -883,13 +885,18 @@ fn resolve(state: &mut State) -> Vec<Effect> {
     if !state.marked.is_empty() {
         return super::bulk::resolve(state);
     }
+    toggle_status(state, Status::Resolved, "Resolved", "Reopened")
+}
+
+/// Put the selected handoff in `to`, or back to open if it already is.
+fn toggle_status(state: &mut State, to: Status, did: &str, undid: &str) -> Vec<Effect> {
     let Some(row) = target(state) else {
         return Vec::new();
     };
-    let (status, text) = if row.status == Status::Resolved {
-        (Status::Open, format!("Reopened {}", row.id))
+    let (status, text) = if row.status == to {
+        (Status::Open, format!("{undid} {}", row.id))
     } else {
-        (Status::Resolved, format!("Resolved {}", row.id))
+        (to, format!("{did} {}", row.id))
     };
     state.saving += 1;
     vec![Effect::SetStatus {

@@ -787,3 +787,59 @@ fn sort_cycles_columns_and_keeps_the_selection() {
     h.key(KeyCode::Char('o'));
     assert_eq!(ids(&h)[0], "U2", "back to urgency");
 }
+
+#[test]
+fn shift_z_snoozes_and_undo_wakes() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('Z'));
+    assert_eq!(
+        h.store.queue_row("H1").ok().flatten().map(|r| r.status),
+        Some(Status::Snoozed)
+    );
+    assert!(h.toast().starts_with("Snoozed H1"));
+    h.key(KeyCode::Char('u'));
+    assert_eq!(
+        h.store.queue_row("H1").ok().flatten().map(|r| r.status),
+        Some(Status::Open)
+    );
+}
+
+#[test]
+fn a_helpdesk_sync_reloads_the_queue_keeping_section_and_selection() {
+    use crate::backend::BackendState;
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('j'));
+    let before = h.selected();
+    // Someone in the helpdesk resolved H3 and a new handoff arrived.
+    h.store
+        .set_status("H3", Status::Resolved, "Sam", now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    h.store
+        .import(&[handoff("N1", None, Priority::Urgent, 5)], now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows = h.store.queue_rows().unwrap_or_default();
+    let agents = h.state.agents.clone();
+    h.send(Event::Synced {
+        data: Some((rows, agents)),
+        backend: BackendState::Online,
+        last_synced: Some(now()),
+    });
+    assert_eq!(h.state.section, Section::All, "the section stays");
+    assert_eq!(h.selected(), before, "the cursor stays on the same handoff");
+    assert_eq!(h.state.counts[2], 6, "the new handoff is there");
+    assert_eq!(h.state.last_synced, Some(now()));
+    // Going offline keeps the queue and says why, once.
+    h.send(Event::Synced {
+        data: None,
+        backend: BackendState::Offline("connection refused".into()),
+        last_synced: None,
+    });
+    assert_eq!(h.state.counts[2], 6);
+    assert!(h.toast().contains("connection refused"));
+    assert_eq!(
+        h.state.last_synced,
+        Some(now()),
+        "the last good sync is kept"
+    );
+}
