@@ -96,13 +96,14 @@ fn line(row: &QueueRow) -> String {
     .join(" ")
 }
 
-/// Rows as the app holds them: read, sorted off the UI thread, chunked.
+/// Rows as the app holds them: in store order, chunked, with an index in
+/// urgency order.
 fn loaded(db: &Path) -> anyhow::Result<(Rows, Vec<u32>)> {
     let store = Store::open(db)?;
-    let mut rows = store.queue_rows()?;
-    queue::sort_by_urgency(&mut rows, Utc::now());
-    let order = (0..u32::try_from(rows.len())?).collect();
-    Ok((Rows::from(rows), order))
+    let rows = Rows::from(store.queue_rows()?);
+    let mut order = (0..u32::try_from(rows.len())?).collect::<Vec<_>>();
+    queue::sort_order(&mut order, &rows, Utc::now());
+    Ok((rows, order))
 }
 
 fn lines(db: &Path, out: &Path) -> anyhow::Result<()> {
@@ -121,11 +122,20 @@ fn filter_times(db: &Path, runs: usize, queries: &[String]) -> anyhow::Result<()
     let now = Utc::now();
     // The worker uses every core it is given.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // PERF_PROBE_PAUSE_MS: idle time before each run, like a typist's.
+    let pause = Duration::from_millis(
+        std::env::var("PERF_PROBE_PAUSE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+    );
     for text in queries {
         let query = Query::parse(text).map_err(anyhow::Error::msg)?;
         let mut samples: Vec<Duration> = Vec::new();
         let mut matches = 0;
         for _ in 0..runs.max(1) {
+            // As between keystrokes: caches cool, cores idle.
+            std::thread::sleep(pause);
             let start = Instant::now();
             let hits = filter::matching(
                 &query,
@@ -207,9 +217,8 @@ fn memory(db: &Path) -> anyhow::Result<()> {
     let store = Store::open(db)?;
     let agents = store.agents()?;
     let before = rss_kb();
-    // What the runtime does: the loader reads and sorts, `update` takes it.
-    let mut rows = store.queue_rows()?;
-    queue::sort_by_urgency(&mut rows, Utc::now());
+    // What the runtime does: the loader reads, `update` takes it.
+    let rows = store.queue_rows()?;
     let n = rows.len();
     let mut state = State::new(demo::DEFAULT_AGENT.to_string(), Utc::now());
     update(&mut state, Event::Loaded { rows, agents });

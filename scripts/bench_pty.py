@@ -119,17 +119,26 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def wakeups(pid):
-    total = 0
+def switches(pid):
+    """Context switches per thread: each one is the thread waking up."""
+    out = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
+        total = 0
         try:
             with open(f"/proc/{pid}/task/{tid}/status") as f:
                 for line in f:
                     if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
                         total += int(line.split()[1])
         except OSError:
-            pass
-    return total
+            continue
+        out[tid] = total
+    return out
+
+
+def wakeups(before, after):
+    """Switches between two `switches` readings (threads gone in between
+    count up to their last reading, new ones from zero)."""
+    return sum(n - before.get(tid, 0) for tid, n in after.items())
 
 
 def child_of(pid):
@@ -163,7 +172,8 @@ def main():
     ap.add_argument("--time-v", default="", help="run under /usr/bin/time -v, report to this file")
     args = ap.parse_args()
 
-    env = dict(os.environ, TERM="xterm-256color", HANDOFF_LOG="warn")
+    env = dict(os.environ, TERM="xterm-256color")
+    env.setdefault("HANDOFF_LOG", "warn")
     env.pop("NO_COLOR", None)
     cmd = [args.bin, "--data-dir", args.data_dir]
     if args.time_v:
@@ -183,7 +193,7 @@ def main():
     out["hwm_kb"] = proc_status(pid, "VmHWM")
 
     if args.idle > 0:
-        ticks, ctx, t = cpu_ticks(pid), wakeups(pid), time.monotonic()
+        ticks, ctx, t = cpu_ticks(pid), switches(pid), time.monotonic()
         bytes_before = len(p.buf)
         end = t + args.idle
         while time.monotonic() < end:
@@ -191,7 +201,7 @@ def main():
         secs = time.monotonic() - t
         out["idle_secs"] = round(secs, 1)
         out["idle_cpu_pct"] = round(100.0 * (cpu_ticks(pid) - ticks) / CLK_TCK / secs, 3)
-        out["idle_wakeups_per_s"] = round((wakeups(pid) - ctx) / secs, 1)
+        out["idle_wakeups_per_s"] = round(wakeups(ctx, switches(pid)) / secs, 1)
         out["idle_bytes_written"] = len(p.buf) - bytes_before
 
     if args.keys > 0:

@@ -6,6 +6,8 @@
 //! Behaviour only: how fast any of this is lives in benches/ and
 //! docs/performance.md.
 
+use std::sync::Mutex;
+
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -28,10 +30,18 @@ fn now() -> DateTime<Utc> {
     }
 }
 
+/// `n` generated handoffs and the demo agents; generated once per size.
 fn workspace(n: usize) -> (Vec<Handoff>, Vec<Agent>) {
-    let items = demo::generate(n, now(), 7).unwrap_or_else(|e| panic!("generate: {e}"));
+    static MADE: Mutex<Vec<(usize, Vec<Handoff>)>> = Mutex::new(Vec::new());
     let agents = demo::agents().unwrap_or_else(|e| panic!("agents: {e}"));
-    (items.into_iter().map(|i| i.handoff).collect(), agents)
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, list)) = made.iter().find(|(m, _)| *m == n) {
+        return (list.clone(), agents);
+    }
+    let items = demo::generate(n, now(), 7).unwrap_or_else(|e| panic!("generate: {e}"));
+    let list: Vec<Handoff> = items.into_iter().map(|i| i.handoff).collect();
+    made.push((n, list.clone()));
+    (list, agents)
 }
 
 /// A loaded workspace of `n` generated handoffs that filters off the UI

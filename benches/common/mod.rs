@@ -13,7 +13,6 @@ use handoff::app::{Effect, Event, State, update};
 use handoff::domain::demo;
 use handoff::domain::feedback::{Feedback, Reason, Verdict};
 use handoff::domain::import::Imported;
-use handoff::domain::queue;
 use handoff::runtime::effects;
 use handoff::store::Store;
 
@@ -117,11 +116,11 @@ pub fn open(db: &std::path::Path) -> Store {
 }
 
 /// The workspace after the queue has loaded, as the runtime does it: rows
-/// read and sorted off the UI thread, then `Event::Loaded`, at `width`x`height`.
+/// read off the UI thread in store order, then `Event::Loaded` (which sorts
+/// an index), at `width`x`height`.
 pub fn loaded_state(store: &mut Store, width: u16, height: u16) -> State {
     let now = Utc::now();
-    let mut rows = store.queue_rows().unwrap_or_else(|e| panic!("rows: {e}"));
-    queue::sort_by_urgency(&mut rows, now);
+    let rows = store.queue_rows().unwrap_or_else(|e| panic!("rows: {e}"));
     let agents = store.agents().unwrap_or_else(|e| panic!("agents: {e}"));
     let mut state = State::new(demo::DEFAULT_AGENT.to_string(), now);
     drive(&mut state, store, Event::Resize { width, height });

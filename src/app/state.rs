@@ -138,6 +138,10 @@ pub struct State {
     pub sorted_at: DateTime<Utc>,
     /// Queues longer than this are filtered off the UI thread.
     pub filter_inline_rows: usize,
+    /// The sections each row is in, one bit per entry of `Section::ALL`, by
+    /// index into `rows`: building the visible list reads these bytes
+    /// instead of every row (on 100k rows, a cache miss each).
+    pub sections: Vec<u8>,
     /// Who routing would hand each unassigned open handoff to, by index
     /// into `rows`.
     pub routes: HashMap<u32, Route>,
@@ -205,6 +209,7 @@ impl State {
             order: Vec::new(),
             sorted_at: now,
             filter_inline_rows: FILTER_INLINE_ROWS,
+            sections: Vec::new(),
             routes: HashMap::new(),
             section: Section::Mine,
             counts: [0; Section::ALL.len()],

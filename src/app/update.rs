@@ -554,14 +554,31 @@ fn sections_of(state: &State, row: &QueueRow) -> [bool; Section::ALL.len()] {
     Section::ALL.map(|s| s.contains(row, &state.me, &state.my_teams))
 }
 
+/// The bits of `sections_of`, as kept in `State::sections`.
+fn section_bits(inside: [bool; Section::ALL.len()]) -> u8 {
+    inside
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (k, &yes)| bits | (u8::from(yes) << k))
+}
+
+fn section_bit(section: Section) -> u8 {
+    let k = Section::ALL.iter().position(|s| *s == section).unwrap_or(0);
+    1 << k
+}
+
 fn recount(state: &mut State) {
     let mut counts = [0usize; Section::ALL.len()];
+    let mut bits = Vec::with_capacity(state.rows.len());
     for row in state.rows.iter() {
-        for (n, inside) in counts.iter_mut().zip(sections_of(state, row)) {
-            *n += usize::from(inside);
+        let inside = sections_of(state, row);
+        for (n, yes) in counts.iter_mut().zip(inside) {
+            *n += usize::from(yes);
         }
+        bits.push(section_bits(inside));
     }
     state.counts = counts;
+    state.sections = bits;
 }
 
 /// Put a saved row in place without re-sorting the queue: if its urgency
@@ -600,6 +617,9 @@ fn place(state: &mut State, row: QueueRow, keep: Option<String>) -> Vec<Effect> 
             if let Some(slot) = state.rows.get_mut(i) {
                 *slot = row;
             }
+            if let Some(bits) = state.sections.get_mut(i) {
+                *bits = section_bits(now_in);
+            }
             if moved {
                 let p = queue::insert_position(&state.order, &state.rows, &state.rows[i], at);
                 state.order.insert(p, u32::try_from(i).unwrap_or(u32::MAX));
@@ -615,6 +635,7 @@ fn place(state: &mut State, row: QueueRow, keep: Option<String>) -> Vec<Effect> 
             for (n, inside) in state.counts.iter_mut().zip(inside) {
                 *n += usize::from(inside);
             }
+            state.sections.push(section_bits(inside));
             let p = queue::insert_position(&state.order, &state.rows, &row, at);
             let i = state.rows.push(row);
             state.order.insert(p, u32::try_from(i).unwrap_or(u32::MAX));
@@ -663,9 +684,18 @@ fn refresh_filter(state: &mut State) -> Vec<Effect> {
 /// section; keep the cursor on `keep` when it is still visible, otherwise at
 /// the same position.
 fn rebuild_view(state: &mut State, keep: Option<String>) {
-    let (me, teams, section) = (&state.me, &state.my_teams, state.section);
+    // The row to keep, by index: found once, not by comparing the id of
+    // every visible row (on 100k rows, a cache miss each).
+    let keep = keep.and_then(|id| {
+        let selected = state.visible.get(state.cursor).copied();
+        selected
+            .filter(|&i| state.rows.get(i).is_some_and(|r| r.id == id))
+            .or_else(|| state.rows.position(&id))
+    });
+    let (me, bit) = (&state.me, section_bit(state.section));
     let rows = &state.rows;
-    let in_section = |&i: &usize| rows.get(i).is_some_and(|r| section.contains(r, me, teams));
+    let sections = &state.sections;
+    let in_section = |&i: &usize| sections.get(i).is_some_and(|b| b & bit != 0);
     let in_order = || state.order.iter().map(|&i| i as usize);
     let query = &state.filter.query;
     state.visible = if query.is_empty() {
@@ -683,12 +713,7 @@ fn rebuild_view(state: &mut State, keep: Option<String>) {
         in_order().filter(in_section).collect()
     };
     super::sort::apply(state);
-    if let Some(id) = keep
-        && let Some(pos) = state
-            .visible
-            .iter()
-            .position(|&i| state.rows.get(i).is_some_and(|r| r.id == id))
-    {
+    if let Some(pos) = keep.and_then(|k| state.visible.iter().position(|&i| i == k)) {
         state.cursor = pos;
     }
     state.cursor = state.cursor.min(state.visible.len().saturating_sub(1));

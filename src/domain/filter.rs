@@ -13,13 +13,15 @@
 
 use std::cell::RefCell;
 use std::cmp::Reverse;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Matcher, Utf32Str, chars};
 
 use super::duration;
-use super::queue::{QueueRow, Rows, SlaState};
+use super::queue::{Name, QueueRow, Rows, SlaState};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Term {
@@ -179,27 +181,23 @@ impl Query {
             chars,
         } = scorer;
         haystack.clear();
+        let names = [&row.team, &row.procedure, &row.assignee];
         for part in [
             Some(row.id.as_str()),
             Some(row.customer.as_str()),
             row.issue.as_deref(),
-            row.team.as_deref(),
-            row.procedure.as_deref(),
-            row.assignee.as_deref(),
         ]
         .into_iter()
+        .chain(names.map(|n| n.as_ref().map(Name::search_text)))
         .flatten()
         {
             if part.is_ascii() {
                 haystack.push_str(part);
             } else {
-                // Folded here, once, so "Tomás" becomes plain ASCII and the
-                // row takes the matcher's fast path (about 10x cheaper than
-                // its per-grapheme one); the needle is folded the same way.
-                haystack.extend(
-                    part.chars()
-                        .map(|c| chars::to_lower_case(chars::normalize(c))),
-                );
+                // Folded here so "Tomás" becomes plain ASCII and the row
+                // takes the matcher's fast path (about 10x cheaper than its
+                // per-grapheme one); the needle is folded the same way.
+                haystack.extend(part.chars().map(fold_char));
             }
             haystack.push(' ');
         }
@@ -225,6 +223,25 @@ impl Query {
         }
         Some(total)
     }
+}
+
+/// Lower case, accents off: what the matcher compares when told to ignore
+/// case and accents.
+fn fold_char(c: char) -> char {
+    chars::to_lower_case(chars::normalize(c))
+}
+
+/// `text` folded as the filter matches it, when that changes anything.
+pub(crate) fn fold(text: &str) -> Option<Box<str>> {
+    if text.is_ascii() {
+        return None;
+    }
+    Some(
+        text.chars()
+            .map(fold_char)
+            .collect::<String>()
+            .into_boxed_str(),
+    )
 }
 
 /// How well a (positive) word matches: `None` unless its letters occur in
@@ -280,6 +297,9 @@ pub struct Snapshot {
 /// Rows per check of `cancelled`: a superseded run stops within ~0.5 ms.
 const CANCEL_EVERY: usize = 2048;
 
+/// Rows per piece of work handed to a thread.
+const PIECE: usize = 4096;
+
 /// Every row of `snap` the query matches; see [`matching`].
 pub fn run(
     snap: &Snapshot,
@@ -318,45 +338,56 @@ pub fn matching(
     // score + 1 per row; 0 = no match.
     let mut scores = vec![0u32; rows.len()];
     let threads = threads.clamp(1, 8);
-    // Not worth a thread for small queues.
-    let parts = if rows.len() < 4 * CANCEL_EVERY {
-        1
-    } else {
-        threads
-    };
-    let size = rows.len().div_ceil(parts).max(1);
-    let scan = |first: usize, out: &mut [u32]| -> bool {
+    // Work is handed out in pieces from a shared list, not in one half per
+    // thread: a thread that starts late or is preempted then costs only its
+    // current piece, not half the run.
+    let pieces: Vec<(usize, &mut [u32])> = scores
+        .chunks_mut(PIECE)
+        .enumerate()
+        .map(|(k, out)| (k * PIECE, out))
+        .collect();
+    let threads = threads.min(pieces.len()).max(1);
+    let work = Mutex::new(pieces);
+    let stopped = AtomicBool::new(false);
+    let scan = || {
         let mut scorer = Scorer::default();
-        for (n, slot) in out.iter_mut().enumerate() {
-            if n % CANCEL_EVERY == 0 && cancelled() {
-                return false;
-            }
-            if let Some(row) = rows.get(first + n) {
-                *slot = query
-                    .score(row, me, now, &mut scorer)
-                    .map_or(0, |s| s.saturating_add(1));
+        loop {
+            let next = match work.lock() {
+                Ok(mut list) => list.pop(),
+                Err(_) => None,
+            };
+            let Some((first, out)) = next else {
+                return;
+            };
+            for (n, slot) in out.iter_mut().enumerate() {
+                if n % CANCEL_EVERY == 0 && (stopped.load(Ordering::Relaxed) || cancelled()) {
+                    stopped.store(true, Ordering::Relaxed);
+                    return;
+                }
+                if let Some(row) = rows.get(first + n) {
+                    *slot = query
+                        .score(row, me, now, &mut scorer)
+                        .map_or(0, |s| s.saturating_add(1));
+                }
             }
         }
-        true
     };
-    let finished = if parts == 1 {
-        scan(0, &mut scores)
+    if threads == 1 {
+        scan();
     } else {
         std::thread::scope(|s| {
-            let mut parts = scores.chunks_mut(size).enumerate();
-            let first = parts.next();
-            let scan = &scan;
-            let handles: Vec<_> = parts
-                .map(|(k, out)| s.spawn(move || scan(k * size, out)))
-                .collect();
-            let mut done = first.is_none_or(|(_, out)| scan(0, out));
-            // A helper that panicked counts as cancelled: no partial results.
-            for h in handles {
-                done &= h.join().unwrap_or(false);
+            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(scan)).collect();
+            scan();
+            for h in helpers {
+                // A helper that panicked leaves its piece unscored: no
+                // partial results.
+                if h.join().is_err() {
+                    stopped.store(true, Ordering::Relaxed);
+                }
             }
-            done
-        })
-    };
+        });
+    }
+    let finished = !stopped.load(Ordering::Relaxed);
     if !finished {
         return None;
     }

@@ -476,11 +476,17 @@ fn sorting_an_index_by_key_gives_the_urgency_order() {
             r.id.push_str(&format!("-{i}"));
             r.priority = Priority::ALL[next(4) as usize];
             r.status = [Status::Open, Status::Resolved, Status::Pending][next(3) as usize];
-            r.due_at = match next(4) {
+            // Some times a few microseconds apart: the sort's keys hold
+            // whole milliseconds and must defer to the full comparison.
+            r.due_at = match next(5) {
                 0 => None,
+                1 => Some(n - Duration::minutes(3) + Duration::microseconds(next(3))),
                 _ => Some(n + Duration::minutes(next(240) - 120)),
             };
-            r.escalated_at = n - Duration::minutes(next(50));
+            r.escalated_at = match next(3) {
+                0 => n - Duration::hours(1) + Duration::microseconds(next(3)),
+                _ => n - Duration::minutes(next(50)),
+            };
             r.plan = Some(plans[next(5) as usize].into());
             r.vip = next(10) == 0;
             r.at_risk = next(10) == 0;

@@ -353,6 +353,11 @@ fn is_pictographic(c: char) -> bool {
 /// Per-grapheme caps: combining marks (zalgo), ZWJ chains, runs of variation
 /// selectors. The first character of a grapheme is always kept.
 fn cap_graphemes(text: &str) -> String {
+    // ASCII has no marks, joiners or selectors to cap: skipping the grapheme
+    // walk for it halved the time to import 100k handoffs.
+    if text.is_ascii() {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for g in text.graphemes(true) {
         let mut chars = g.chars();

@@ -122,6 +122,10 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
             pending.push_back(ev);
         }
         let mut dirty = false;
+        // The newest filter run asked for; handed to the worker after the
+        // frame is drawn, so its threads do not compete with the echo of the
+        // keystroke for the CPU.
+        let mut filter_job: Option<(u64, Box<Snapshot>)> = None;
         while let Some(event) = pending.pop_front() {
             dirty |= changes_screen(&event, &state);
             for effect in update(&mut state, event) {
@@ -129,19 +133,16 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
                     (
                         Effect::Filter {
                             generation,
-                            text,
                             snapshot,
+                            ..
                         },
                         Some(worker),
-                    ) => match worker.send(generation, snapshot) {
-                        Ok(()) => continue,
-                        // No worker after all: filter inline below.
-                        Err(snapshot) => Effect::Filter {
-                            generation,
-                            text,
-                            snapshot,
-                        },
-                    },
+                    ) => {
+                        // A run still going for older text stops now.
+                        worker.supersede(generation);
+                        filter_job = Some((generation, snapshot));
+                        continue;
+                    }
                     (other, _) => other,
                 };
                 if effect == crate::app::Effect::LoadDashboard {
@@ -167,6 +168,19 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         }
         if dirty {
             draw(&mut tui, &state, &theme)?;
+        }
+        if let (Some((generation, snapshot)), Some(worker)) = (filter_job, &filter_worker)
+            && let Err(snapshot) = worker.send(generation, snapshot)
+        {
+            // No worker after all: filter here; the answer comes round as
+            // any other event.
+            let text = state.filter.text.clone();
+            let effect = Effect::Filter {
+                generation,
+                text,
+                snapshot,
+            };
+            let _ = tx.send(effects::run(&mut ws.store, &state.me, effect));
         }
     }
     Ok(())
@@ -196,7 +210,16 @@ impl FilterWorker {
                     }
                     let (generation, snapshot) = job;
                     let overtaken = || newest.load(Ordering::Relaxed) != generation;
-                    if let Some(visible) = filter::run(&snapshot, threads, &overtaken)
+                    let started = std::time::Instant::now();
+                    let result = filter::run(&snapshot, threads, &overtaken);
+                    tracing::debug!(
+                        generation,
+                        rows = snapshot.rows.len(),
+                        hits = result.as_ref().map(Vec::len),
+                        ms = started.elapsed().as_secs_f64() * 1e3,
+                        "filter run"
+                    );
+                    if let Some(visible) = result
                         && tx
                             .send(Event::Filtered {
                                 generation,
@@ -217,9 +240,14 @@ impl FilterWorker {
         }
     }
 
+    /// Runs for any older generation stop at their next check.
+    fn supersede(&self, generation: u64) {
+        self.latest.store(generation, Ordering::Relaxed);
+    }
+
     /// Hands the job back if the thread is gone.
     fn send(&self, generation: u64, snapshot: Box<Snapshot>) -> Result<(), Box<Snapshot>> {
-        self.latest.store(generation, Ordering::Relaxed);
+        self.supersede(generation);
         self.jobs.send((generation, snapshot)).map_err(|e| {
             tracing::warn!("filter thread gone; filtering inline");
             e.0.1
