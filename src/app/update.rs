@@ -527,8 +527,8 @@ fn track_focus(state: &mut State) -> Vec<Effect> {
 }
 
 /// Sort by urgency, re-route, recount and rebuild the view, keeping the
-/// selection. The order is nearly sorted already (a minute passed, or the
-/// loader sorted it), which the sort turns into about one comparison a row.
+/// selection. After a minute the order is nearly sorted already (about one
+/// comparison a row); from load order, 100k rows take ~4 ms.
 fn resort(state: &mut State) -> Vec<Effect> {
     let keep = state.selected().map(|r| r.id.clone());
     let now = state.now;

@@ -150,6 +150,20 @@ pub(super) fn log_activity(
 impl Store {
     /// Insert or update every record in one transaction: all or nothing.
     pub fn import(&mut self, items: &[Imported], now: DateTime<Utc>) -> Result<ImportReport> {
+        // A big import changes the same index pages over and over; with the
+        // default 2 MB cache SQLite spills them to the WAL again and again.
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        if items.len() > 1000 {
+            self.conn.pragma_update(None, "cache_size", -65536)?;
+        }
+        let result = self.import_all(items, now);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        result
+    }
+
+    fn import_all(&mut self, items: &[Imported], now: DateTime<Utc>) -> Result<ImportReport> {
         let tx = self.conn.transaction()?;
         let mut report = ImportReport::default();
         for item in items {
