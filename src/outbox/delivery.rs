@@ -104,12 +104,64 @@ pub async fn deliver_due(
     cfg: &WebhookConfig,
     now: DateTime<Utc>,
 ) -> Result<Report, StoreError> {
+    let pass = Pass {
+        destination: super::WEBHOOK,
+        // A request cannot outlive the total timeout, so after this the
+        // lease is safe to take over.
+        lease: cfg.timeout() + Duration::from_secs(2),
+        backoff: cfg.backoff(),
+        max_backoff: cfg.max_backoff(),
+        what: "outbox delivery",
+    };
+    run_pass(store, &pass, now, Webhook { client, cfg }).await
+}
+
+struct Webhook<'a> {
+    client: &'a Client,
+    cfg: &'a WebhookConfig,
+}
+
+impl Sender for Webhook<'_> {
+    fn send(&mut self, row: &OutboxRow, now: DateTime<Utc>) -> impl Future<Output = Answer> + Send {
+        send(self.client, self.cfg, row, now)
+    }
+}
+
+/// Sends one outbox row to a destination. A trait rather than an async
+/// closure so the pass stays `Send` for the spawned worker.
+pub(crate) trait Sender {
+    fn send(&mut self, row: &OutboxRow, now: DateTime<Utc>) -> impl Future<Output = Answer> + Send;
+}
+
+/// What differs between destinations in a delivery pass.
+pub(crate) struct Pass {
+    pub destination: &'static str,
+    /// How long a claimed row is ours before another pass may take it over.
+    pub lease: Duration,
+    pub backoff: Duration,
+    pub max_backoff: Duration,
+    /// For the log line of each attempt.
+    pub what: &'static str,
+}
+
+/// One delivery pass for any destination: send every due row, each at most
+/// once, in per-handoff order, with `send`. After a row is acknowledged its
+/// handoff's next event goes in the same pass. Store errors end the pass;
+/// delivery errors are recorded on the row; a whole-receiver failure pauses
+/// the pass. `now` is the pass's clock (tests move it); it advances with
+/// real time so leases and retries stay right after slow requests.
+pub(crate) async fn run_pass(
+    store: &mut Store,
+    pass: &Pass,
+    now: DateTime<Utc>,
+    mut sender: impl Sender,
+) -> Result<Report, StoreError> {
     let mut report = Report::default();
     let mut tried = HashSet::new();
     let started = Instant::now();
     let clock = || whole_ms(now + started.elapsed());
     'pass: loop {
-        let due = store.outbox_due(super::WEBHOOK, clock(), BATCH)?;
+        let due = store.outbox_due(pass.destination, clock(), BATCH)?;
         let fresh: Vec<OutboxRow> = due.into_iter().filter(|r| !tried.contains(&r.id)).collect();
         if fresh.is_empty() {
             break;
@@ -117,14 +169,10 @@ pub async fn deliver_due(
         for candidate in fresh {
             tried.insert(candidate.id);
             let t = clock();
-            // A request cannot outlive the total timeout, so after this the
-            // lease is safe to take over.
-            let lease_until = whole_ms(t + cfg.timeout() + Duration::from_secs(2));
-            let Some(row) = store.outbox_claim(candidate.id, t, lease_until)? else {
+            let Some(row) = store.outbox_claim(candidate.id, t, whole_ms(t + pass.lease))? else {
                 continue;
             };
-            let answer = send(client, cfg, &row, t).await;
-            let outcome = match answer {
+            let outcome = match sender.send(&row, t).await {
                 Answer::Ok(status) => {
                     store.outbox_sent(row.id)?;
                     Outcome::Sent { status }
@@ -139,13 +187,9 @@ pub async fn deliver_due(
                     whole_receiver,
                 } => {
                     let attempt = u32::try_from(row.attempts).unwrap_or(u32::MAX);
-                    let wait = backoff::delay(
-                        attempt,
-                        cfg.backoff(),
-                        cfg.max_backoff(),
-                        backoff::jitter(),
-                    )
-                    .max(retry_after.unwrap_or(Duration::ZERO));
+                    let wait =
+                        backoff::delay(attempt, pass.backoff, pass.max_backoff, backoff::jitter())
+                            .max(retry_after.unwrap_or(Duration::ZERO));
                     let at = whole_ms(clock() + wait);
                     store.outbox_retry_at(row.id, at, &error)?;
                     if whole_receiver {
@@ -154,7 +198,7 @@ pub async fn deliver_due(
                     Outcome::Retry { error, at }
                 }
             };
-            tracing::info!(id = row.id, handoff = %row.handoff_id, kind = %row.kind, ?outcome, "outbox delivery");
+            tracing::info!(id = row.id, handoff = %row.handoff_id, kind = %row.kind, ?outcome, "{}", pass.what);
             report.attempts.push(Attempt {
                 id: row.id,
                 handoff_id: row.handoff_id,
@@ -175,7 +219,7 @@ fn whole_ms(t: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// How the receiver answered, as far as the outbox cares.
-enum Answer {
+pub(crate) enum Answer {
     Ok(u16),
     Transient {
         error: String,

@@ -15,7 +15,7 @@
 //! recent messages are checked for it before sending again.
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -27,11 +27,9 @@ use super::{CHATWOOT, map, sync};
 use crate::domain::change::Change;
 use crate::domain::feedback::Reason;
 use crate::domain::handoff::Status;
-use crate::outbox::backoff;
-use crate::outbox::delivery::{Attempt, Outcome, Report};
+use crate::outbox::delivery::{Answer, Pass, Report, Sender, run_pass};
 use crate::store::{OutboxRow, Store, StoreError};
 
-const BATCH: usize = 50;
 pub const BAD_LABEL: &str = "ai-bad-handoff";
 pub const GOOD_LABEL: &str = "ai-good-handoff";
 const BAD_PREFIX: &str = "ai-bad-";
@@ -110,74 +108,48 @@ pub async fn deliver_due(
     cfg: &ChatwootConfig,
     now: DateTime<Utc>,
 ) -> Result<Report, StoreError> {
-    let mut report = Report::default();
-    let mut tried = HashSet::new();
-    let started = Instant::now();
-    let clock = || whole_ms(now + started.elapsed());
     let mut me_id: Option<i64> = store.meta(sync::ME_ID)?.and_then(|v| v.parse().ok());
-    'pass: loop {
-        let due = store.outbox_due(CHATWOOT, clock(), BATCH)?;
-        let fresh: Vec<OutboxRow> = due.into_iter().filter(|r| !tried.contains(&r.id)).collect();
-        if fresh.is_empty() {
-            break;
-        }
-        for candidate in fresh {
-            tried.insert(candidate.id);
-            let t = clock();
-            // A row does a few requests; the lease outlives them all.
-            let lease_until = whole_ms(t + cfg.timeout() * 4 + Duration::from_secs(2));
-            let Some(row) = store.outbox_claim(candidate.id, t, lease_until)? else {
-                continue;
-            };
-            let result = send(client, &row, &mut me_id).await;
-            let outcome = match result {
-                Ok(()) => {
-                    store.outbox_sent(row.id)?;
-                    Outcome::Sent { status: 200 }
-                }
-                Err(Failure::Permanent(error)) => {
-                    store.outbox_failed(row.id, &error)?;
-                    Outcome::Failed { error }
-                }
-                Err(Failure::Api(e)) if !e.is_transient() => {
-                    let error = e.to_string();
-                    store.outbox_failed(row.id, &error)?;
-                    Outcome::Failed { error }
-                }
-                Err(Failure::Api(e)) => {
-                    let attempt = u32::try_from(row.attempts).unwrap_or(u32::MAX);
-                    let wait = backoff::delay(
-                        attempt,
-                        cfg.backoff(),
-                        cfg.max_backoff(),
-                        backoff::jitter(),
-                    );
-                    let at = whole_ms(clock() + wait);
-                    let error = e.to_string();
-                    store.outbox_retry_at(row.id, at, &error)?;
-                    if e.whole_server() {
-                        report.paused_until = Some(at);
-                    }
-                    Outcome::Retry { error, at }
-                }
-            };
-            tracing::info!(id = row.id, handoff = %row.handoff_id, kind = %row.kind, ?outcome, "chatwoot delivery");
-            report.attempts.push(Attempt {
-                id: row.id,
-                handoff_id: row.handoff_id,
-                kind: row.kind,
-                outcome,
-            });
-            if report.paused_until.is_some() {
-                break 'pass;
-            }
-        }
-    }
-    Ok(report)
+    let pass = Pass {
+        destination: CHATWOOT,
+        // A row does a few requests; the lease outlives them all.
+        lease: cfg.timeout() * 4 + Duration::from_secs(2),
+        backoff: cfg.backoff(),
+        max_backoff: cfg.max_backoff(),
+        what: "chatwoot delivery",
+    };
+    let sender = Chatwoot {
+        client,
+        me_id: &mut me_id,
+    };
+    run_pass(store, &pass, now, sender).await
 }
 
-fn whole_ms(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
+struct Chatwoot<'a> {
+    client: &'a Client,
+    /// My Chatwoot user id, looked up once when a claim first needs it.
+    me_id: &'a mut Option<i64>,
+}
+
+impl Sender for Chatwoot<'_> {
+    async fn send(&mut self, row: &OutboxRow, _now: DateTime<Utc>) -> Answer {
+        Answer::from(send(self.client, row, self.me_id).await)
+    }
+}
+
+impl From<Result<(), Failure>> for Answer {
+    fn from(result: Result<(), Failure>) -> Answer {
+        match result {
+            Ok(()) => Answer::Ok(200),
+            Err(Failure::Permanent(error)) => Answer::Permanent(error),
+            Err(Failure::Api(e)) if !e.is_transient() => Answer::Permanent(e.to_string()),
+            // Chatwoot's 429 carries no Retry-After: our backoff decides.
+            Err(Failure::Api(e)) => Answer::Transient {
+                error: e.to_string(),
+                retry_after: None,
+                whole_receiver: e.whole_server(),
+            },
+        }
+    }
 }
 
 enum Failure {
