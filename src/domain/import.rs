@@ -118,57 +118,195 @@ const AUTHORS: [Author; 4] = [Author::Customer, Author::Ai, Author::Agent, Autho
 /// almost always a wrong path or a failed export); an explicit empty array
 /// `[]` is a valid, empty batch.
 pub fn parse(file: &str, text: &str) -> Result<Vec<Imported>, Vec<ImportError>> {
-    let error = |line: usize, field: &str, reason: String| ImportError {
-        file: file.to_string(),
-        line,
-        field: field.to_string(),
-        reason,
-    };
+    let mut batch = Batch::new(file);
     // Editors on Windows like to write a BOM; serde_json rejects it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some(start) = text.find(|c: char| !c.is_ascii_whitespace()) else {
-        return Err(vec![error(1, "-", "no handoffs in file".to_string())]);
+        return Err(vec![batch.error(1, "-", "no handoffs in file".to_string())]);
     };
 
     let (records, syntax) = split(text, start);
-    let mut errors: Vec<ImportError> = syntax
-        .into_iter()
-        .map(|(line, reason)| error(line, "json", reason))
-        .collect();
+    for (line, reason) in syntax {
+        let e = batch.error(line, "json", reason);
+        batch.errors.push(e);
+    }
     let mut imported = Vec::with_capacity(records.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
     for record in records {
-        let (id, result) = convert(&record.value);
-        match result {
-            Ok(handoff) => imported.push(Imported {
-                handoff,
-                raw: record.raw,
-            }),
-            Err(problems) => errors.extend(
-                problems
-                    .into_iter()
-                    .map(|(field, reason)| error(record.line, &field, reason)),
-            ),
+        imported.extend(batch.record(record.line, &record.value, record.raw));
+    }
+    batch.finish().map(|_| imported)
+}
+
+/// What a file's records have in common while they are read: the errors so
+/// far and the ids seen (a duplicate id is an error), whether the records
+/// come from a whole text (`parse`) or a line at a time (`LineStream`).
+struct Batch {
+    file: String,
+    errors: Vec<ImportError>,
+    seen: HashMap<String, usize>,
+}
+
+impl Batch {
+    fn new(file: &str) -> Batch {
+        Batch {
+            file: file.to_string(),
+            errors: Vec::new(),
+            seen: HashMap::new(),
         }
+    }
+
+    fn error(&self, line: usize, field: &str, reason: String) -> ImportError {
+        ImportError {
+            file: self.file.clone(),
+            line,
+            field: field.to_string(),
+            reason,
+        }
+    }
+
+    /// Validate one record starting on `line`: the handoff, or its problems
+    /// recorded.
+    fn record(&mut self, line: usize, value: &Value, raw: String) -> Option<Imported> {
+        let (id, result) = convert(value);
+        let imported = match result {
+            Ok(handoff) => Some(Imported { handoff, raw }),
+            Err(problems) => {
+                for (field, reason) in problems {
+                    let e = self.error(line, &field, reason);
+                    self.errors.push(e);
+                }
+                None
+            }
+        };
         if let Some(id) = id {
-            match seen.get(&id) {
-                Some(first) => errors.push(error(
-                    record.line,
-                    "id",
-                    format!("duplicate of line {first}"),
-                )),
+            match self.seen.get(&id) {
+                Some(first) => {
+                    let e = self.error(line, "id", format!("duplicate of line {first}"));
+                    self.errors.push(e);
+                }
                 None => {
-                    seen.insert(id, record.line);
+                    self.seen.insert(id, line);
                 }
             }
         }
+        imported
     }
-    if errors.is_empty() {
-        Ok(imported)
-    } else {
-        // Syntax errors are found before validation; report in file order.
-        errors.sort_by_key(|e| e.line);
-        Err(errors)
+
+    fn finish(mut self) -> Result<(), Vec<ImportError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            // Syntax errors are found before validation; report in file order.
+            self.errors.sort_by_key(|e| e.line);
+            Err(self.errors)
+        }
+    }
+}
+
+/// A file read one line at a time, for importing large JSON Lines files
+/// without holding them (or 100k parsed records) in memory: the caller
+/// stores each record as it comes, in one transaction, and keeps it only if
+/// [`finish`](Self::finish) finds no bad record.
+///
+/// It gives exactly what [`parse`] gives on the same text as long as every
+/// line that is not blank holds one whole JSON value: then the stream of
+/// values `parse` reads is those lines, with the same lines and raw text.
+/// Anything else (an array, a value over several lines, a syntax error) is
+/// [`Line::Whole`]: the caller gives `parse` the whole text, so those files
+/// keep their exact reports, syntax errors included.
+pub struct LineStream {
+    batch: Batch,
+    line: usize,
+    records: usize,
+    any: bool,
+    /// Lines that are not JSON are syntax errors, not [`Line::Whole`].
+    lenient: bool,
+}
+
+/// What one line of a [`LineStream`] held.
+#[derive(Debug)]
+pub enum Line {
+    /// A valid record, to store.
+    Record(Box<Imported>),
+    /// Blank, or a bad record (kept for [`LineStream::finish`]).
+    Nothing,
+    /// Not a line of JSON Lines: read the file with [`parse`] instead.
+    Whole,
+}
+
+impl LineStream {
+    pub fn new(file: &str) -> LineStream {
+        LineStream {
+            batch: Batch::new(file),
+            line: 0,
+            records: 0,
+            any: false,
+            lenient: false,
+        }
+    }
+
+    /// For a file `parse` would read line by line (it [looks like JSON
+    /// Lines](JsonlShape) and is not valid JSON as a whole): a line that is
+    /// not JSON is reported as `parse` reports it, and reading goes on.
+    /// Such a file always has a bad record, so nothing from it is stored.
+    pub fn lenient(file: &str) -> LineStream {
+        LineStream {
+            lenient: true,
+            ..LineStream::new(file)
+        }
+    }
+
+    /// The next line of the file, without its `\n`.
+    pub fn line(&mut self, text: &str) -> Line {
+        self.line += 1;
+        let text = if self.line == 1 {
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
+        };
+        let trimmed = text.trim_matches(JSON_WS);
+        if trimmed.is_empty() {
+            return Line::Nothing;
+        }
+        if !self.any && !self.lenient && trimmed.starts_with('[') {
+            return Line::Whole;
+        }
+        self.any = true;
+        let value = match serde_json::from_str::<Value>(trimmed) {
+            Ok(value) => value,
+            Err(e) if self.lenient => {
+                let e = self.batch.error(self.line, "json", syntax_reason(&e));
+                self.batch.errors.push(e);
+                return Line::Nothing;
+            }
+            Err(_) => return Line::Whole,
+        };
+        match self.batch.record(self.line, &value, trimmed.to_string()) {
+            Some(imported) => {
+                self.records += 1;
+                Line::Record(Box::new(imported))
+            }
+            None => Line::Nothing,
+        }
+    }
+
+    /// Whether a bad record has been seen: the file will not be stored, so
+    /// records after it need not be written.
+    pub fn failed(&self) -> bool {
+        !self.batch.errors.is_empty()
+    }
+
+    /// After the last line: the number of records, or every problem.
+    pub fn finish(self) -> Result<usize, Vec<ImportError>> {
+        if !self.any {
+            return Err(vec![self.batch.error(
+                1,
+                "-",
+                "no handoffs in file".to_string(),
+            )]);
+        }
+        let records = self.records;
+        self.batch.finish().map(|_| records)
     }
 }
 
@@ -281,19 +419,46 @@ const JSON_WS: [char; 4] = [' ', '\t', '\n', '\r'];
 /// lines start with `"` or `}` and are rarely whole objects, so its syntax
 /// error is reported once instead of once per line.
 fn looks_like_jsonl(text: &str) -> bool {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let whole = |l: &&&str| serde_json::from_str::<Value>(l).is_ok_and(|v| v.is_object());
-    match lines.as_slice() {
-        [] => false,
-        [first, ..] if serde_json::from_str::<Value>(first).is_ok() => true,
-        [_] => false,
-        _ => {
-            lines.iter().all(|l| l.starts_with('{'))
-                || 2 * lines.iter().filter(whole).count() >= lines.len()
+    let mut shape = JsonlShape::default();
+    text.lines().for_each(|l| shape.line(l));
+    shape.is_jsonl()
+}
+
+/// [`looks_like_jsonl`] a line at a time, so `handoff import` can decide it
+/// over a file it does not hold in memory: feed it every line of the text
+/// (after a byte-order mark), then ask.
+#[derive(Debug, Default)]
+pub struct JsonlShape {
+    lines: usize,
+    first_complete: bool,
+    all_open_objects: bool,
+    whole_objects: usize,
+}
+
+impl JsonlShape {
+    pub fn line(&mut self, line: &str) {
+        let line = line.trim();
+        if line.is_empty() || (self.lines > 0 && self.first_complete) {
+            // Decided by the first line; the rest need not be parsed.
+            self.lines += usize::from(!line.is_empty());
+            return;
+        }
+        let value = serde_json::from_str::<Value>(line);
+        self.lines += 1;
+        if self.lines == 1 {
+            self.first_complete = value.is_ok();
+            self.all_open_objects = true;
+        }
+        self.all_open_objects &= line.starts_with('{');
+        self.whole_objects += usize::from(value.is_ok_and(|v| v.is_object()));
+    }
+
+    pub fn is_jsonl(&self) -> bool {
+        match self.lines {
+            0 => false,
+            _ if self.first_complete => true,
+            1 => false,
+            n => self.all_open_objects || 2 * self.whole_objects >= n,
         }
     }
 }
@@ -1722,5 +1887,65 @@ mod tests {
 
     fn completeness_fields_present(s: &Summary) -> bool {
         crate::domain::completeness::is_complete(s)
+    }
+
+    /// (id, raw text) of every record, or every problem.
+    type Outcome = Result<Vec<(String, String)>, Vec<String>>;
+
+    /// What a reader of `text` one line at a time ends with: the records
+    /// and the problems, or `None` if a line sent it to `parse`.
+    fn streamed(text: &str) -> Option<Outcome> {
+        let mut stream = LineStream::new("f.json");
+        let mut records = Vec::new();
+        for line in text.split('\n') {
+            match stream.line(line) {
+                Line::Record(r) => records.push((r.handoff.id, r.raw)),
+                Line::Nothing => {}
+                Line::Whole => return None,
+            }
+        }
+        Some(stream.finish().map(|_| records).map_err(|e| messages(&e)))
+    }
+
+    fn parsed(text: &str) -> Outcome {
+        parse("f.json", text)
+            .map(|v| v.into_iter().map(|r| (r.handoff.id, r.raw)).collect())
+            .map_err(|e| messages(&e))
+    }
+
+    #[test]
+    fn reading_a_line_at_a_time_reports_exactly_what_parse_does() {
+        let rec = |id: &str| {
+            format!(
+                r#"{{"id":"{id}","escalated_at":"2026-05-01T09:30:00Z","customer":{{"name":"Pia"}}}}"#
+            )
+        };
+        let jsonl_cases = [
+            VALID_JSONL.to_string(),
+            BAD_JSONL.to_string(),
+            // BOM, CRLF, blank and whitespace-only lines, no final newline.
+            format!("\u{feff}{}\r\n\r\n  \t\n{}", rec("a"), rec("b")),
+            // A duplicate id, reported on its line, beside a bad record.
+            format!("{}\n{}\n{{\"id\": 5}}\n{}\n", rec("a"), rec("b"), rec("a")),
+            // Values that are not objects are records too (and errors).
+            format!("{}\n[1, 2]\n\"text\"\n7\n", rec("a")),
+            // Nothing but whitespace.
+            " \n\t\r\n".to_string(),
+        ];
+        for text in &jsonl_cases {
+            let lines = streamed(text).unwrap_or_else(|| panic!("sent to parse: {text:?}"));
+            assert_eq!(lines, parsed(text), "{text:?}");
+        }
+        // Anything else goes to `parse`, which reads the whole text.
+        for text in [
+            VALID_ARRAY.to_string(),
+            format!("  \n[{}]", rec("a")),
+            "{\n  \"id\": \"a\"\n}\n".to_string(),
+            format!("{}\n{{\"id\": \"b\",\n", rec("a")),
+            format!("{}{}\n", rec("a"), rec("b")),
+            "\u{c}\n".to_string(),
+        ] {
+            assert_eq!(streamed(&text), None, "{text:?}");
+        }
     }
 }

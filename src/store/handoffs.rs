@@ -1,11 +1,14 @@
 //! Handoff records: import (upsert by id), the queue index, details, and the
 //! agent's changes to assignment, status and the conversation.
 
+use std::borrow::Borrow;
+
 use chrono::{DateTime, Utc};
 use compact_str::CompactString;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde_json::json;
 
+use super::migrate::first_agent_message;
 use super::remote::enqueue_change;
 use super::{Result, Store, StoreError, from_ms, json_list, parse_list, to_ms};
 use crate::domain::change::Change;
@@ -90,9 +93,10 @@ pub(super) fn write_handoff(
     tx.prepare_cached(
         "INSERT INTO handoffs (id, escalated_at, status, priority, due_at, customer, plan, vip,
             at_risk, issue, team, skills, language, assignee, confidence, trigger, procedure,
-            procedure_version, completeness, body, raw, imported_at, updated_at)
+            procedure_version, completeness, body, raw, imported_at, updated_at,
+            first_agent_message_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, COALESCE(?21, ''), ?22, ?22)
+            ?18, ?19, ?20, COALESCE(?21, ''), ?22, ?22, ?23)
          ON CONFLICT (id) DO UPDATE SET
             escalated_at = excluded.escalated_at, status = excluded.status,
             priority = excluded.priority, due_at = excluded.due_at,
@@ -103,7 +107,8 @@ pub(super) fn write_handoff(
             trigger = excluded.trigger, procedure = excluded.procedure,
             procedure_version = excluded.procedure_version,
             completeness = excluded.completeness, body = excluded.body,
-            raw = COALESCE(?21, raw), updated_at = excluded.updated_at",
+            raw = COALESCE(?21, raw), updated_at = excluded.updated_at,
+            first_agent_message_at = excluded.first_agent_message_at",
     )?
     .execute(params![
         h.id,
@@ -128,6 +133,7 @@ pub(super) fn write_handoff(
         body,
         raw,
         now,
+        first_agent_message(h),
     ])?;
     Ok(existed)
 }
@@ -150,31 +156,70 @@ pub(super) fn log_activity(
 impl Store {
     /// Insert or update every record in one transaction: all or nothing.
     pub fn import(&mut self, items: &[Imported], now: DateTime<Utc>) -> Result<ImportReport> {
+        Ok(self
+            .import_from(std::iter::once(items), now, || true)?
+            .unwrap_or_default())
+    }
+
+    /// Insert or update every record of every batch `batches` yields, in one
+    /// transaction, and commit only if `keep()`, asked once all are written,
+    /// says so (`None`: rolled back). A file stored while it is still being
+    /// read can so be refused whole when a record near its end turns out
+    /// bad. Each batch is dropped once written (which lets its producer free
+    /// it where it was allocated).
+    pub fn import_from<I, B, T>(
+        &mut self,
+        batches: I,
+        now: DateTime<Utc>,
+        keep: impl FnOnce() -> bool,
+    ) -> Result<Option<ImportReport>>
+    where
+        I: IntoIterator<Item = B>,
+        B: AsRef<[T]>,
+        T: Borrow<Imported>,
+    {
         // A big import changes the same index pages over and over; with the
         // default 2 MB cache SQLite spills them to the WAL again and again.
+        // Pages are only allocated as they are used, so a small import pays
+        // nothing for the larger limit.
         let cache: i64 = self
             .conn
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        if items.len() > 1000 {
-            self.conn.pragma_update(None, "cache_size", -65536)?;
-        }
-        let result = self.import_all(items, now);
+        self.conn.pragma_update(None, "cache_size", -65536)?;
+        let result = self.import_all(batches, now, keep);
         self.conn.pragma_update(None, "cache_size", cache)?;
         result
     }
 
-    fn import_all(&mut self, items: &[Imported], now: DateTime<Utc>) -> Result<ImportReport> {
+    fn import_all<I, B, T>(
+        &mut self,
+        batches: I,
+        now: DateTime<Utc>,
+        keep: impl FnOnce() -> bool,
+    ) -> Result<Option<ImportReport>>
+    where
+        I: IntoIterator<Item = B>,
+        B: AsRef<[T]>,
+        T: Borrow<Imported>,
+    {
         let tx = self.conn.transaction()?;
         let mut report = ImportReport::default();
-        for item in items {
-            if write_handoff(&tx, &item.handoff, Some(&item.raw), to_ms(now))? {
-                report.updated += 1;
-            } else {
-                report.inserted += 1;
+        for batch in batches {
+            for item in batch.as_ref() {
+                let item = item.borrow();
+                if write_handoff(&tx, &item.handoff, Some(&item.raw), to_ms(now))? {
+                    report.updated += 1;
+                } else {
+                    report.inserted += 1;
+                }
             }
         }
+        if !keep() {
+            tx.rollback()?;
+            return Ok(None);
+        }
         tx.commit()?;
-        Ok(report)
+        Ok(Some(report))
     }
 
     pub fn count(&self) -> Result<i64> {

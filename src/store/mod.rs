@@ -7,6 +7,7 @@ mod drafts;
 mod feedback;
 mod handoffs;
 mod metrics;
+mod migrate;
 mod outbox;
 mod remote;
 #[cfg(test)]
@@ -53,6 +54,9 @@ pub struct Store {
     /// The helpdesk this store mirrors, if any: agents' changes to its
     /// handoffs are enqueued for it (see `remote`).
     helpdesk: Option<Destination>,
+    /// The store has `first_agent_message_at` and the metrics index (see
+    /// `migrate`); false only for an old store opened read-only.
+    metric_columns: bool,
 }
 
 impl Store {
@@ -87,10 +91,13 @@ impl Store {
             source,
         })?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Read-only cannot migrate: an old store's stats read the bodies.
+        let metric_columns = migrate::is_current(&conn)?;
         Ok(Store {
             conn,
             destinations: Vec::new(),
             helpdesk: None,
+            metric_columns,
         })
     }
 
@@ -98,7 +105,7 @@ impl Store {
         Store::init(Connection::open_in_memory()?)
     }
 
-    fn init(conn: Connection) -> Result<Store> {
+    fn init(mut conn: Connection) -> Result<Store> {
         // WAL lets the background loader read while the UI thread writes;
         // synchronous=FULL makes a commit survive power loss, not just kill -9.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -106,10 +113,12 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(include_str!("schema.sql"))?;
+        migrate::migrate(&mut conn)?;
         let store = Store {
             conn,
             destinations: Vec::new(),
             helpdesk: None,
+            metric_columns: true,
         };
         if store.meta("schema_version")?.is_none() {
             store.set_meta("schema_version", SCHEMA_VERSION)?;

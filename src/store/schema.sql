@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS handoffs (
     procedure    TEXT,
     procedure_version TEXT,
     completeness INTEGER NOT NULL,
+    -- The first agent message of the transcript at or after escalated_at
+    -- (RFC 3339, full precision), for first-response metrics without
+    -- reading the body. Stores older than this column get it in migrate.rs,
+    -- which also creates the index covering every column metrics read.
+    first_agent_message_at TEXT,
     body         TEXT NOT NULL,
     raw          TEXT NOT NULL,
     imported_at  INTEGER NOT NULL,

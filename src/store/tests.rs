@@ -185,3 +185,130 @@ fn empty_draft_removes_it() -> super::Result<()> {
     assert_eq!(s.draft("H1", "reply")?, None);
     Ok(())
 }
+
+/// A handoff with transcript messages around its escalation (at 11:30 plus
+/// a fraction of a millisecond) and an SLA due to the microsecond.
+fn with_transcript(id: &str, agent_offsets_ms: &[i64], due_offset_us: i64) -> Imported {
+    use crate::domain::handoff::{Author, Message};
+    let mut item = handoff(id, "refund");
+    let escalated = item.handoff.escalated_at + Duration::microseconds(700);
+    item.handoff.escalated_at = escalated;
+    item.handoff.routing.sla_due_at = Some(escalated + Duration::microseconds(due_offset_us));
+    let message = |ms: i64, author| Message {
+        at: escalated + Duration::milliseconds(ms),
+        author,
+        name: None,
+        text: "hi".into(),
+        private: false,
+    };
+    item.handoff.transcript.push(message(-1, Author::Ai));
+    for &ms in agent_offsets_ms {
+        item.handoff.transcript.push(message(ms, Author::Agent));
+    }
+    item
+}
+
+/// Make `path` look like a store from before `first_agent_message_at`.
+fn make_old_shape(path: &std::path::Path) -> rusqlite::Result<()> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch(
+        "DROP INDEX handoffs_metrics;
+         ALTER TABLE handoffs DROP COLUMN first_agent_message_at;",
+    )
+}
+
+fn columns(path: &std::path::Path) -> rusqlite::Result<Vec<String>> {
+    let conn = rusqlite::Connection::open(path)?;
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('handoffs')")?;
+    stmt.query_map([], |r| r.get(0))?.collect()
+}
+
+#[test]
+fn an_old_store_is_migrated_on_open_and_its_stats_do_not_change() -> super::Result<()> {
+    use crate::domain::metrics::{self, Window};
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("h.db");
+    let since = now() - Duration::days(1);
+    let items = [
+        // Due is stored in whole milliseconds and the first reply comes
+        // 0.7 ms after that, so H1 is breached only if the stored reply
+        // keeps its full precision. An agent message before the escalation and a
+        // later one are not the first response.
+        with_transcript("H1", &[-5, 20, 90], 19_999),
+        // One agent reply, and a verdict.
+        with_transcript("H2", &[30], 30_000),
+        // Only an agent message before the escalation: unanswered.
+        with_transcript("H3", &[-10], 60_000),
+        with_transcript("H4", &[], 60_000),
+    ];
+    let expected = {
+        let mut s = Store::open(&path)?;
+        s.import(&items, now())?;
+        // A claim in the log, earlier than H4's (missing) transcript reply.
+        s.assign("H4", Some("Maya"), "Maya", now())?;
+        s.set_feedback("H2", Some(&bad("H2", vec![], None)), "Maya", now())?;
+        s.metric_inputs(since)?
+    };
+    assert_eq!(expected.len(), 4);
+    make_old_shape(&path).map_err(super::StoreError::Sql)?;
+    assert!(
+        !columns(&path)?
+            .iter()
+            .any(|c| c == "first_agent_message_at")
+    );
+
+    // Read-only cannot migrate: the figures come from the bodies, the same.
+    let read_only = Store::open_read_only(&path)?.metric_inputs(since)?;
+    assert_eq!(read_only, expected);
+    assert!(
+        !columns(&path)?
+            .iter()
+            .any(|c| c == "first_agent_message_at")
+    );
+
+    // Opened for writing: migrated, and the figures are still the same.
+    let migrated = Store::open(&path)?.metric_inputs(since)?;
+    assert!(
+        columns(&path)?
+            .iter()
+            .any(|c| c == "first_agent_message_at")
+    );
+    assert_eq!(migrated, expected);
+    let window = Window::ending(now() + Duration::hours(1), Duration::days(7));
+    let report = |inputs: &[crate::domain::metrics::MetricInput]| {
+        format!("{:?}", metrics::compare(inputs, window, now()))
+    };
+    assert_eq!(report(&migrated), report(&read_only));
+    let by_id = |id: &str| migrated.iter().find(|h| h.id == id).cloned();
+    let first = |id: &str| by_id(id).and_then(|h| h.first_response_at);
+    let escalated = items[0].handoff.escalated_at;
+    assert_eq!(first("H1"), Some(escalated + Duration::milliseconds(20)));
+    assert_eq!(first("H3"), None);
+    assert_eq!(first("H4"), Some(now()));
+
+    // Opening again finds nothing to do.
+    assert_eq!(Store::open(&path)?.metric_inputs(since)?, expected);
+    Ok(())
+}
+
+#[test]
+fn every_write_keeps_the_first_agent_message() -> super::Result<()> {
+    let mut s = Store::open_in_memory()?;
+    let since = now() - Duration::days(1);
+    let first = |s: &Store| -> super::Result<Option<DateTime<Utc>>> {
+        Ok(s.metric_inputs(since)?
+            .first()
+            .and_then(|h| h.first_response_at))
+    };
+    s.import(&[with_transcript("H1", &[], 60_000)], now())?;
+    assert_eq!(first(&s)?, None);
+    // A reply sent here lands in the transcript (and the log).
+    let reply_at = now() + Duration::minutes(3);
+    s.add_message("H1", "Maya", "on it", false, reply_at)?;
+    assert_eq!(first(&s)?, Some(reply_at));
+    // Re-importing the record with an earlier agent message replaces it.
+    s.import(&[with_transcript("H1", &[40], 60_000)], now())?;
+    let escalated = now() - Duration::minutes(30) + Duration::microseconds(700);
+    assert_eq!(first(&s)?, Some(escalated + Duration::milliseconds(40)));
+    Ok(())
+}
