@@ -15,6 +15,8 @@ pub struct Config {
     pub theme: Option<String>,
     /// Where the database and log live.
     pub data_dir: Option<PathBuf>,
+    /// Clicks and the wheel in the full screen (default on; `--no-mouse`).
+    pub mouse: Option<bool>,
     /// Where verdicts are sent (see `outbox::WebhookConfig`).
     pub webhook: Option<crate::outbox::WebhookConfig>,
     /// Where conversations live: `kind = "local"` (default) or `"chatwoot"`.
@@ -25,6 +27,19 @@ pub struct Config {
     pub keymap: Option<toml::Spanned<String>>,
     /// `[keys.CONTEXT]` tables (key → action name) merged over the preset.
     pub keys: Option<crate::app::keymap_config::KeysTable>,
+    /// Ring the terminal bell when an urgent or SLA-pressed handoff lands in
+    /// my queue [default true; the toast shows either way].
+    pub bell: Option<bool>,
+    /// How `y` copies: a command instead of the terminal's OSC 52.
+    pub clipboard: Option<crate::app::external::ClipboardConfig>,
+    /// `[[sections]]`: the queue's sections as saved queries, in tab order;
+    /// they replace the built-ins (`builtin = "mine"` keeps one). Checked
+    /// entry by entry in `config_sections`.
+    pub sections: Option<Vec<toml::Spanned<crate::config_sections::Entry>>>,
+    /// The sections `sections` defines that are usable (empty: the
+    /// built-ins apply; see [`Config::sections`]).
+    #[serde(skip)]
+    pub sections_in_force: Vec<crate::domain::queue::Section>,
     /// The keys in force, built from `keymap` and `keys` when parsed.
     #[serde(skip)]
     pub keys_in_force: crate::app::keymap::Keymap,
@@ -81,6 +96,12 @@ impl Config {
                 message: format!("[chatwoot] {m}"),
             })?;
         }
+        if let Some(url) = config.backend.as_ref().and_then(|b| b.web_url.as_deref()) {
+            crate::app::external::validate_web_url(url).map_err(|m| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!("[backend] {m}"),
+            })?;
+        }
         if config.backend_kind() == crate::backend::BackendKind::Chatwoot
             && config.chatwoot.is_none()
         {
@@ -99,7 +120,20 @@ impl Config {
         );
         config.keys_in_force = keys;
         config.problems = problems;
+        let (sections, problems) =
+            crate::config_sections::build(config.sections.as_deref(), path, text);
+        config.sections_in_force = sections;
+        config.problems.extend(problems);
         Ok(config)
+    }
+
+    /// The queue's sections, in tab order: the file's, else the built-ins.
+    pub fn sections(&self) -> Vec<crate::domain::queue::Section> {
+        if self.sections_in_force.is_empty() {
+            crate::domain::queue::Section::builtins()
+        } else {
+            self.sections_in_force.clone()
+        }
     }
 
     pub fn backend_kind(&self) -> crate::backend::BackendKind {

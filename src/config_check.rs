@@ -72,10 +72,11 @@ pub fn salvage(path: &Path, text: &str) -> (Config, Vec<Problem>) {
         current = toml::to_string(&table).unwrap_or_default();
         match Config::parse(path, &current) {
             Ok(mut config) => {
-                // The rest's keymap problems carry lines of the rewritten
-                // text: check the keys again against the file itself.
+                // The rest's keymap and section problems carry lines of the
+                // rewritten text: check them again against the file itself.
                 if !config.problems.is_empty() {
                     problems.extend(crate::app::keymap_config::problems_in(path, text));
+                    problems.extend(crate::config_sections::problems_in(path, text));
                 }
                 problems.sort_by_key(|p| p.line);
                 config.problems = problems.clone();

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod config_check;
 pub mod config_problem;
+pub mod config_sections;
 pub mod domain;
 pub mod outbox;
 pub mod runtime;

@@ -963,3 +963,120 @@ async fn quick_verdict_edits_fold_into_one_change() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(store.outbox_unsent().unwrap_or_default().is_empty());
 }
+
+/// Moving to a team, back, and to none: `POST …/assignments {"team_id": T}`
+/// (or null) with no `assignee_id` key (with it Chatwoot ignores
+/// `team_id`), the id looked up by name in `GET …/teams` once per pass, each
+/// change sent exactly once. The sync remembers every team of the account
+/// for the picker, not only mine.
+#[tokio::test]
+async fn a_team_move_and_its_undo_post_the_team_ids_once() {
+    use wiremock::matchers::body_json;
+    let server = MockServer::start().await;
+    let mut store = synced_store(&server).await;
+    assert_eq!(
+        store.teams().unwrap_or_default(),
+        ["access", "billing"],
+        "access is not my team, and still listed"
+    );
+    let conv = format!("{ACCOUNT}/conversations/1042");
+    Mock::given(method("POST"))
+        .and(path(format!("{conv}/assignments")))
+        .and(body_json(json!({"team_id": 4})))
+        .respond_with(ok(json!({"id": 4, "name": "access"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{conv}/assignments")))
+        .and(body_json(json!({"team_id": 3})))
+        .respond_with(ok(json!({"id": 3, "name": "billing"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{conv}/assignments")))
+        .and(body_json(json!({"team_id": null})))
+        .respond_with(ok(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let teams_before = requests_to(
+        &server.received_requests().await.unwrap_or_default(),
+        &format!("{ACCOUNT}/teams"),
+    );
+
+    let now = Utc::now();
+    store
+        .assign_team("cw-1042", Some("access"), "Maya Chen", now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The undo: back to the team it came from.
+    store
+        .assign_team("cw-1042", Some("billing"), "Maya Chen", now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // No team at all.
+    store
+        .assign_team("cw-1042", None, "Maya Chen", now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.outbox_unsent().unwrap_or_default().len(), 3);
+
+    let cfg = config(&server.uri());
+    let report = actions::deliver_due(&mut store, &client(&cfg), &cfg, Utc::now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.sent(), 3, "{report:?}");
+    // A second pass has nothing left to send.
+    let again = actions::deliver_due(&mut store, &client(&cfg), &cfg, Utc::now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.attempts.len(), 0, "{again:?}");
+    server.verify().await;
+
+    let reqs = server.received_requests().await.unwrap_or_default();
+    assert_eq!(
+        requests_to(&reqs, &format!("{ACCOUNT}/teams")) - teams_before,
+        1,
+        "the teams are listed once per pass"
+    );
+    let posted: Vec<Value> = reqs
+        .iter()
+        .filter(|r| r.method.as_str() == "POST" && r.url.path() == format!("{conv}/assignments"))
+        .filter_map(|r| serde_json::from_slice(&r.body).ok())
+        .collect();
+    assert!(
+        posted.iter().all(|b| b.get("assignee_id").is_none()),
+        "{posted:?}"
+    );
+}
+
+/// A team Chatwoot does not have (renamed or deleted since the sync) fails
+/// that change for good, with the team's name in the error.
+#[tokio::test]
+async fn an_unknown_team_fails_with_its_name() {
+    let server = MockServer::start().await;
+    let mut store = synced_store(&server).await;
+    let conv = format!("{ACCOUNT}/conversations/1042");
+    Mock::given(method("POST"))
+        .and(path(format!("{conv}/assignments")))
+        .respond_with(ok(json!({})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    store
+        .assign_team("cw-1042", Some("Night shift"), "Maya Chen", Utc::now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cfg = config(&server.uri());
+    let report = actions::deliver_due(&mut store, &client(&cfg), &cfg, Utc::now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.failed(), 1, "{report:?}");
+    let rows = store.outbox_all().unwrap_or_default();
+    assert!(
+        rows.iter().any(|r| r
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("no team called 'Night shift'"))),
+        "{rows:?}"
+    );
+    server.verify().await;
+}

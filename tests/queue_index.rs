@@ -16,9 +16,9 @@ use handoff::app::{Done, Effect, Event, State, update};
 use handoff::domain::agent::Agent;
 use handoff::domain::demo;
 use handoff::domain::feedback::Verdict;
-use handoff::domain::filter;
+use handoff::domain::filter::{self, Viewer};
 use handoff::domain::handoff::{Handoff, Priority, Status};
-use handoff::domain::queue::{self, Name, QueueRow, Section};
+use handoff::domain::queue::{self, Builtin, Name, QueueRow, Section};
 use handoff::domain::routing;
 
 const ME: &str = demo::DEFAULT_AGENT;
@@ -208,7 +208,7 @@ fn off_thread_and_inline_filtering_show_the_same_rows() {
 
 /// What a from-scratch pass over the state's rows gives: the order, the
 /// routes and the section counts.
-fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; Section::ALL.len()]) {
+fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, Vec<usize>) {
     let mut order: Vec<u32> = (0..state.rows.len() as u32).collect();
     queue::sort_order(&mut order, &state.rows, state.sorted_at);
     let in_order = order.iter().map(|&i| (i, &state.rows[i as usize]));
@@ -217,23 +217,24 @@ fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; Section
         .map(|(i, r)| (i, format!("{r:?}")))
         .collect();
     routes.sort();
-    let mut counts = [0; Section::ALL.len()];
+    let mut counts = vec![0; state.sections.len()];
+    let me = Viewer::new(&state.me, &state.my_teams);
     for row in state.rows.iter() {
-        for (n, s) in counts.iter_mut().zip(Section::ALL) {
-            *n += usize::from(s.contains(row, &state.me, &state.my_teams));
+        for (n, s) in counts.iter_mut().zip(&state.sections) {
+            *n += usize::from(s.contains(row, me, state.now));
         }
     }
     (order, routes, counts)
 }
 
-fn current(state: &State) -> (Vec<u32>, Vec<(u32, String)>, [usize; Section::ALL.len()]) {
+fn current(state: &State) -> (Vec<u32>, Vec<(u32, String)>, Vec<usize>) {
     let mut routes: Vec<(u32, String)> = state
         .routes
         .iter()
         .map(|(i, r)| (*i, format!("{r:?}")))
         .collect();
     routes.sort();
-    (state.order.clone(), routes, state.counts)
+    (state.order.clone(), routes, state.counts.clone())
 }
 
 #[test]
@@ -287,7 +288,7 @@ fn saved_rows_move_into_place_as_a_full_resort_would_put_them() {
             .order
             .iter()
             .map(|&i| i as usize)
-            .filter(|&i| Section::All.contains(&state.rows[i], ME, &state.my_teams))
+            .filter(|&i| Section::builtin(Builtin::All).contains(&state.rows[i], ME, state.now))
             .collect();
         assert_eq!(state.visible, shown);
         assert_eq!(state.selected().map(|r| r.id.clone()), selected);

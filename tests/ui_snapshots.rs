@@ -22,7 +22,7 @@ use handoff::domain::feedback::{Feedback, Reason, Verdict};
 use handoff::domain::handoff::Handoff;
 use handoff::domain::hostile::HOSTILE_CORPUS;
 use handoff::domain::import;
-use handoff::domain::queue::{QueueRow, Section};
+use handoff::domain::queue::{Builtin, QueueRow, Section};
 use handoff::ui::{self, Theme};
 
 /// The demo's "now", so fixture and demo clocks read the same.
@@ -276,7 +276,7 @@ macro_rules! snap {
 #[test]
 fn main_mine_80x24() {
     let h = Harness::new(80, 24);
-    assert_eq!(h.state.section, Section::Mine);
+    assert_eq!(h.state.current_builtin(), Some(Builtin::Mine));
     snap!("main_mine_80x24", h.draw());
 }
 
@@ -291,7 +291,7 @@ fn section_unassigned() {
     for (w, ht) in [(80, 24), (120, 40)] {
         let mut h = Harness::new(w, ht);
         h.key(KeyCode::Char('2'));
-        assert_eq!(h.state.section, Section::Unassigned);
+        assert_eq!(h.state.current_builtin(), Some(Builtin::Unassigned));
         snap!(format!("section_unassigned_{w}x{ht}"), h.draw());
     }
 }
@@ -303,6 +303,57 @@ fn section_all() {
         h.key(KeyCode::Char('3'));
         snap!(format!("section_all_{w}x{ht}"), h.draw());
     }
+}
+
+/// The demo workspace with saved sections from a config file.
+fn saved_sections(w: u16, ht: u16) -> Harness {
+    let mut h = Harness::demo(w, ht);
+    let saved = |name: &str, query: &str| {
+        Section::saved(name, query).unwrap_or_else(|e| panic!("{query}: {e}"))
+    };
+    let sections = vec![
+        Section::builtin(Builtin::Mine),
+        saved("VIP urgent", "tag:vip priority:urgent -status:resolved"),
+        saved("Breached", "sla:breached is:open"),
+        saved("Refunds", "procedure:refund is:open"),
+        saved("Klingon", "lang:tlh"),
+        Section::builtin(Builtin::All),
+    ];
+    let effects = handoff::app::update::set_sections(&mut h.state, sections);
+    h.run(effects);
+    h
+}
+
+#[test]
+fn saved_sections_with_counts_in_the_tab_line() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = saved_sections(w, ht);
+        h.key(KeyCode::Char('2'));
+        let buf = h.draw();
+        let top = row_text(buf.backend().buffer(), 0);
+        // Every section is in the tab line with its count.
+        for (i, s) in h.state.sections.iter().enumerate() {
+            let count = h.state.counts[i].to_string();
+            let title: String = s.name.chars().take(3).collect();
+            assert!(
+                top.contains(&title) && top.contains(&count),
+                "{} ({count}) missing from {top:?}",
+                s.name
+            );
+        }
+        // The shown rows are the section's: all VIP and urgent.
+        assert!(h.state.visible.len() == h.state.counts[1] && !h.state.visible.is_empty());
+        snap!(format!("section_saved_{w}x{ht}"), buf);
+    }
+}
+
+#[test]
+fn an_empty_saved_section_says_what_it_looks_for() {
+    let mut h = saved_sections(80, 24);
+    h.key(KeyCode::Char('5'));
+    assert!(h.state.visible.is_empty());
+    let text = screen_text(&h.draw());
+    assert!(text.contains("Nothing matches `lang:tlh`"), "{text}");
 }
 
 #[test]
@@ -839,7 +890,7 @@ fn help_pick_moves_and_runs() {
         }
         snap!(format!("help_picked_{w}x{ht}"), h.draw());
         h.key(KeyCode::Enter);
-        assert_eq!(h.state.section, Section::Unassigned);
+        assert_eq!(h.state.current_builtin(), Some(Builtin::Unassigned));
     }
 }
 
@@ -922,5 +973,129 @@ fn sorted_by_confidence() {
         }
         assert_eq!(h.state.sort.label(), "confidence, lowest first");
         snap!(format!("sorted_confidence_{w}x{ht}"), h.draw());
+    }
+}
+
+// ---- the compact mode (under 80 columns) ---------------------------------
+
+#[test]
+fn compact_mode() {
+    for (w, ht) in [(60, 20), (45, 16)] {
+        let mut h = Harness::new(w, ht);
+        snap!(format!("compact_mine_{w}x{ht}"), h.draw());
+        h.key(KeyCode::Char('3'));
+        snap!(format!("compact_all_{w}x{ht}"), h.draw());
+        h.key(KeyCode::Enter);
+        snap!(format!("compact_summary_{w}x{ht}"), h.draw());
+        let mut d = Harness::demo(w, ht);
+        snap!(format!("compact_demo_{w}x{ht}"), d.draw());
+        d.key(KeyCode::Char('/'));
+        snap!(format!("compact_filter_{w}x{ht}"), d.draw());
+        let t = Harness::new(w, ht).draw_with(&Theme::monochrome());
+        insta::assert_snapshot!(format!("compact_monochrome_{w}x{ht}"), with_modifiers(&t));
+    }
+}
+
+/// Under 80 columns, urgency reads without colour: the SLA glyph and the
+/// priority (a word, or a glyph in the narrowest queues) on every row.
+#[test]
+fn compact_rows_keep_urgency_glyphs_and_priority() {
+    for (w, ht, urgent, high) in [(60, 20, "URG", "high"), (45, 16, "!", "↑")] {
+        let h = Harness::new(w, ht);
+        let t = h.draw_with(&Theme::monochrome());
+        let buf = t.backend().buffer();
+        let Some(y) = find_queue_row(buf, "Dana") else {
+            panic!("{w}: breached row missing");
+        };
+        let row = row_text(buf, y);
+        assert!(row.contains("✖-15m") && row.contains(high), "{row}");
+        // Names shorten to "Dana W." rather than being cut mid-word.
+        assert!(
+            row.contains("★Dana W.") || row.contains("★Dana Whitfield"),
+            "{row}"
+        );
+        let Some(y) = find_queue_row(buf, "Ravi") else {
+            panic!("{w}: at-risk row missing");
+        };
+        let row = row_text(buf, y);
+        assert!(row.contains("▲20m") && row.contains(urgent), "{row}");
+    }
+}
+
+/// From 40 to 79 columns the top line, the queue header, the status bar and
+/// the summary's labels use short forms instead of cut words.
+#[test]
+fn compact_mode_cuts_no_labels_down_to_40() {
+    for w in 40..80 {
+        let mut h = Harness::new(w, 40);
+        h.key(KeyCode::Enter);
+        let t = h.draw();
+        let buf = t.backend().buffer();
+        let queue = ui::layout::areas(w, 40, false).queue;
+        for (what, y) in [("top line", 0), ("header", queue.y), ("status bar", 39)] {
+            let line = row_text(buf, y);
+            assert!(!line.contains('…'), "{w}: {what} cut: {line:?}");
+        }
+        let detail = ui::layout::areas(w, 40, true).detail;
+        for y in detail.y + 1..detail.y + detail.height {
+            let line = row_text(buf, y);
+            let label: String = line.chars().take(9).collect();
+            assert!(!label.contains('…'), "{w}: label cut: {line:?}");
+        }
+        let text = screen_text(&t);
+        assert!(
+            text.contains("WHY ") && text.contains("ISSUE "),
+            "{w}:\n{text}"
+        );
+    }
+}
+
+// ---- move to a team, bulk note (issue 5) --------------------------------
+
+/// `T` with two marked: every team the agents and handoffs name, with its
+/// open handoffs and which are mine; ↓ moves the pick.
+#[test]
+fn team_picker() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('3'));
+        h.typed("  ");
+        h.key(KeyCode::Char('T'));
+        h.key(KeyCode::Down);
+        let t = h.draw();
+        let text = screen_text(&t);
+        assert!(text.contains("Move to team · 2 handoffs"), "{text}");
+        for line in ["1  accounts", "2  billing", "3  security"] {
+            assert!(text.contains(line), "{line} missing:\n{text}");
+        }
+        let buf = t.backend().buffer();
+        let picked = find_row(buf, "▸ 2").map(|y| row_text(buf, y));
+        assert!(
+            picked.is_some_and(|r| r.contains("billing") && r.contains("your team")),
+            "{text}"
+        );
+        assert!(text.contains("Esc cancels"), "{text}");
+        snap!(format!("team_picker_{w}x{ht}"), t);
+    }
+}
+
+/// After a bulk `b` and a reason: one note box for the batch.
+#[test]
+fn bulk_verdict_note() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('3'));
+        h.typed("   ");
+        h.key(KeyCode::Char('b'));
+        h.key(KeyCode::Char('2'));
+        h.typed("asked for the wrong invoice");
+        let t = h.draw();
+        let text = screen_text(&t);
+        assert!(
+            text.contains("+ 2 more") && text.contains("Optional note"),
+            "{text}"
+        );
+        assert!(text.contains("wrong or missing data collected"), "{text}");
+        snap!(format!("bulk_verdict_note_{w}x{ht}"), t);
     }
 }

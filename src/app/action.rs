@@ -13,10 +13,9 @@ pub enum Action {
     Bottom,
     NextSection,
     PrevSection,
-    SectionMine,
-    SectionUnassigned,
-    SectionAll,
-    SectionBotHeld,
+    /// Show section N+1 of the tab line (`section_1` .. `section_9`, keys
+    /// 1-9); 0-based, below `queue::MAX_SECTIONS`.
+    Section(u8),
     FocusDetail,
     FocusQueue,
     ToggleTranscript,
@@ -36,10 +35,48 @@ pub enum Action {
     Palette,
     Mark,
     MarkAll,
+    MarkRange,
     ClearMarks,
+    AssignTeam,
     Send,
     Sort,
+    EditInEditor,
+    CopyId,
+    CopyCustomer,
+    CopyEmail,
+    CopyIssue,
+    CopyNextStep,
+    CopySummary,
+    CopyUrl,
+    OpenInBrowser,
 }
+
+/// `Action::Section(n)`'s names: the key that goes there by default.
+const SECTION_NAMES: [&str; 9] = [
+    "section_1",
+    "section_2",
+    "section_3",
+    "section_4",
+    "section_5",
+    "section_6",
+    "section_7",
+    "section_8",
+    "section_9",
+];
+
+/// Short enough for the help column; the first four name the built-ins,
+/// the sections unless the config file sets its own.
+const SECTION_DESCRIPTIONS: [&str; 9] = [
+    "section 1 (default Mine)",
+    "section 2 (default Team unassigned)",
+    "section 3 (default All)",
+    "section 4 (default Bot-held: the AI still has them)",
+    "section 5 (set in the config file)",
+    "section 6 (set in the config file)",
+    "section 7 (set in the config file)",
+    "section 8 (set in the config file)",
+    "section 9 (set in the config file)",
+];
 
 /// Every action, in the order help and the palette list them.
 pub const ALL: &[Action] = &[
@@ -53,11 +90,21 @@ pub const ALL: &[Action] = &[
     Action::Reply,
     Action::Mark,
     Action::MarkAll,
+    Action::MarkRange,
     Action::ClearMarks,
+    Action::AssignTeam,
     Action::ToggleTranscript,
     Action::Filter,
     Action::ClearFilter,
     Action::Sort,
+    Action::OpenInBrowser,
+    Action::CopyId,
+    Action::CopyCustomer,
+    Action::CopyEmail,
+    Action::CopyIssue,
+    Action::CopyNextStep,
+    Action::CopySummary,
+    Action::CopyUrl,
     Action::Down,
     Action::Up,
     Action::PageDown,
@@ -66,10 +113,15 @@ pub const ALL: &[Action] = &[
     Action::Bottom,
     Action::NextSection,
     Action::PrevSection,
-    Action::SectionMine,
-    Action::SectionUnassigned,
-    Action::SectionAll,
-    Action::SectionBotHeld,
+    Action::Section(0),
+    Action::Section(1),
+    Action::Section(2),
+    Action::Section(3),
+    Action::Section(4),
+    Action::Section(5),
+    Action::Section(6),
+    Action::Section(7),
+    Action::Section(8),
     Action::FocusDetail,
     Action::FocusQueue,
     Action::ShowFloor,
@@ -78,6 +130,7 @@ pub const ALL: &[Action] = &[
     Action::Help,
     Action::Palette,
     Action::Send,
+    Action::EditInEditor,
     Action::Quit,
 ];
 
@@ -94,10 +147,10 @@ impl Action {
             Action::Bottom => "bottom",
             Action::NextSection => "next_section",
             Action::PrevSection => "prev_section",
-            Action::SectionMine => "section_mine",
-            Action::SectionUnassigned => "section_unassigned",
-            Action::SectionAll => "section_all",
-            Action::SectionBotHeld => "section_bot_held",
+            Action::Section(n) => SECTION_NAMES
+                .get(usize::from(n))
+                .copied()
+                .unwrap_or("section"),
             Action::FocusDetail => "focus_detail",
             Action::FocusQueue => "focus_queue",
             Action::ToggleTranscript => "toggle_transcript",
@@ -117,15 +170,57 @@ impl Action {
             Action::Palette => "palette",
             Action::Mark => "mark",
             Action::MarkAll => "mark_all",
+            Action::MarkRange => "mark_range",
             Action::ClearMarks => "clear_marks",
+            Action::AssignTeam => "assign_team",
             Action::Send => "send",
             Action::Sort => "sort",
+            Action::EditInEditor => "edit_in_editor",
+            Action::CopyId => "copy_id",
+            Action::CopyCustomer => "copy_customer",
+            Action::CopyEmail => "copy_email",
+            Action::CopyIssue => "copy_issue",
+            Action::CopyNextStep => "copy_next_step",
+            Action::CopySummary => "copy_summary",
+            Action::CopyUrl => "copy_url",
+            Action::OpenInBrowser => "open_in_browser",
         }
     }
 
     /// The action called `name` (as in the config file's `[keys]` tables).
+    /// The names sections had when there were four fixed ones still work,
+    /// for the first four sections (the built-ins, unless the config file
+    /// sets its own).
     pub fn from_name(name: &str) -> Option<Action> {
-        ALL.iter().copied().find(|a| a.name() == name)
+        let alias = match name {
+            "section_mine" => Some(Action::Section(0)),
+            "section_unassigned" => Some(Action::Section(1)),
+            "section_all" => Some(Action::Section(2)),
+            "section_bot_held" => Some(Action::Section(3)),
+            _ => None,
+        };
+        alias.or_else(|| ALL.iter().copied().find(|a| a.name() == name))
+    }
+
+    /// Whether the action does anything with these sections in force:
+    /// `section_7` does not when there are four.
+    pub fn exists_with(self, sections: &[&str]) -> bool {
+        match self {
+            Action::Section(n) => usize::from(n) < sections.len(),
+            _ => true,
+        }
+    }
+
+    /// What the action does, naming the section for `section_N` when
+    /// `sections` (the titles in tab order) has one.
+    pub fn describe(self, sections: &[&str]) -> std::borrow::Cow<'static, str> {
+        match self {
+            Action::Section(n) => match sections.get(usize::from(n)) {
+                Some(title) => format!("section {}: {title}", n + 1).into(),
+                None => self.description().into(),
+            },
+            other => other.description().into(),
+        }
     }
 
     pub fn description(self) -> &'static str {
@@ -140,10 +235,10 @@ impl Action {
             Action::Bottom => "last handoff",
             Action::NextSection => "next section",
             Action::PrevSection => "previous section",
-            Action::SectionMine => "section: mine",
-            Action::SectionUnassigned => "section: team unassigned",
-            Action::SectionAll => "section: all",
-            Action::SectionBotHeld => "section: bot-held (the AI still has them)",
+            Action::Section(n) => SECTION_DESCRIPTIONS
+                .get(usize::from(n))
+                .copied()
+                .unwrap_or("section"),
             Action::FocusDetail => "focus the summary (scroll it)",
             Action::FocusQueue => "back to the queue",
             Action::ToggleTranscript => "summary ⇄ full transcript",
@@ -163,9 +258,20 @@ impl Action {
             Action::Palette => "command palette: run any action by name",
             Action::Mark => "mark / unmark the handoff for bulk work",
             Action::MarkAll => "mark every handoff the filter shows",
+            Action::MarkRange => "mark from the last marked to here",
             Action::ClearMarks => "clear all marks",
+            Action::AssignTeam => "move to a team (the marked, or this one)",
             Action::Send => "send the reply or note",
             Action::Sort => "sort by: urgency → priority → age → confidence → customer",
+            Action::EditInEditor => "write the reply or note in $VISUAL / $EDITOR",
+            Action::CopyId => "copy the handoff id",
+            Action::CopyCustomer => "copy the customer's name",
+            Action::CopyEmail => "copy the customer's email",
+            Action::CopyIssue => "copy the issue",
+            Action::CopyNextStep => "copy the next step",
+            Action::CopySummary => "copy the whole summary as text",
+            Action::CopyUrl => "copy the conversation's web address",
+            Action::OpenInBrowser => "open the conversation in the helpdesk's web UI",
         }
     }
 
@@ -189,7 +295,17 @@ impl Action {
             Action::ShowQuality => "quality",
             Action::ShowReview => "review",
             Action::Mark => "mark",
+            Action::AssignTeam => "team",
             Action::Palette => "commands",
+            Action::EditInEditor => "editor",
+            Action::CopyId => "id",
+            Action::CopyCustomer => "customer",
+            Action::CopyEmail => "email",
+            Action::CopyIssue => "issue",
+            Action::CopyNextStep => "next step",
+            Action::CopySummary => "summary",
+            Action::CopyUrl => "link",
+            Action::OpenInBrowser => "open in browser",
             other => other.name(),
         }
     }

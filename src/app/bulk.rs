@@ -1,7 +1,9 @@
-//! Bulk work: marks, and b/g/c/x applied to every marked handoff as one
-//! change — one summary toast, one `u` undoes the lot.
+//! Bulk work: marks (one, a range, all shown), and b/g/c/x/T applied to
+//! every marked handoff as one change — one summary toast, one `u` undoes
+//! the lot.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
 
 use super::effect::{Done, Effect, Undo};
 use super::state::{Modal, State, ToastKind};
@@ -14,8 +16,13 @@ pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
     let Some(id) = state.selected().map(|r| r.id.clone()) else {
         return Vec::new();
     };
-    if !state.marked.remove(&id) {
-        state.marked.insert(id);
+    if state.marked.remove(&id) {
+        if state.mark_anchor.as_ref() == Some(&id) {
+            state.mark_anchor = None;
+        }
+    } else {
+        state.marked.insert(id.clone());
+        state.mark_anchor = Some(id);
     }
     // Marking a run of rows is space, space, space.
     super::update::apply(state, super::Action::Down)
@@ -37,9 +44,54 @@ pub fn mark_all(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
+/// `V`: mark every visible row from the anchor (the last row marked) to the
+/// cursor, both included; the cursor's row becomes the next anchor.
+pub fn mark_range(state: &mut State) -> Vec<Effect> {
+    let Some(here) = state.selected().map(|r| r.id.clone()) else {
+        return Vec::new();
+    };
+    let anchor = state.mark_anchor.as_deref().and_then(|a| {
+        state
+            .visible
+            .iter()
+            .position(|&i| state.rows.get(i).is_some_and(|r| r.id == a))
+    });
+    let Some(from) = anchor else {
+        let text = if state.mark_anchor.is_some() {
+            "The last one marked is not shown here; mark one first"
+        } else {
+            "Mark one first (Space); a range runs from it to here"
+        };
+        toast(state, text.into(), ToastKind::Info);
+        return Vec::new();
+    };
+    let (lo, hi) = (from.min(state.cursor), from.max(state.cursor));
+    let ids: Vec<String> = state
+        .visible
+        .get(lo..=hi)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&i| state.rows.get(i).map(|r| r.id.clone()))
+        .collect();
+    let n = ids.len();
+    state.marked.extend(ids);
+    state.mark_anchor = Some(here);
+    toast(
+        state,
+        format!(
+            "Marked a range of {n} {} · {} in all",
+            plural(n),
+            state.marked.len()
+        ),
+        ToastKind::Info,
+    );
+    Vec::new()
+}
+
 pub fn clear_marks(state: &mut State) -> Vec<Effect> {
     let n = state.marked.len();
     state.marked.clear();
+    state.mark_anchor = None;
     if n > 0 {
         toast(state, format!("Cleared {n} marks"), ToastKind::Info);
     }
@@ -47,7 +99,7 @@ pub fn clear_marks(state: &mut State) -> Vec<Effect> {
 }
 
 /// The marked rows, in queue order (they may sit in any section).
-fn marked_rows(state: &State) -> Vec<QueueRow> {
+pub(super) fn marked_rows(state: &State) -> Vec<QueueRow> {
     state
         .order
         .iter()
@@ -57,13 +109,13 @@ fn marked_rows(state: &State) -> Vec<QueueRow> {
         .collect()
 }
 
-fn plural(n: usize) -> &'static str {
+pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "handoff" } else { "handoffs" }
 }
 
 /// Turn (change, compensation) pairs into effects: only the last reports,
 /// with `toast` and one undo entry holding every compensation.
-fn batch(
+pub(super) fn batch(
     state: &mut State,
     pairs: Vec<(Effect, Effect)>,
     toast_text: String,
@@ -87,6 +139,7 @@ fn batch(
     }
     state.saving += effects.len();
     state.marked.clear();
+    state.mark_anchor = None;
     effects
 }
 
@@ -154,7 +207,7 @@ pub fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
 }
 
 /// The reason picker after a bulk `b`: the reason goes on every flagged
-/// handoff; there is no note step (a note is about one conversation).
+/// handoff, then an optional note for all of them.
 pub fn on_reason_key(
     state: &mut State,
     key: KeyEvent,
@@ -175,10 +228,16 @@ pub fn on_reason_key(
         state.modal = Some(Modal::ReasonPicker { id, others });
         return Vec::new();
     };
-    let mut effects: Vec<Effect> = std::iter::once(id)
-        .chain(others)
-        .map(|id| save_bad(state, id, vec![reason], None, String::new()))
+    let ids: Vec<String> = std::iter::once(id).chain(others).collect();
+    let mut effects: Vec<Effect> = ids
+        .iter()
+        .map(|id| save_bad(state, id.clone(), vec![reason], None, String::new()))
         .collect();
+    state.modal = Some(Modal::BulkVerdictNote {
+        ids,
+        reason,
+        input: TextArea::default(),
+    });
     if let Some(last) = effects.pop() {
         let done = Done {
             toast: format!("Reason on {n} {}: {}", plural(n), reason.label()),
@@ -188,6 +247,49 @@ pub fn on_reason_key(
     }
     state.saving += effects.len();
     effects
+}
+
+/// The note after a bulk reason: Enter puts it on every verdict of the
+/// batch (the batch's one undo withdraws them, notes and all); Esc skips it.
+pub fn on_note_key(
+    state: &mut State,
+    key: KeyEvent,
+    ids: Vec<String>,
+    reason: Reason,
+    mut input: TextArea<'static>,
+) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => Vec::new(),
+        KeyCode::Enter if !key.modifiers.contains(KeyModifiers::SHIFT) => {
+            let note = input.lines().join("\n").trim().to_string();
+            if note.is_empty() {
+                return Vec::new();
+            }
+            let n = ids.len();
+            let mut effects: Vec<Effect> = ids
+                .into_iter()
+                .map(|id| save_bad(state, id, vec![reason], Some(note.clone()), String::new()))
+                .collect();
+            if let Some(last) = effects.pop() {
+                let done = Done {
+                    toast: format!("Note saved on {n} bad {}", verdicts(n)),
+                    undo: None,
+                };
+                effects.push(with_done(last, done));
+            }
+            state.saving += effects.len();
+            effects
+        }
+        _ => {
+            input.input(key);
+            state.modal = Some(Modal::BulkVerdictNote { ids, reason, input });
+            Vec::new()
+        }
+    }
+}
+
+fn verdicts(n: usize) -> &'static str {
+    if n == 1 { "verdict" } else { "verdicts" }
 }
 
 pub fn claim(state: &mut State) -> Vec<Effect> {

@@ -65,6 +65,14 @@ pub enum Effect {
         status: Status,
         done: Done,
     },
+    /// Move a handoff to a team (`None`: no team).
+    AssignTeam {
+        id: String,
+        team: Option<String>,
+        done: Done,
+    },
+    /// List the teams the store knows, for the team picker.
+    LoadTeams,
     /// Send a reply or internal note (clears its draft in the same commit).
     AddMessage {
         id: String,
@@ -81,4 +89,23 @@ pub enum Effect {
     LoadDashboard,
     /// Record how long the agent actively worked a handoff (handle time).
     LogFocus { id: String, seconds: i64 },
+    /// Hand `text` to `$VISUAL`/`$EDITOR` on the terminal; the edited text
+    /// comes back as `Event::Edited` (see `app::external`).
+    EditInEditor { target: EditTarget, text: String },
+    /// Put cleaned `text` on the clipboard (OSC 52 or the configured
+    /// command); `label` names it in the toast ("customer email").
+    Copy { label: String, text: String },
+    /// Open `url` (http/https only) in the browser, detached from the TUI.
+    OpenUrl { url: String },
+    /// Ring the terminal bell (an urgent handoff arrived in my queue).
+    Bell,
+}
+
+/// Which box an external editor's text goes back into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditTarget {
+    /// The reply or note draft of a handoff (saved as a draft on return).
+    Draft { id: String, kind: DraftKind },
+    /// The optional note on a bad verdict.
+    VerdictNote { id: String },
 }

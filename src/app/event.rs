@@ -2,7 +2,7 @@
 //! the results of effects all arrive here.
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::effect::Done;
 use crate::domain::agent::Agent;
@@ -13,6 +13,8 @@ use crate::domain::queue::QueueRow;
 #[derive(Debug, Clone)]
 pub enum Event {
     Key(KeyEvent),
+    /// A click or wheel turn (only those are passed on; see `app::mouse`).
+    Mouse(MouseEvent),
     Paste(String),
     Resize {
         width: u16,
@@ -25,6 +27,8 @@ pub enum Event {
         agents: Vec<Agent>,
     },
     DetailLoaded(Box<Detail>),
+    /// The teams the store knows (agents', handoffs', the helpdesk's).
+    TeamsLoaded(Vec<String>),
     /// A filter run off the UI thread finished: every row its query matches
     /// (indices into `rows`, in display order). Dropped unless `generation`
     /// is the latest asked for.
@@ -61,6 +65,15 @@ pub enum Event {
         backend: crate::backend::BackendState,
         last_synced: Option<DateTime<Utc>>,
     },
+    /// The external editor closed: the text it saved, or why it failed
+    /// (the draft is then unchanged).
+    Edited {
+        target: super::effect::EditTarget,
+        result: Result<String, String>,
+    },
+    /// An escape hatch (clipboard, browser) finished: a toast to show, or
+    /// an error to show as one.
+    Notice(Result<String, String>),
     /// A write or load failed; nothing changed.
     Failed {
         what: String,

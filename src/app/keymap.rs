@@ -175,6 +175,7 @@ pub const DEFAULT: &[Binding] = &[
     bind(G, C('g'), A::FlagGood),
     bind(G, C('u'), A::Undo),
     bind(G, C('c'), A::Claim),
+    bind(G, C('T'), A::AssignTeam),
     bind(G, C('x'), A::Resolve),
     bind(G, C('Z'), A::Snooze),
     bind(G, C('n'), A::Note),
@@ -186,15 +187,21 @@ pub const DEFAULT: &[Binding] = &[
     ctrl(G, 'p', A::Palette),
     bind(G, KeyCode::Tab, A::NextSection),
     bind(G, KeyCode::BackTab, A::PrevSection),
-    bind(G, C('1'), A::SectionMine),
-    bind(G, C('2'), A::SectionUnassigned),
-    bind(G, C('3'), A::SectionAll),
-    bind(G, C('4'), A::SectionBotHeld),
+    bind(G, C('1'), A::Section(0)),
+    bind(G, C('2'), A::Section(1)),
+    bind(G, C('3'), A::Section(2)),
+    bind(G, C('4'), A::Section(3)),
+    bind(G, C('5'), A::Section(4)),
+    bind(G, C('6'), A::Section(5)),
+    bind(G, C('7'), A::Section(6)),
+    bind(G, C('8'), A::Section(7)),
+    bind(G, C('9'), A::Section(8)),
     bind(G, C('s'), A::ShowFloor),
     bind(G, C('m'), A::ShowQuality),
     bind(G, C('w'), A::ShowReview),
     bind(G, C('q'), A::Quit),
     ctrl(G, 'c', A::Quit),
+    bind(G, C('O'), A::OpenInBrowser),
     bind(Q, C('j'), A::Down),
     bind(Q, KeyCode::Down, A::Down),
     bind(Q, C('k'), A::Up),
@@ -211,6 +218,7 @@ pub const DEFAULT: &[Binding] = &[
     bind(Q, KeyCode::Esc, A::ClearFilter),
     bind(Q, C(' '), A::Mark),
     bind(Q, C('A'), A::MarkAll),
+    bind(Q, C('V'), A::MarkRange),
     bind(Q, C('U'), A::ClearMarks),
     bind(Q, C('o'), A::Sort),
     bind(D, C('j'), A::Down),
@@ -231,6 +239,7 @@ pub const DEFAULT: &[Binding] = &[
     // Ctrl+Enter never reaches us inside tmux, so Ctrl+S and Alt+Enter send.
     ctrl(W, 's', A::Send),
     alt(W, KeyCode::Enter, A::Send),
+    ctrl(W, 'e', A::EditInEditor),
     Binding {
         context: W,
         code: KeyCode::Enter,
@@ -275,9 +284,30 @@ pub struct Keymap {
 
 impl Default for Keymap {
     fn default() -> Keymap {
-        Keymap::from_table(DEFAULT)
+        let mut map = Keymap::from_table(DEFAULT);
+        // `y` then a field copies it (the status bar lists the fields).
+        let y = Key::new(C('y'), KeyModifiers::NONE);
+        for (c, action) in COPY_CHORDS {
+            map.bind(
+                G,
+                vec![y, Key::new(C(*c), KeyModifiers::NONE)],
+                Some(*action),
+            );
+        }
+        map
     }
 }
+
+/// The second keys of the `y` (copy) chords.
+const COPY_CHORDS: &[(char, Action)] = &[
+    ('i', A::CopyId),
+    ('c', A::CopyCustomer),
+    ('e', A::CopyEmail),
+    ('s', A::CopyIssue),
+    ('n', A::CopyNextStep),
+    ('a', A::CopySummary),
+    ('u', A::CopyUrl),
+];
 
 /// Names of the presets `keymap = "..."` accepts.
 pub const PRESETS: &[&str] = &["default", "vim"];

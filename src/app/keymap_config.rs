@@ -292,6 +292,7 @@ pub fn problems_in(file: &Path, text: &str) -> Vec<Problem> {
 /// open the workspace on the list of them (any key continues).
 pub fn install(state: &mut super::State, config: &crate::config::Config) {
     state.keymap = config.keys_in_force.clone();
+    super::update::set_sections(state, config.sections());
     if !config.problems.is_empty() {
         let lines = config.problems.iter().map(|p| p.to_string()).collect();
         state.modal = Some(super::state::Modal::Problems { lines });

@@ -4,18 +4,25 @@ pub mod action;
 mod bulk;
 pub mod effect;
 pub mod event;
+pub mod external;
 pub mod keymap;
 pub mod keymap_config;
+pub mod mouse;
 pub mod palette;
 pub mod sort;
 pub mod state;
+mod team;
 pub mod update;
 
+#[cfg(test)]
+mod bulk_tests;
+#[cfg(test)]
+mod external_tests;
 #[cfg(test)]
 mod update_tests;
 
 pub use action::Action;
-pub use effect::{Done, DraftKind, Effect, Undo};
+pub use effect::{Done, DraftKind, EditTarget, Effect, Undo};
 pub use event::{Detail, Event};
 pub use state::State;
 pub use update::update;

@@ -6,16 +6,22 @@ use nucleo_matcher::{Config, Matcher};
 
 use super::action::{ALL, Action};
 
-/// Whether the palette offers `action`: sending belongs to the reply box,
-/// and the palette opening itself would do nothing.
+/// Whether the palette offers `action`: sending and the editor belong to
+/// the reply box, and the palette opening itself would do nothing.
 fn offered(action: Action) -> bool {
-    !matches!(action, Action::Send | Action::Palette)
+    !matches!(
+        action,
+        Action::Send | Action::Palette | Action::EditInEditor
+    )
 }
 
 /// Actions matching `filter`, best first; all of them (in registry order)
 /// for an empty filter.
-pub fn matches(filter: &str) -> Vec<Action> {
-    let actions = ALL.iter().copied().filter(|a| offered(*a));
+pub fn matches(filter: &str, sections: &[&str]) -> Vec<Action> {
+    let actions = ALL
+        .iter()
+        .copied()
+        .filter(|a| offered(*a) && a.exists_with(sections));
     if filter.trim().is_empty() {
         return actions.collect();
     }
@@ -23,7 +29,7 @@ pub fn matches(filter: &str) -> Vec<Action> {
         .map(|a| {
             (
                 a,
-                format!("{} {}", a.name().replace('_', " "), a.description()),
+                format!("{} {}", a.name().replace('_', " "), a.describe(sections)),
             )
         })
         .collect();
@@ -40,21 +46,35 @@ pub fn matches(filter: &str) -> Vec<Action> {
 mod tests {
     use super::*;
 
+    const FOUR: &[&str] = &["Mine", "Team unassigned", "All", "Bot-held"];
+
     #[test]
     fn empty_lists_everything_offered() {
-        let all = matches("");
+        let all = matches("", FOUR);
         assert!(all.contains(&Action::FlagBad));
         assert!(!all.contains(&Action::Send));
     }
 
     #[test]
     fn fuzzy_by_name_or_description() {
-        assert_eq!(matches("flgbad").first(), Some(&Action::FlagBad));
+        assert_eq!(matches("flgbad", FOUR).first(), Some(&Action::FlagBad));
         assert_eq!(
-            matches("transcript").first(),
+            matches("transcript", FOUR).first(),
             Some(&Action::ToggleTranscript)
         );
-        assert_eq!(matches("assign to me").first(), Some(&Action::Claim));
-        assert!(matches("zzzzqq").is_empty());
+        assert_eq!(matches("assign to me", FOUR).first(), Some(&Action::Claim));
+        assert!(matches("zzzzqq", FOUR).is_empty());
+    }
+
+    #[test]
+    fn sections_are_offered_by_name_and_only_those_that_exist() {
+        let sections = ["Mine", "VIP urgent"];
+        let all = matches("", &sections);
+        assert!(all.contains(&Action::Section(1)));
+        assert!(!all.contains(&Action::Section(2)), "no third section");
+        assert_eq!(
+            matches("vip urgent", &sections).first(),
+            Some(&Action::Section(1))
+        );
     }
 }

@@ -11,7 +11,7 @@ use super::keymap::{Key, Keymap};
 use crate::domain::agent::Agent;
 use crate::domain::filter::Query;
 use crate::domain::metrics::Dashboard;
-use crate::domain::queue::{QueueRow, Rows, Section};
+use crate::domain::queue::{Builtin, QueueRow, Rows, Section};
 use crate::domain::routing::Route;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +53,20 @@ pub enum Modal {
     VerdictNote {
         id: String,
         input: TextArea<'static>,
+    },
+    /// After a bulk `b` and its reason: one optional note for every
+    /// handoff of the batch.
+    BulkVerdictNote {
+        ids: Vec<String>,
+        reason: crate::domain::feedback::Reason,
+        input: TextArea<'static>,
+    },
+    /// `T`: move the selected or marked handoffs (`ids`) to a team; a
+    /// number picks at once, ↑/↓ and Enter pick, Esc cancels.
+    TeamPicker {
+        ids: Vec<String>,
+        teams: Vec<String>,
+        selected: usize,
     },
     /// Writing a reply or internal note.
     Compose {
@@ -138,16 +152,21 @@ pub struct State {
     pub sorted_at: DateTime<Utc>,
     /// Queues longer than this are filtered off the UI thread.
     pub filter_inline_rows: usize,
-    /// The sections each row is in, one bit per entry of `Section::ALL`, by
-    /// index into `rows`: building the visible list reads these bytes
+    /// The sections each row is in, one bit per entry of `sections`, by
+    /// index into `rows`: building the visible list reads these bits
     /// instead of every row (on 100k rows, a cache miss each).
-    pub sections: Vec<u8>,
+    pub section_bits: Vec<u16>,
     /// Who routing would hand each unassigned open handoff to, by index
     /// into `rows`.
     pub routes: HashMap<u32, Route>,
-    pub section: Section,
-    /// Handoffs per section (before the filter).
-    pub counts: [usize; Section::ALL.len()],
+    /// The sections in force, in tab order (the config's saved queries, or
+    /// the built-ins); at most `queue::MAX_SECTIONS`. Change them with
+    /// `update::set_sections`, which recounts.
+    pub sections: Vec<Section>,
+    /// Index into `sections` of the one shown.
+    pub section: usize,
+    /// Handoffs per section (before the filter), by index into `sections`.
+    pub counts: Vec<usize>,
     /// Indices into `rows` of the current section after the filter.
     pub visible: Vec<usize>,
     /// Index into `visible`.
@@ -191,8 +210,12 @@ pub struct State {
     pub pending_chord: Vec<Key>,
     /// Handoff ids marked for bulk work; b/g/c/x act on all of them.
     pub marked: HashSet<String>,
+    /// The last row marked: `V` marks from it to the cursor.
+    pub mark_anchor: Option<String>,
     /// The column the queue is sorted by (urgency unless the user chose).
     pub sort: super::sort::SortKey,
+    /// Where a handoff's page in the helpdesk's web UI is (`O`, `y u`).
+    pub web_ui: super::external::WebUi,
 }
 
 impl State {
@@ -209,10 +232,11 @@ impl State {
             order: Vec::new(),
             sorted_at: now,
             filter_inline_rows: FILTER_INLINE_ROWS,
-            sections: Vec::new(),
+            section_bits: Vec::new(),
             routes: HashMap::new(),
-            section: Section::Mine,
-            counts: [0; Section::ALL.len()],
+            sections: Section::builtins(),
+            section: 0,
+            counts: vec![0; Builtin::ALL.len()],
             visible: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -241,7 +265,9 @@ impl State {
             keymap: Keymap::default(),
             pending_chord: Vec::new(),
             marked: HashSet::new(),
+            mark_anchor: None,
             sort: super::sort::SortKey::Urgency,
+            web_ui: super::external::WebUi::default(),
         }
     }
 
@@ -258,12 +284,29 @@ impl State {
         self.detail.as_ref().filter(|d| &d.handoff.id == id)
     }
 
-    pub fn section_count(&self, s: Section) -> usize {
-        match s {
-            Section::Mine => self.counts[0],
-            Section::Unassigned => self.counts[1],
-            Section::All => self.counts[2],
-            Section::BotHeld => self.counts[3],
-        }
+    /// Handoffs in section `index` (before the filter).
+    pub fn section_count(&self, index: usize) -> usize {
+        self.counts.get(index).copied().unwrap_or(0)
+    }
+
+    /// The section shown.
+    pub fn current_section(&self) -> Option<&Section> {
+        self.sections.get(self.section)
+    }
+
+    /// Which built-in the section shown is, if it is one.
+    pub fn current_builtin(&self) -> Option<Builtin> {
+        self.current_section().and_then(|s| s.builtin)
+    }
+
+    /// The sections' names in tab order: help and the palette word
+    /// `section_N` with them and leave out numbers with no section.
+    pub fn section_titles(&self) -> Vec<&str> {
+        self.sections.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// Where `b` is among the sections in force, if it is.
+    pub fn builtin_index(&self, b: Builtin) -> Option<usize> {
+        self.sections.iter().position(|s| s.builtin == Some(b))
     }
 }

@@ -14,9 +14,9 @@ use super::state::{
     Focus, FocusClock, IDLE_SECS, Modal, Pane, Screen, State, TOAST_SECS, Toast, ToastKind,
 };
 use crate::domain::feedback::{Feedback, Reason, Verdict};
-use crate::domain::filter::{self, Query, Snapshot};
+use crate::domain::filter::{self, Query, Snapshot, Viewer};
 use crate::domain::handoff::Status;
-use crate::domain::queue::{self, QueueRow, Rows, Section};
+use crate::domain::queue::{self, Builtin, QueueRow, Rows, Section};
 use crate::domain::{routing, sanitize};
 use crate::ui::layout;
 
@@ -28,6 +28,11 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             effects
         }
         Event::Key(_) => Vec::new(),
+        Event::Mouse(mouse) => {
+            let mut effects = super::mouse::on_mouse(state, mouse);
+            effects.extend(track_focus(state));
+            effects
+        }
         Event::Paste(text) => on_paste(state, &text),
         Event::Resize { width, height } => {
             state.width = width;
@@ -48,7 +53,9 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             // SLA states move with the clock, and with them the order.
             let mut effects = Vec::new();
             if minute_changed && state.loaded {
-                effects = resort(state);
+                // Membership changes with the clock only for `sla:` / `age:`.
+                let clocked = state.sections.iter().any(|s| s.query.uses_clock());
+                effects = resort(state, clocked);
             }
             // The lead screens are live: refresh their figures each minute.
             if minute_changed && state.screen != Screen::Workspace {
@@ -66,10 +73,16 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 .unwrap_or_default();
             state.agents = agents;
             state.loaded = true;
-            let mut effects = resort(state);
+            let mut effects = resort(state, true);
             // Start where the work is: my queue, else my teams' unassigned.
-            if state.counts[0] == 0 && state.counts[1] > 0 {
-                state.section = Section::Unassigned;
+            if let (Some(mine), Some(team)) = (
+                state.builtin_index(Builtin::Mine),
+                state.builtin_index(Builtin::Unassigned),
+            ) && state.section == mine
+                && state.section_count(mine) == 0
+                && state.section_count(team) > 0
+            {
+                state.section = team;
             }
             rebuild_view(state, None);
             effects.extend(load_selected(state));
@@ -84,6 +97,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                     toast(state, text, ToastKind::Error);
                 }
             }
+            Vec::new()
+        }
+        Event::TeamsLoaded(teams) => {
+            super::team::on_teams_loaded(state, teams);
             Vec::new()
         }
         Event::DetailLoaded(detail) => {
@@ -159,13 +176,29 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             // Same section, cursor on the same handoff, after a reload.
             let (was_loaded, section) = (state.loaded, state.section);
             let keep = state.selected().map(|r| r.id.clone());
+            // What was in my queue, to ring for what lands in it (not on the
+            // first load, nor the first sync into an empty store: everything
+            // would be new).
+            let before =
+                (was_loaded && !state.rows.is_empty()).then(|| super::external::mine(state));
             let mut effects = update(state, Event::Loaded { rows, agents });
             if was_loaded {
                 state.section = section;
                 rebuild_view(state, keep);
                 effects.extend(load_selected(state));
             }
+            if let Some(before) = before {
+                effects.extend(super::external::announce_arrivals(state, &before));
+            }
             effects
+        }
+        Event::Edited { target, result } => super::external::on_edited(state, target, result),
+        Event::Notice(result) => {
+            match result {
+                Ok(text) => toast(state, text, ToastKind::Info),
+                Err(text) => toast(state, text, ToastKind::Error),
+            }
+            Vec::new()
         }
         Event::Failed { what, error } => {
             state.saving = state.saving.saturating_sub(1);
@@ -229,7 +262,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
                 text: input.lines().join("\n"),
             }]
         }
-        Some(Modal::VerdictNote { input, .. }) => {
+        Some(Modal::VerdictNote { input, .. } | Modal::BulkVerdictNote { input, .. }) => {
             input.insert_str(text);
             Vec::new()
         }
@@ -250,6 +283,7 @@ fn writes(action: Action) -> bool {
             | Action::FlagGood
             | Action::Undo
             | Action::Claim
+            | Action::AssignTeam
             | Action::Resolve
             | Action::Snooze
             | Action::Note
@@ -333,7 +367,18 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Send => Vec::new(),
         Action::Mark => super::bulk::toggle_mark(state),
         Action::MarkAll => super::bulk::mark_all(state),
+        Action::MarkRange => super::bulk::mark_range(state),
+        Action::AssignTeam => super::team::open(state),
         Action::ClearMarks => super::bulk::clear_marks(state),
+        Action::EditInEditor => super::external::edit_in_editor(state),
+        Action::CopyId => super::external::copy(state, super::external::Field::Id),
+        Action::CopyCustomer => super::external::copy(state, super::external::Field::Customer),
+        Action::CopyEmail => super::external::copy(state, super::external::Field::Email),
+        Action::CopyIssue => super::external::copy(state, super::external::Field::Issue),
+        Action::CopyNextStep => super::external::copy(state, super::external::Field::NextStep),
+        Action::CopySummary => super::external::copy(state, super::external::Field::Summary),
+        Action::CopyUrl => super::external::copy(state, super::external::Field::Url),
+        Action::OpenInBrowser => super::external::open_in_browser(state),
         Action::Sort => {
             state.sort = state.sort.next();
             let keep = state.selected().map(|r| r.id.clone());
@@ -362,22 +407,28 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowQuality => show(state, Screen::Quality),
         Action::ShowReview => show(state, Screen::Review),
         Action::NextSection | Action::PrevSection => {
-            let i = Section::ALL
-                .iter()
-                .position(|s| *s == state.section)
-                .unwrap_or(0);
-            let n = Section::ALL.len();
+            let n = state.sections.len().max(1);
+            let i = state.section.min(n - 1);
             let next = if action == Action::NextSection {
                 (i + 1) % n
             } else {
                 (i + n - 1) % n
             };
-            switch_section(state, Section::ALL[next])
+            select_section(state, next)
         }
-        Action::SectionMine => switch_section(state, Section::Mine),
-        Action::SectionUnassigned => switch_section(state, Section::Unassigned),
-        Action::SectionAll => switch_section(state, Section::All),
-        Action::SectionBotHeld => switch_section(state, Section::BotHeld),
+        Action::Section(index) => {
+            let index = usize::from(index);
+            if index >= state.sections.len() {
+                let text = format!(
+                    "There is no section {} ({} set; [[sections]] in the config file)",
+                    index + 1,
+                    state.sections.len()
+                );
+                toast(state, text, ToastKind::Info);
+                return Vec::new();
+            }
+            select_section(state, index)
+        }
         Action::FocusDetail => {
             if state.selected().is_some() {
                 state.focus = Focus::Detail;
@@ -429,7 +480,7 @@ fn page(state: &State) -> usize {
     .max(1)
 }
 
-fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
+pub(super) fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
     if state.screen != Screen::Workspace {
         let max = crate::ui::lead::line_count(state)
             .saturating_sub(usize::from(state.height.saturating_sub(3)));
@@ -454,7 +505,7 @@ fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
     load_selected(state)
 }
 
-fn keep_cursor_visible(state: &mut State) {
+pub(super) fn keep_cursor_visible(state: &mut State) {
     let lines = layout::queue_lines(state.width, state.height);
     if state.cursor < state.offset {
         state.offset = state.cursor;
@@ -465,9 +516,14 @@ fn keep_cursor_visible(state: &mut State) {
     state.offset = state.offset.min(max_offset);
 }
 
-fn switch_section(state: &mut State, section: Section) -> Vec<Effect> {
-    if state.section != section {
-        state.section = section;
+/// Show section `index` (of `state.sections`): what keys 1-9 do, and what a
+/// click on a section tab does. An index past the last section does nothing.
+pub fn select_section(state: &mut State, index: usize) -> Vec<Effect> {
+    if index >= state.sections.len() {
+        return Vec::new();
+    }
+    if state.section != index {
+        state.section = index;
         state.cursor = 0;
         state.offset = 0;
         rebuild_view(state, None);
@@ -476,8 +532,28 @@ fn switch_section(state: &mut State, section: Section) -> Vec<Effect> {
     load_selected(state)
 }
 
+/// Put `sections` in force (at most `queue::MAX_SECTIONS`; none means the
+/// built-ins), show the first, and recount if the queue has loaded.
+pub fn set_sections(state: &mut State, mut sections: Vec<Section>) -> Vec<Effect> {
+    if sections.is_empty() {
+        sections = Section::builtins();
+    }
+    sections.truncate(queue::MAX_SECTIONS);
+    state.counts = vec![0; sections.len()];
+    state.sections = sections;
+    state.section = 0;
+    state.cursor = 0;
+    state.offset = 0;
+    if !state.loaded {
+        return Vec::new();
+    }
+    recount(state);
+    rebuild_view(state, None);
+    load_selected(state)
+}
+
 /// Ask for the selected handoff's full record unless it is already shown.
-fn load_selected(state: &mut State) -> Vec<Effect> {
+pub(super) fn load_selected(state: &mut State) -> Vec<Effect> {
     let Some(id) = state.selected().map(|r| r.id.clone()) else {
         state.detail = None;
         return Vec::new();
@@ -526,16 +602,19 @@ fn track_focus(state: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// Sort by urgency, re-route, recount and rebuild the view, keeping the
+/// Sort by urgency, re-route, recount (when `recount_all`: new rows, or a
+/// section that reads the clock) and rebuild the view, keeping the
 /// selection. After a minute the order is nearly sorted already (about one
 /// comparison a row); from load order, 100k rows take ~4 ms.
-fn resort(state: &mut State) -> Vec<Effect> {
+fn resort(state: &mut State, recount_all: bool) -> Vec<Effect> {
     let keep = state.selected().map(|r| r.id.clone());
     let now = state.now;
     queue::sort_order(&mut state.order, &state.rows, now);
     state.sorted_at = now;
     reroute(state);
-    recount(state);
+    if recount_all {
+        recount(state);
+    }
     let effects = refresh_filter(state);
     rebuild_view(state, keep);
     effects
@@ -550,35 +629,51 @@ fn reroute(state: &mut State) {
     state.routes = routing::route_indexed(in_order, &state.agents);
 }
 
-fn sections_of(state: &State, row: &QueueRow) -> [bool; Section::ALL.len()] {
-    Section::ALL.map(|s| s.contains(row, &state.me, &state.my_teams))
-}
-
-/// The bits of `sections_of`, as kept in `State::sections`.
-fn section_bits(inside: [bool; Section::ALL.len()]) -> u8 {
-    inside
+/// The bits of the sections `row` is in (bit k: `state.sections[k]`), as
+/// kept in `State::section_bits`.
+fn sections_of(state: &State, row: &QueueRow) -> u16 {
+    let me = Viewer::new(&state.me, &state.my_teams);
+    state
+        .sections
         .iter()
+        .take(queue::MAX_SECTIONS)
         .enumerate()
-        .fold(0, |bits, (k, &yes)| bits | (u8::from(yes) << k))
+        .fold(0, |bits, (k, s)| {
+            let inside = s.contains(row, me, state.now);
+            bits | (u16::from(inside) << k)
+        })
 }
 
-fn section_bit(section: Section) -> u8 {
-    let k = Section::ALL.iter().position(|s| *s == section).unwrap_or(0);
-    1 << k
+fn section_bit(index: usize) -> u16 {
+    if index < queue::MAX_SECTIONS {
+        1 << index
+    } else {
+        0
+    }
 }
 
+/// Count a row in (`add`) or out of the sections of `bits`.
+fn count_bits(counts: &mut [usize], bits: u16, add: bool) {
+    for (k, n) in counts.iter_mut().enumerate() {
+        if bits & section_bit(k) != 0 {
+            *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        }
+    }
+}
+
+/// Every row's sections, from scratch: at load, when the sections change,
+/// and each minute if a section reads the clock. Field terms cost a few
+/// comparisons a row, so 100k rows and nine sections take a few ms.
 fn recount(state: &mut State) {
-    let mut counts = [0usize; Section::ALL.len()];
+    let mut counts = vec![0usize; state.sections.len()];
     let mut bits = Vec::with_capacity(state.rows.len());
     for row in state.rows.iter() {
         let inside = sections_of(state, row);
-        for (n, yes) in counts.iter_mut().zip(inside) {
-            *n += usize::from(yes);
-        }
-        bits.push(section_bits(inside));
+        count_bits(&mut counts, inside, true);
+        bits.push(inside);
     }
     state.counts = counts;
-    state.sections = bits;
+    state.section_bits = bits;
 }
 
 /// Put a saved row in place without re-sorting the queue: if its urgency
@@ -598,7 +693,10 @@ fn place(state: &mut State, row: QueueRow, keep: Option<String>) -> Vec<Effect> 
             };
             let moved = !queue::same_urgency(old, &row);
             let routed = !queue::same_routing(old, &row);
-            let (was, now_in) = (sections_of(state, old), sections_of(state, &row));
+            // What the counts hold for the old row is its cached bits, even
+            // if a section reading the clock would answer otherwise now.
+            let was = state.section_bits.get(i).copied().unwrap_or(0);
+            let now_in = sections_of(state, &row);
             if moved {
                 let rows = &state.rows;
                 let pos = state
@@ -611,14 +709,13 @@ fn place(state: &mut State, row: QueueRow, keep: Option<String>) -> Vec<Effect> 
                     state.order.remove(p);
                 }
             }
-            for (n, (a, b)) in state.counts.iter_mut().zip(was.into_iter().zip(now_in)) {
-                *n = *n - usize::from(a) + usize::from(b);
-            }
+            count_bits(&mut state.counts, was, false);
+            count_bits(&mut state.counts, now_in, true);
             if let Some(slot) = state.rows.get_mut(i) {
                 *slot = row;
             }
-            if let Some(bits) = state.sections.get_mut(i) {
-                *bits = section_bits(now_in);
+            if let Some(bits) = state.section_bits.get_mut(i) {
+                *bits = now_in;
             }
             if moved {
                 let p = queue::insert_position(&state.order, &state.rows, &state.rows[i], at);
@@ -632,10 +729,8 @@ fn place(state: &mut State, row: QueueRow, keep: Option<String>) -> Vec<Effect> 
         }
         None => {
             let inside = sections_of(state, &row);
-            for (n, inside) in state.counts.iter_mut().zip(inside) {
-                *n += usize::from(inside);
-            }
-            state.sections.push(section_bits(inside));
+            count_bits(&mut state.counts, inside, true);
+            state.section_bits.push(inside);
             let p = queue::insert_position(&state.order, &state.rows, &row, at);
             let i = state.rows.push(row);
             state.order.insert(p, u32::try_from(i).unwrap_or(u32::MAX));
@@ -675,6 +770,7 @@ fn refresh_filter(state: &mut State) -> Vec<Effect> {
             rows: state.rows.clone(),
             order: state.order.clone(),
             me: state.me.clone(),
+            my_teams: state.my_teams.clone(),
             now: state.now,
         }),
     }]
@@ -692,9 +788,10 @@ fn rebuild_view(state: &mut State, keep: Option<String>) {
             .filter(|&i| state.rows.get(i).is_some_and(|r| r.id == id))
             .or_else(|| state.rows.position(&id))
     });
-    let (me, bit) = (&state.me, section_bit(state.section));
+    let me = Viewer::new(&state.me, &state.my_teams);
+    let bit = section_bit(state.section);
     let rows = &state.rows;
-    let sections = &state.sections;
+    let sections = &state.section_bits;
     let in_section = |&i: &usize| sections.get(i).is_some_and(|b| b & bit != 0);
     let in_order = || state.order.iter().map(|&i| i as usize);
     let query = &state.filter.query;
@@ -861,6 +958,7 @@ pub(super) fn with_done(effect: Effect, done: Done) -> Effect {
         Effect::SaveFeedback { id, feedback, .. } => Effect::SaveFeedback { id, feedback, done },
         Effect::Assign { id, assignee, .. } => Effect::Assign { id, assignee, done },
         Effect::SetStatus { id, status, .. } => Effect::SetStatus { id, status, done },
+        Effect::AssignTeam { id, team, .. } => Effect::AssignTeam { id, team, done },
         other => other,
     }
 }
@@ -945,7 +1043,7 @@ fn toggle_status(state: &mut State, to: Status, did: &str, undid: &str) -> Vec<E
     }]
 }
 
-fn textarea(text: Option<&str>) -> TextArea<'static> {
+pub(super) fn textarea(text: Option<&str>) -> TextArea<'static> {
     let lines: Vec<String> = text
         .unwrap_or_default()
         .lines()
@@ -990,6 +1088,14 @@ fn is_send(state: &State, key: &KeyEvent) -> bool {
         == Resolved::Action(Action::Send)
 }
 
+/// Whether `key` does `action` in the reply box's key table.
+fn is_compose_key(state: &State, key: &KeyEvent, action: Action) -> bool {
+    state
+        .keymap
+        .resolve(Context::Compose, &[], Key::from_event(key))
+        == Resolved::Action(action)
+}
+
 fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(modal) = state.modal.take() else {
         return Vec::new();
@@ -998,6 +1104,14 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Modal::ReasonPicker { id, others } if !others.is_empty() => {
             super::bulk::on_reason_key(state, key, id, others)
         }
+        Modal::BulkVerdictNote { ids, reason, input } => {
+            super::bulk::on_note_key(state, key, ids, reason, input)
+        }
+        Modal::TeamPicker {
+            ids,
+            teams,
+            selected,
+        } => super::team::on_key(state, key, ids, teams, selected),
         Modal::ReasonPicker { id, others } => match key.code {
             KeyCode::Esc => {
                 toast(
@@ -1034,6 +1148,10 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         },
         Modal::VerdictNote { id, mut input } => match key.code {
+            _ if is_compose_key(state, &key, Action::EditInEditor) => {
+                state.modal = Some(Modal::VerdictNote { id, input });
+                super::external::edit_in_editor(state)
+            }
             KeyCode::Esc => Vec::new(),
             KeyCode::Enter if !key.modifiers.contains(KeyModifiers::SHIFT) => {
                 let note = input.lines().join("\n").trim().to_string();
@@ -1065,7 +1183,13 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         } => {
             if key.code == KeyCode::Esc {
                 // The draft is already in the store; closing loses nothing.
+                let text = input.lines().join("\n");
+                super::external::remember_draft(state, &id, kind, &text);
                 return Vec::new();
+            }
+            if is_compose_key(state, &key, Action::EditInEditor) {
+                state.modal = Some(Modal::Compose { id, kind, input });
+                return super::external::edit_in_editor(state);
             }
             if is_send(state, &key) {
                 let text = input.lines().join("\n").trim().to_string();
@@ -1106,7 +1230,8 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             mut filter,
             mut selected,
         } => {
-            let actions = crate::ui::help::runnable(&state.keymap, &filter);
+            let actions =
+                crate::ui::help::runnable(&state.keymap, &state.section_titles(), &filter);
             match key.code {
                 KeyCode::Esc | KeyCode::Char('?') => return Vec::new(),
                 KeyCode::Char('q') if filter.is_empty() => return Vec::new(),
@@ -1125,7 +1250,7 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             mut filter,
             mut selected,
         } => {
-            let actions = super::palette::matches(&filter);
+            let actions = super::palette::matches(&filter, &state.section_titles());
             match key.code {
                 KeyCode::Esc => return Vec::new(),
                 KeyCode::Enter => {

@@ -12,7 +12,7 @@ use crate::domain::agent::Agent;
 use crate::domain::feedback::{Reason, Verdict};
 use crate::domain::handoff::{Customer, Handoff, Priority, Routing, Status, Summary};
 use crate::domain::import::Imported;
-use crate::domain::queue::Section;
+use crate::domain::queue::{Builtin, Section};
 use crate::runtime::effects;
 use crate::store::Store;
 
@@ -149,7 +149,7 @@ impl Harness {
 #[test]
 fn opens_on_my_queue_most_urgent_first_with_its_summary() {
     let h = Harness::new();
-    assert_eq!(h.state.section, Section::Mine);
+    assert_eq!(h.state.current_builtin(), Some(Builtin::Mine));
     assert_eq!(h.state.counts, [3, 2, 5, 0]);
     assert_eq!(h.selected(), "H1");
     let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
@@ -285,7 +285,7 @@ fn g_marks_good_and_u_undoes_the_whole_bad_flag() {
 fn claim_moves_a_team_handoff_into_mine_and_undo_returns_it() {
     let mut h = Harness::new();
     h.key(KeyCode::Tab);
-    assert_eq!(h.state.section, Section::Unassigned);
+    assert_eq!(h.state.current_builtin(), Some(Builtin::Unassigned));
     assert_eq!(h.selected(), "U2", "breached SLA first");
     h.key(KeyCode::Char('c'));
     assert_eq!(h.state.counts, [4, 1, 5, 0]);
@@ -430,13 +430,13 @@ fn a_bad_filter_keeps_the_last_good_result_and_says_why() {
 fn sections_cycle_and_jump() {
     let mut h = Harness::new();
     h.key(KeyCode::BackTab);
-    assert_eq!(h.state.section, Section::BotHeld);
+    assert_eq!(h.state.current_builtin(), Some(Builtin::BotHeld));
     h.key(KeyCode::Tab);
-    assert_eq!(h.state.section, Section::Mine);
+    assert_eq!(h.state.current_builtin(), Some(Builtin::Mine));
     h.key(KeyCode::Char('2'));
-    assert_eq!(h.state.section, Section::Unassigned);
+    assert_eq!(h.state.current_builtin(), Some(Builtin::Unassigned));
     h.key(KeyCode::Char('4'));
-    assert_eq!(h.state.section, Section::BotHeld);
+    assert_eq!(h.state.current_builtin(), Some(Builtin::BotHeld));
 }
 
 #[test]
@@ -694,7 +694,7 @@ fn palette_runs_by_fuzzy_name() {
     h.ctrl('p');
     h.chars("section all");
     h.key(KeyCode::Enter);
-    assert_eq!(h.state.section, Section::All);
+    assert_eq!(h.state.current_builtin(), Some(Builtin::All));
 }
 
 #[test]
@@ -733,7 +733,10 @@ fn bulk_flag_with_a_reason_is_one_change_and_one_undo() {
         matches!(&h.state.modal, Some(Modal::ReasonPicker { others, .. }) if others.len() == 2)
     );
     h.key(KeyCode::Char('2'));
-    assert!(h.state.modal.is_none(), "no note step in bulk");
+    // An optional note for the whole batch follows; Esc skips it.
+    assert!(matches!(h.state.modal, Some(Modal::BulkVerdictNote { .. })));
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none());
     let bad: Vec<_> = h
         .store
         .feedback_export(None)
@@ -825,7 +828,11 @@ fn a_helpdesk_sync_reloads_the_queue_keeping_section_and_selection() {
         backend: BackendState::Online,
         last_synced: Some(now()),
     });
-    assert_eq!(h.state.section, Section::All, "the section stays");
+    assert_eq!(
+        h.state.current_builtin(),
+        Some(Builtin::All),
+        "the section stays"
+    );
     assert_eq!(h.selected(), before, "the cursor stays on the same handoff");
     assert_eq!(h.state.counts[2], 6, "the new handoff is there");
     assert_eq!(h.state.last_synced, Some(now()));
@@ -842,4 +849,111 @@ fn a_helpdesk_sync_reloads_the_queue_keeping_section_and_selection() {
         Some(now()),
         "the last good sync is kept"
     );
+}
+
+fn saved(name: &str, query: &str) -> Section {
+    Section::saved(name, query).unwrap_or_else(|e| panic!("{query}: {e}"))
+}
+
+fn visible_ids(h: &Harness) -> Vec<String> {
+    h.state
+        .visible
+        .iter()
+        .filter_map(|&i| h.state.rows.get(i).map(|r| r.id.clone()))
+        .collect()
+}
+
+#[test]
+fn saved_sections_jump_by_number_count_and_follow_changes() {
+    let mut h = Harness::new();
+    super::update::set_sections(
+        &mut h.state,
+        vec![
+            saved("Urgent", "priority:urgent"),
+            Section::builtin(Builtin::Mine),
+            saved("Breached", "sla:breached is:open"),
+            Section::builtin(Builtin::Unassigned),
+        ],
+    );
+    assert_eq!(h.state.section, 0, "the first section shows");
+    assert_eq!(h.state.counts, [1, 3, 1, 2]);
+    assert_eq!(visible_ids(&h), ["H1"]);
+    h.key(KeyCode::Char('3'));
+    assert_eq!(visible_ids(&h), ["U2"]);
+    // Claiming moves U2 from unassigned into mine; still breached.
+    h.key(KeyCode::Char('c'));
+    assert_eq!(h.state.counts, [1, 4, 1, 1]);
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.state.counts, [1, 3, 1, 2]);
+    // Tab wraps from the last section to the first, Shift-Tab back.
+    h.key(KeyCode::Char('4'));
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.section, 0);
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.state.section, 3);
+    // A number past the last section says so and stays put.
+    h.key(KeyCode::Char('7'));
+    assert_eq!(h.state.section, 3);
+    assert!(h.toast().contains("no section 7"), "{}", h.toast());
+}
+
+#[test]
+fn the_filter_applies_on_top_of_a_saved_section() {
+    let mut h = Harness::new();
+    super::update::set_sections(
+        &mut h.state,
+        vec![saved("Billing", "team:billing"), saved("None", "tag:vip")],
+    );
+    assert_eq!(visible_ids(&h).len(), 5);
+    h.key(KeyCode::Char('/'));
+    h.chars("assignee:me");
+    assert_eq!(visible_ids(&h), ["H1", "H2", "H3"]);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('2'));
+    assert!(visible_ids(&h).is_empty());
+}
+
+#[test]
+fn select_section_is_what_the_number_keys_do() {
+    let mut by_key = Harness::new();
+    by_key.key(KeyCode::Char('3'));
+    let mut by_call = Harness::new();
+    let effects = super::update::select_section(&mut by_call.state, 2);
+    assert!(
+        effects
+            .iter()
+            .all(|e| matches!(e, Effect::LoadDetail { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(by_call.state.section, by_key.state.section);
+    assert_eq!(visible_ids(&by_call), visible_ids(&by_key));
+    // Out of range (a click past the last tab): nothing changes.
+    let before = by_call.state.section;
+    assert!(super::update::select_section(&mut by_call.state, 9).is_empty());
+    assert_eq!(by_call.state.section, before);
+}
+
+#[test]
+fn a_section_that_reads_the_clock_is_recounted_each_minute() {
+    let mut h = Harness::new();
+    super::update::set_sections(
+        &mut h.state,
+        vec![saved("Breached", "sla:breached"), saved("Fresh", "age:<1h")],
+    );
+    assert_eq!(h.state.counts, [1, 5]);
+    // U1's SLA ends in 2h; every handoff came in 40 minutes ago.
+    h.send(Event::Tick(now() + Duration::minutes(125)));
+    assert_eq!(h.state.counts, [2, 0]);
+}
+
+#[test]
+fn old_section_action_names_still_bind_the_first_four() {
+    use super::action::Action;
+    assert_eq!(Action::from_name("section_mine"), Some(Action::Section(0)));
+    assert_eq!(
+        Action::from_name("section_bot_held"),
+        Some(Action::Section(3))
+    );
+    assert_eq!(Action::from_name("section_9"), Some(Action::Section(8)));
+    assert_eq!(Action::Section(1).describe(&["A", "B"]), "section 2: B");
 }

@@ -26,4 +26,7 @@ impl BackendKind {
 pub struct BackendConfig {
     #[serde(default)]
     pub kind: BackendKind,
+    /// A handoff's page in the helpdesk's web UI, `{id}` replaced by its id
+    /// (for `O` and `y u`); Chatwoot's is known without it.
+    pub web_url: Option<String>,
 }

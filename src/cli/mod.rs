@@ -15,6 +15,7 @@ mod stats;
 mod status;
 mod sync;
 mod tag;
+mod team;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,6 +69,11 @@ pub struct Cli {
     /// Look without changing anything (for leads): no verdicts, claims, notes or imports
     #[arg(long, global = true)]
     read_only: bool,
+    /// Leave the mouse to the terminal: no clicks or wheel in the workspace,
+    /// and text selects by plain drag again (with the mouse on, most
+    /// terminals select with Shift-drag) [config: mouse = false]
+    #[arg(long)]
+    no_mouse: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -85,6 +91,8 @@ enum Command {
     Show(show::Args),
     /// Record a verdict on a handoff, exactly as the b and g keys do
     Tag(tag::Args),
+    /// Move handoffs to a team, exactly as the T key does (--list: the teams known)
+    Team(team::Args),
     /// Verdicts for the people who tune the AI
     #[command(subcommand)]
     Feedback(feedback::Command),
@@ -136,6 +144,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         let writer = match &cli.command {
             Some(Command::Import(_)) => Some("import"),
             Some(Command::Tag(_)) => Some("tag"),
+            Some(Command::Team(a)) if !a.lists() => Some("team"),
             Some(Command::Demo(_)) => Some("demo"),
             Some(Command::Sync(_)) => Some("sync"),
             _ => None,
@@ -147,11 +156,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     match cli.command {
-        None => open_workspace(&opts, cli.theme.as_deref()),
+        None => open_workspace(&opts, cli.theme.as_deref(), cli.no_mouse),
         Some(Command::Import(args)) => import::run(&opts, args),
         Some(Command::Queue(args)) => queue::run(&opts, args),
         Some(Command::Show(args)) => show::run(&opts, args),
         Some(Command::Tag(args)) => tag::run(&opts, args),
+        Some(Command::Team(args)) => team::run(&opts, args),
         Some(Command::Feedback(cmd)) => feedback::run(&opts, cmd),
         Some(Command::Demo(args)) => demo::run(&opts, args),
         Some(Command::Status(args)) => status::run(&opts, args),
@@ -164,8 +174,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn open_workspace(opts: &Options, theme: Option<&str>) -> Result<(), Failure> {
+fn open_workspace(opts: &Options, theme: Option<&str>, no_mouse: bool) -> Result<(), Failure> {
     let mut ws = crate::workspace::Workspace::open(opts, true, chrono::Utc::now())?;
+    if no_mouse {
+        ws.config.mouse = Some(false);
+    }
     let _log_guard = init_logging(&ws.paths.log);
     let themes = config::themes_dir(&ws.paths.config);
     let (theme, problem) = choose_theme(theme, ws.config.theme.as_deref(), &themes)?;

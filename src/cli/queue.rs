@@ -4,26 +4,18 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::output::{Failure, print, to_json};
-use crate::domain::filter::Query;
+use crate::domain::filter::{Query, Viewer};
 use crate::domain::queue::{self, QueueRow, Section, SlaState};
 use crate::domain::routing::{self, Route};
 use crate::domain::sanitize::pad;
 use crate::workspace::{Options, Workspace};
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum SectionArg {
-    Mine,
-    Unassigned,
-    All,
-    /// Conversations the AI still holds
-    BotHeld,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Which section: your handoffs, your teams' unassigned ones, or all
-    #[arg(long, value_enum, default_value = "mine")]
-    section: SectionArg,
+    /// Which section: mine, unassigned (your teams'), all, bot_held (the AI
+    /// still has them), or the name of a section in the config file
+    #[arg(long, value_name = "NAME", default_value = "mine")]
+    section: String,
     /// Only handoffs matching this filter, e.g. "priority:urgent sla:breached"
     #[arg(long, value_name = "QUERY")]
     filter: Option<String>,
@@ -47,7 +39,7 @@ struct Item<'a> {
 /// The rows of `section` for `me`, in urgency order, with routing.
 pub fn routed_queue(
     ws: &Workspace,
-    section: Section,
+    section: &Section,
     query: &Query,
     now: DateTime<Utc>,
 ) -> Result<(Vec<QueueRow>, std::collections::HashMap<String, Route>), Failure> {
@@ -60,7 +52,8 @@ pub fn routed_queue(
         .unwrap_or_default();
     queue::sort_by_urgency(&mut rows, now);
     let routes = routing::route_all(&rows, &agents);
-    rows.retain(|r| section.contains(r, &ws.agent, &teams) && query.matches(r, &ws.agent, now));
+    let me = Viewer::new(&ws.agent, &teams);
+    rows.retain(|r| section.contains(r, me, now) && query.matches(r, me, now));
     Ok((rows, routes))
 }
 
@@ -69,13 +62,16 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let ws = Workspace::open(opts, true, now)?;
     let query = Query::parse(args.filter.as_deref().unwrap_or(""))
         .map_err(|e| Failure::usage(format!("--filter: {e}")))?;
-    let section = match args.section {
-        SectionArg::Mine => Section::Mine,
-        SectionArg::Unassigned => Section::Unassigned,
-        SectionArg::All => Section::All,
-        SectionArg::BotHeld => Section::BotHeld,
-    };
-    let (mut rows, routes) = routed_queue(&ws, section, &query, now)?;
+    let sections = ws.config.sections();
+    let section = Section::find(&sections, &args.section).ok_or_else(|| {
+        let names: Vec<String> = sections.iter().map(|s| format!("\"{}\"", s.name)).collect();
+        Failure::usage(format!(
+            "--section: no section `{}` (sections: {}; or mine, unassigned, all, bot_held)",
+            args.section,
+            names.join(", ")
+        ))
+    })?;
+    let (mut rows, routes) = routed_queue(&ws, &section, &query, now)?;
     if let Some(n) = args.limit {
         rows.truncate(n);
     }
@@ -98,7 +94,7 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let mut out = format!(
         "{} {} — {} · {} handoff{}\n",
         "queue:",
-        section.title(),
+        section.name,
         ws.agent,
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }

@@ -31,6 +31,11 @@ pub enum Change {
         status: Status,
         agent: String,
     },
+    /// Moved to this team, by name (`None`: no team). A state, like `Assign`.
+    Team {
+        team: Option<String>,
+        agent: String,
+    },
     /// An internal note (`private`) or a reply the customer sees.
     Message {
         text: String,
@@ -46,6 +51,7 @@ impl Change {
             Change::Verdict { .. } => "change.verdict",
             Change::Assign { .. } => "change.assign",
             Change::Status { .. } => "change.status",
+            Change::Team { .. } => "change.team",
             Change::Message { private: true, .. } => "change.note",
             Change::Message { private: false, .. } => "change.reply",
         }

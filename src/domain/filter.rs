@@ -4,6 +4,11 @@
 //! `priority:urgent team:billing trigger:low_confidence confidence:<0.5
 //!  age:>2h sla:breached verdict:none tag:vip procedure:refund -status:resolved`
 //!
+//! Who is asking matters for three terms: `assignee:me` (this agent),
+//! `team:mine` (any of their teams) and, as a shorthand, `is:open` (not
+//! resolved). The queue sections are queries in this language too (see
+//! [`super::queue::Section`]).
+//!
 //! Words match fuzzily, as in fzf (the letters in order, not necessarily
 //! together; case and accents ignored), over the id, customer, issue, team,
 //! procedure and assignee. With words in the query the best matches come
@@ -29,6 +34,10 @@ enum Term {
     Text(Atom),
     Priority(String),
     Team(String),
+    /// `team:mine`: the row's team is one of the viewer's.
+    MyTeams,
+    /// `is:open`: anything but resolved.
+    Open,
     Trigger(String),
     Sla(SlaState),
     Verdict(Option<String>),
@@ -76,6 +85,32 @@ impl Cmp {
     }
 }
 
+/// Who a query is matched for: `assignee:me` means `name`, `team:mine` any
+/// of `teams`. From a bare name, `team:mine` matches nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Viewer<'a> {
+    pub name: &'a str,
+    pub teams: &'a [String],
+}
+
+impl<'a> Viewer<'a> {
+    pub fn new(name: &'a str, teams: &'a [String]) -> Viewer<'a> {
+        Viewer { name, teams }
+    }
+}
+
+impl<'a> From<&'a str> for Viewer<'a> {
+    fn from(name: &'a str) -> Viewer<'a> {
+        Viewer { name, teams: &[] }
+    }
+}
+
+impl<'a> From<&'a String> for Viewer<'a> {
+    fn from(name: &'a String) -> Viewer<'a> {
+        Viewer::from(name.as_str())
+    }
+}
+
 /// A parsed filter. The empty query matches everything.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Query {
@@ -92,6 +127,7 @@ pub const FIELDS: &[&str] = &[
     "procedure",
     "assignee",
     "status",
+    "is",
     "lang",
     "confidence",
     "age",
@@ -131,6 +167,21 @@ impl Query {
         self.terms.is_empty()
     }
 
+    /// Whether the answer can change with the clock alone (`sla:`, `age:`).
+    pub fn uses_clock(&self) -> bool {
+        self.terms
+            .iter()
+            .any(|(_, t)| matches!(t, Term::Sla(_) | Term::Age(..)))
+    }
+
+    /// Whether every row it matches is assigned to the viewer (a positive
+    /// `assignee:me`), so showing the owner would say nothing.
+    pub fn only_mine(&self) -> bool {
+        self.terms
+            .iter()
+            .any(|(negated, t)| !negated && matches!(t, Term::Assignee(Some(a)) if a == "me"))
+    }
+
     /// Whether the query has words, so its results are ranked by score.
     pub fn ranks(&self) -> bool {
         self.terms
@@ -138,7 +189,13 @@ impl Query {
             .any(|(negated, t)| !negated && matches!(t, Term::Text(_)))
     }
 
-    pub fn matches(&self, row: &QueueRow, me: &str, now: DateTime<Utc>) -> bool {
+    pub fn matches<'v>(
+        &self,
+        row: &QueueRow,
+        me: impl Into<Viewer<'v>>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let me = me.into();
         thread_local! {
             static SCORER: RefCell<Option<Scorer>> = const { RefCell::new(None) };
         }
@@ -154,7 +211,7 @@ impl Query {
     pub fn score(
         &self,
         row: &QueueRow,
-        me: &str,
+        me: Viewer<'_>,
         now: DateTime<Utc>,
         scorer: &mut Scorer,
     ) -> Option<u32> {
@@ -296,6 +353,8 @@ pub struct Snapshot {
     /// Indices into `rows` in urgency order.
     pub order: Vec<u32>,
     pub me: String,
+    /// The viewer's teams, for `team:mine`.
+    pub my_teams: Vec<String>,
     pub now: DateTime<Utc>,
 }
 
@@ -315,7 +374,7 @@ pub fn run(
         &snap.query,
         &snap.rows,
         &snap.order,
-        &snap.me,
+        Viewer::new(&snap.me, &snap.my_teams),
         snap.now,
         threads,
         cancelled,
@@ -331,15 +390,16 @@ pub fn run(
 /// comes from memory in the order it was allocated, which on 100k rows is
 /// about 40% faster than chasing it in urgency order. The result is put in
 /// urgency order afterwards, from a score per row.
-pub fn matching(
+pub fn matching<'v>(
     query: &Query,
     rows: &Rows,
     order: &[u32],
-    me: &str,
+    me: impl Into<Viewer<'v>>,
     now: DateTime<Utc>,
     threads: usize,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<usize>> {
+    let me = me.into();
     // score + 1 per row; 0 = no match.
     let mut scores = vec![0u32; rows.len()];
     let threads = threads.clamp(1, 8);
@@ -419,7 +479,12 @@ fn field_term(key: &str, value: &str) -> Result<Term, String> {
     let v = value.to_lowercase();
     Ok(match key {
         "priority" | "p" => Term::Priority(v),
+        "team" if v == "mine" => Term::MyTeams,
         "team" => Term::Team(v),
+        "is" => match v.as_str() {
+            "open" => Term::Open,
+            _ => return Err(format!("is:{value}: use is:open (anything not resolved)")),
+        },
         "trigger" => Term::Trigger(v),
         "sla" => Term::Sla(match v.as_str() {
             "breached" => SlaState::Breached,
@@ -471,12 +536,17 @@ fn contains(field: Option<&str>, needle: &str) -> bool {
     f.to_lowercase().contains(needle)
 }
 
-fn term_matches(term: &Term, row: &QueueRow, me: &str, now: DateTime<Utc>) -> bool {
+fn term_matches(term: &Term, row: &QueueRow, me: Viewer<'_>, now: DateTime<Utc>) -> bool {
     match term {
         // Words are scored in `Query::score`, over the whole row at once.
         Term::Text(_) => true,
         Term::Priority(p) => row.priority.as_str() == p,
         Term::Team(t) => contains(row.team.as_deref(), t),
+        Term::MyTeams => row
+            .team
+            .as_deref()
+            .is_some_and(|t| me.teams.iter().any(|m| m.eq_ignore_ascii_case(t))),
+        Term::Open => row.is_open(),
         Term::Trigger(t) => row.trigger.is_some_and(|x| x.as_str().contains(t.as_str())),
         Term::Sla(s) => row.sla(now) == *s,
         Term::Verdict(v) => row.verdict.map(|x| x.as_str()) == v.as_deref(),
@@ -487,7 +557,7 @@ fn term_matches(term: &Term, row: &QueueRow, me: &str, now: DateTime<Utc>) -> bo
         },
         Term::Procedure(p) => contains(row.procedure.as_deref(), p),
         Term::Assignee(None) => row.assignee.is_none(),
-        Term::Assignee(Some(a)) if a == "me" => row.assignee.as_deref() == Some(me),
+        Term::Assignee(Some(a)) if a == "me" => row.assignee.as_deref() == Some(me.name),
         Term::Assignee(Some(a)) => contains(row.assignee.as_deref(), a),
         Term::Status(s) => row.status.as_str() == s,
         Term::Language(l) => contains(row.language.as_deref(), l),

@@ -13,6 +13,7 @@ use serde::{Serialize, Serializer};
 
 use super::completeness;
 use super::feedback::Verdict;
+use super::filter::{Query, Viewer};
 use super::handoff::{Handoff, Priority, Status, Trigger};
 
 /// How close the SLA clock is to breaching.
@@ -233,10 +234,11 @@ pub fn same_routing(a: &QueueRow, b: &QueueRow) -> bool {
         && a.priority == b.priority
 }
 
-/// The queue sections an agent switches between (gh-dash style).
+/// The sections shipped with the app. Each is a query in the filter's
+/// language (see [`Builtin::query`]), so a saved section can do the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Section {
+pub enum Builtin {
     /// Open handoffs assigned to me.
     Mine,
     /// Unassigned open handoffs in my teams.
@@ -248,44 +250,125 @@ pub enum Section {
     BotHeld,
 }
 
-impl Section {
-    pub const ALL: [Section; 4] = [
-        Section::Mine,
-        Section::Unassigned,
-        Section::All,
-        Section::BotHeld,
+impl Builtin {
+    pub const ALL: [Builtin; 4] = [
+        Builtin::Mine,
+        Builtin::Unassigned,
+        Builtin::All,
+        Builtin::BotHeld,
     ];
     pub fn title(self) -> &'static str {
         match self {
-            Section::Mine => "Mine",
-            Section::Unassigned => "Team unassigned",
-            Section::All => "All",
-            Section::BotHeld => "Bot-held",
+            Builtin::Mine => "Mine",
+            Builtin::Unassigned => "Team unassigned",
+            Builtin::All => "All",
+            Builtin::BotHeld => "Bot-held",
         }
     }
+    /// The name the config file and `handoff queue --section` use.
     pub fn as_str(self) -> &'static str {
         match self {
-            Section::Mine => "mine",
-            Section::Unassigned => "unassigned",
-            Section::All => "all",
-            Section::BotHeld => "bot_held",
+            Builtin::Mine => "mine",
+            Builtin::Unassigned => "unassigned",
+            Builtin::All => "all",
+            Builtin::BotHeld => "bot_held",
         }
     }
-    pub fn contains(self, row: &QueueRow, me: &str, my_teams: &[String]) -> bool {
+    pub fn parse(name: &str) -> Option<Builtin> {
+        let name = name.trim().to_lowercase().replace('-', "_");
+        Builtin::ALL.into_iter().find(|b| b.as_str() == name)
+    }
+    /// What the section holds, in the filter's language.
+    pub fn query(self) -> &'static str {
         match self {
-            Section::Mine => row.is_open() && row.assignee.as_deref() == Some(me),
-            Section::Unassigned => {
-                row.is_open()
-                    && row.status != Status::Pending
-                    && row.assignee.is_none()
-                    && row
-                        .team
-                        .as_deref()
-                        .is_some_and(|t| my_teams.iter().any(|m| m.eq_ignore_ascii_case(t)))
-            }
-            Section::All => true,
-            Section::BotHeld => row.status == Status::Pending,
+            Builtin::Mine => "is:open assignee:me",
+            // Pending conversations are still the AI's, not anyone's to take.
+            Builtin::Unassigned => "is:open -status:pending assignee:none team:mine",
+            Builtin::All => "",
+            Builtin::BotHeld => "status:pending",
         }
+    }
+}
+
+/// At most this many sections: keys 1-9 reach each one, and the tab line
+/// and the per-row membership bits (`u16`) hold them all.
+pub const MAX_SECTIONS: usize = 9;
+
+/// A queue section (gh-dash style): a name and a saved query, matched for
+/// the agent at the screen. The built-ins are sections like any other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub name: String,
+    /// The query as written (shown when the section is empty).
+    pub query_text: String,
+    pub query: Query,
+    /// Which built-in this is, if any: its empty-queue text is more helpful
+    /// than "Nothing matches".
+    pub builtin: Option<Builtin>,
+}
+
+impl Section {
+    pub fn builtin(b: Builtin) -> Section {
+        Section {
+            name: b.title().to_string(),
+            query_text: b.query().to_string(),
+            // The built-in queries are fixed text, checked by a test.
+            query: Query::parse(b.query()).unwrap_or_default(),
+            builtin: Some(b),
+        }
+    }
+
+    /// Mine, Team unassigned, All, Bot-held: the sections without a config.
+    pub fn builtins() -> Vec<Section> {
+        Builtin::ALL.into_iter().map(Section::builtin).collect()
+    }
+
+    /// A saved section; `Err` says why `query` does not parse.
+    pub fn saved(name: &str, query: &str) -> Result<Section, String> {
+        Ok(Section {
+            name: name.to_string(),
+            query_text: query.trim().to_string(),
+            query: Query::parse(query)?,
+            builtin: None,
+        })
+    }
+
+    pub fn contains<'v>(
+        &self,
+        row: &QueueRow,
+        me: impl Into<Viewer<'v>>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        self.query.matches(row, me, now)
+    }
+
+    /// The label when room is short ("Team" for Team unassigned).
+    pub fn short_title(&self) -> &str {
+        match self.builtin {
+            Some(Builtin::Unassigned) if self.name == Builtin::Unassigned.title() => "Team",
+            _ => &self.name,
+        }
+    }
+
+    /// Whether the queue should show who owns each row: not when every row
+    /// is necessarily mine.
+    pub fn shows_owner(&self) -> bool {
+        !self.query.only_mine()
+    }
+
+    /// The section of `list` called `name` (case and `-`/`_` ignored), or
+    /// the built-in of that name when the list does not have it.
+    pub fn find(list: &[Section], name: &str) -> Option<Section> {
+        let norm = |s: &str| s.trim().to_lowercase().replace(['-', ' '], "_");
+        let want = norm(name);
+        list.iter()
+            .find(|s| norm(&s.name) == want)
+            .or_else(|| {
+                let b = Builtin::parse(name)?;
+                list.iter().find(|s| s.builtin == Some(b))
+            })
+            .cloned()
+            .or_else(|| Builtin::parse(name).map(Section::builtin))
     }
 }
 

@@ -6,10 +6,11 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::agent::Agent;
 use super::feedback::Verdict;
-use super::filter::{Query, Snapshot, run};
+use super::filter::{Query, Snapshot, Viewer, run};
 use super::handoff::{Priority, Status, Trigger};
 use super::queue::{
-    Interner, QueueRow, Rows, Section, Skills, SlaState, clock, sort_by_urgency, sort_order,
+    Builtin, Interner, Name, QueueRow, Rows, Section, Skills, SlaState, clock, sort_by_urgency,
+    sort_order,
 };
 use super::routing::{Route, load, route, route_all, route_indexed};
 
@@ -132,6 +133,7 @@ fn resolved_handoffs_sink_and_have_no_sla() {
 #[test]
 fn sections_split_mine_team_and_all() {
     let teams = vec!["billing".to_string()];
+    let me = Viewer::new("Maya", &teams);
     let mut mine = row("mine");
     mine.assignee = Some("Maya".into());
     let team = row("team");
@@ -143,15 +145,131 @@ fn sections_split_mine_team_and_all() {
     resolved.assignee = Some("Maya".into());
     resolved.status = Status::Resolved;
     let all = [mine, team, other_team, theirs, resolved];
-    let in_section = |s: Section| -> Vec<&str> {
+    let in_section = |b: Builtin| -> Vec<&str> {
+        let s = Section::builtin(b);
         all.iter()
-            .filter(|r| s.contains(r, "Maya", &teams))
+            .filter(|r| s.contains(r, me, now()))
             .map(|r| r.id.as_str())
             .collect()
     };
-    assert_eq!(in_section(Section::Mine), ["mine"]);
-    assert_eq!(in_section(Section::Unassigned), ["team"]);
-    assert_eq!(in_section(Section::All).len(), 5);
+    assert_eq!(in_section(Builtin::Mine), ["mine"]);
+    assert_eq!(in_section(Builtin::Unassigned), ["team"]);
+    assert_eq!(in_section(Builtin::All).len(), 5);
+}
+
+/// The built-in sections as they were written before sections became
+/// queries: the saved queries must agree with them on every kind of row.
+fn builtin_by_hand(b: Builtin, row: &QueueRow, me: &str, my_teams: &[String]) -> bool {
+    match b {
+        Builtin::Mine => row.is_open() && row.assignee.as_deref() == Some(me),
+        Builtin::Unassigned => {
+            row.is_open()
+                && row.status != Status::Pending
+                && row.assignee.is_none()
+                && row
+                    .team
+                    .as_deref()
+                    .is_some_and(|t| my_teams.iter().any(|m| m.eq_ignore_ascii_case(t)))
+        }
+        Builtin::All => true,
+        Builtin::BotHeld => row.status == Status::Pending,
+    }
+}
+
+#[test]
+fn builtin_queries_equal_the_sections_they_replace() {
+    let teams = vec!["Billing".to_string(), "access".to_string()];
+    let me = Viewer::new("Maya", &teams);
+    let mut checked = 0;
+    for status in Status::ALL {
+        for assignee in [None, Some("Maya"), Some("Maya Lopez"), Some("Sam")] {
+            for team in [
+                None,
+                Some("billing"),
+                Some("ACCESS"),
+                Some("orders"),
+                Some("mine"),
+            ] {
+                let mut r = row("x");
+                r.status = status;
+                r.assignee = assignee.map(Name::from);
+                r.team = team.map(Name::from);
+                for b in Builtin::ALL {
+                    let by_query = Section::builtin(b).contains(&r, me, now());
+                    assert_eq!(
+                        by_query,
+                        builtin_by_hand(b, &r, "Maya", &teams),
+                        "{b:?} on {status:?} {assignee:?} {team:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 4 * 5 * 4);
+    // Every built-in query parses (a typo would silently match everything).
+    for b in Builtin::ALL {
+        assert!(Query::parse(b.query()).is_ok(), "{}", b.query());
+    }
+}
+
+#[test]
+fn saved_sections_use_the_filter_language_with_me_and_my_teams() {
+    let teams = vec!["billing".to_string()];
+    let me = Viewer::new("Maya", &teams);
+    let mut vip = row("vip");
+    vip.vip = true;
+    vip.priority = Priority::Urgent;
+    let mut vip_done = vip.clone();
+    vip_done.id = "vip-done".into();
+    vip_done.status = Status::Resolved;
+    let mut elsewhere = row("elsewhere");
+    elsewhere.team = Some("orders".into());
+    let rows = [vip, vip_done, elsewhere];
+    let ids_in = |q: &str| -> Vec<String> {
+        let s = Section::saved("S", q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        rows.iter()
+            .filter(|r| s.contains(r, me, now()))
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    assert_eq!(ids_in("tag:vip priority:urgent -status:resolved"), ["vip"]);
+    assert_eq!(ids_in("tag:vip is:open"), ["vip"]);
+    assert_eq!(ids_in("-team:mine"), ["elsewhere"]);
+    assert_eq!(ids_in("team:mine").len(), 2);
+    // Without teams (a bare name), team:mine holds for nothing.
+    let s = Section::saved("S", "team:mine").unwrap_or_else(|e| panic!("{e}"));
+    assert!(!rows.iter().any(|r| s.contains(r, "Maya", now())));
+    let err = Section::saved("S", "is:closed").err().unwrap_or_default();
+    assert!(err.contains("is:open"), "{err}");
+}
+
+#[test]
+fn sections_are_found_by_name_or_builtin_name() {
+    let list = vec![
+        Section::saved("VIP urgent", "tag:vip").unwrap_or_else(|e| panic!("{e}")),
+        Section::builtin(Builtin::Mine),
+    ];
+    let name = |s: Option<Section>| s.map(|s| s.name);
+    assert_eq!(
+        name(Section::find(&list, "vip urgent")),
+        Some("VIP urgent".into())
+    );
+    assert_eq!(
+        name(Section::find(&list, "vip_urgent")),
+        Some("VIP urgent".into())
+    );
+    assert_eq!(name(Section::find(&list, "mine")), Some("Mine".into()));
+    // Built-ins stay reachable by their names even when not configured.
+    assert_eq!(
+        name(Section::find(&list, "bot-held")),
+        Some("Bot-held".into())
+    );
+    assert_eq!(name(Section::find(&list, "nope")), None);
+    // Only a positive assignee:me hides the owner column.
+    assert!(!Section::builtin(Builtin::Mine).shows_owner());
+    assert!(Section::builtin(Builtin::All).shows_owner());
+    assert!(Section::saved("x", "-assignee:me").is_ok_and(|s| s.shows_owner()));
 }
 
 #[test]
@@ -330,6 +448,7 @@ fn run_query(text: &str, rows: &Rows, threads: usize) -> Option<Vec<usize>> {
         rows: rows.clone(),
         order: (0..rows.len() as u32).collect(),
         me: "Maya".into(),
+        my_teams: Vec::new(),
         now: now(),
     };
     run(&snapshot, threads, &|| false)
@@ -370,6 +489,7 @@ fn a_run_splits_over_threads_with_the_same_answer_and_can_be_stopped() {
         rows: rows.clone(),
         order: (0..rows.len() as u32).collect(),
         me: "Maya".into(),
+        my_teams: Vec::new(),
         now: now(),
     };
     assert_eq!(run(&snapshot, 2, &|| true), None);

@@ -40,6 +40,15 @@ pub fn run(store: &mut Store, me: &str, effect: Effect) -> Event {
                 Err(e) => failed("Recording handle time", &e),
             };
         }
+        // The terminal's own effects (editor, clipboard, browser, bell) are
+        // carried out by the event loop, which owns the terminal (see
+        // `runtime::external`); run here (tests, scripts) they do nothing.
+        Effect::EditInEditor { .. }
+        | Effect::Copy { .. }
+        | Effect::OpenUrl { .. }
+        | Effect::Bell => {
+            return Event::Logged;
+        }
         Effect::SaveDraft { id, kind, text } => {
             return match store.save_draft(&id, kind.as_str(), &text, now) {
                 Ok(()) => Event::DraftSaved,
@@ -64,6 +73,18 @@ pub fn run(store: &mut Store, me: &str, effect: Effect) -> Event {
             .set_status(&id, status, me, now)
             .map(|_| (id, done, "Changing the status"))
             .map_err(|e| ("Changing the status", e)),
+        Effect::AssignTeam { id, team, done } => store
+            .assign_team(&id, team.as_deref(), me, now)
+            .map(|_| (id, done, "Moving to a team"))
+            .map_err(|e| ("Moving to a team", e)),
+        Effect::LoadTeams => {
+            // Not a write: a failure must not count as one (`Failed` does),
+            // and the picker keeps the teams it already shows.
+            return Event::TeamsLoaded(store.teams().unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "listing the teams failed");
+                Vec::new()
+            }));
+        }
         Effect::AddMessage {
             id,
             kind,
@@ -87,6 +108,7 @@ pub fn reaches_helpdesk(effect: &Effect) -> bool {
         Effect::SaveFeedback { .. }
             | Effect::Assign { .. }
             | Effect::SetStatus { .. }
+            | Effect::AssignTeam { .. }
             | Effect::AddMessage { .. }
     )
 }

@@ -1,7 +1,10 @@
 //! The only place where the terminal, the clock and the store meet the pure
 //! app: read events, run `update`, run its effects, draw when something changed.
 
+pub mod editor;
 pub mod effects;
+pub mod external;
+pub mod input;
 pub mod terminal;
 
 use std::collections::VecDeque;
@@ -10,8 +13,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
-use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEventKind, KeyModifiers};
-use futures::StreamExt;
+use crossterm::event::{
+    Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -30,10 +34,12 @@ pub async fn run(ws: Workspace, theme: Theme) -> anyhow::Result<()> {
 }
 
 async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
+    terminal::use_mouse(ws.config.mouse.unwrap_or(true));
     let mut tui = terminal::enter()?;
     let mut state = State::new(ws.agent.clone(), Utc::now());
     state.read_only = ws.read_only;
     crate::app::keymap_config::install(&mut state, &ws.config);
+    state.web_ui = crate::app::external::WebUi::from_config(&ws.config);
     let size = tui.size()?;
     update(
         &mut state,
@@ -83,18 +89,12 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
 
     let filter_worker = FilterWorker::spawn(tx.clone());
 
-    // Terminal input is read by a task of its own and handed over a channel:
-    // polling EventStream from `now_or_never` (to drain) would leave it a
-    // no-op waker, and a key could then sit unnoticed.
-    let (input_tx, mut input) = mpsc::unbounded_channel::<std::io::Result<TermEvent>>();
-    tokio::spawn(async move {
-        let mut stream = EventStream::new();
-        while let Some(ev) = stream.next().await {
-            if input_tx.send(ev).is_err() {
-                break;
-            }
-        }
-    });
+    // Terminal input is read on a thread of its own and handed over a
+    // channel; it pauses while an external editor has the terminal.
+    let mut input = input::Input::spawn();
+    // The editor's outcome; until it comes the screen is not drawn.
+    let (editor_tx, mut editor_rx) = mpsc::unbounded_channel::<editor::Outcome>();
+    let mut suspended = false;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -102,11 +102,31 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
 
     loop {
         let first = tokio::select! {
-            maybe = input.recv() => match maybe {
+            maybe = input.events.recv() => match maybe {
                 Some(Ok(ev)) => translate(ev),
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
             },
+            Some((target, result)) = editor_rx.recv() => {
+                // Back from the editor: the screen, the keys, a full redraw
+                // at the size the terminal has now.
+                // A new `Terminal` has a blank back buffer, so clearing
+                // the screen makes its next draw a full one. (`tui.clear()`
+                // would ask the terminal for the cursor position first.)
+                tui = terminal::enter()?;
+                crossterm::execute!(
+                    std::io::stdout(),
+                    crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+                )?;
+                input.resume();
+                suspended = false;
+                let size = tui.size()?;
+                pending.push_back(Event::Resize {
+                    width: size.width,
+                    height: size.height,
+                });
+                Some(Event::Edited { target, result })
+            }
             Some(ev) = rx.recv() => Some(ev),
             _ = tick.tick() => Some(Event::Tick(Utc::now())),
             _ = sigterm.recv() => { tracing::info!("SIGTERM: quitting"); Some(Event::Shutdown) }
@@ -115,7 +135,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         pending.extend(first);
         // Drain whatever else is ready (a paste, a resize storm, key repeat)
         // so we draw once for the lot.
-        while let Ok(Ok(ev)) = input.try_recv() {
+        while let Ok(Ok(ev)) = input.events.try_recv() {
             pending.extend(translate(ev));
         }
         while let Ok(ev) = rx.try_recv() {
@@ -145,6 +165,40 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
                     }
                     (other, _) => other,
                 };
+                // The terminal's own effects: only this loop owns the terminal.
+                let effect = match effect {
+                    Effect::EditInEditor { target, text } if !suspended => {
+                        let dir = ws.paths.data_dir.as_path();
+                        match editor::start(&input, dir, target, &text, editor_tx.clone()).await {
+                            Ok(()) => suspended = true,
+                            Err(event) => pending.push_back(event),
+                        }
+                        continue;
+                    }
+                    // One editor at a time (a second Ctrl-E typed ahead).
+                    Effect::EditInEditor { .. } => continue,
+                    Effect::Copy { label, text } => {
+                        let command = ws
+                            .config
+                            .clipboard
+                            .as_ref()
+                            .and_then(|c| c.command.as_deref());
+                        let mut out = std::io::stdout();
+                        pending.extend(external::copy(command, &label, text, &mut out, &tx));
+                        continue;
+                    }
+                    Effect::OpenUrl { url } => {
+                        pending.push_back(external::open(&url, &tx));
+                        continue;
+                    }
+                    Effect::Bell => {
+                        if ws.config.bell != Some(false) {
+                            external::bell(&mut std::io::stdout());
+                        }
+                        continue;
+                    }
+                    other => other,
+                };
                 if effect == crate::app::Effect::LoadDashboard {
                     // Metrics read every recent handoff: never on the UI thread.
                     spawn_dashboard(ws.database().to_path_buf(), tx.clone());
@@ -166,7 +220,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         if state.quit {
             break;
         }
-        if dirty {
+        if dirty && !suspended {
             draw(&mut tui, &state, &theme)?;
         }
         if let (Some((generation, snapshot)), Some(worker)) = (filter_job, &filter_worker)
@@ -277,8 +331,23 @@ fn translate(ev: TermEvent) -> Option<Event> {
         }
         TermEvent::Resize(width, height) => Some(Event::Resize { width, height }),
         TermEvent::Paste(text) => Some(Event::Paste(text)),
+        // Clicks and the wheel only: releases, drags and moves change
+        // nothing, and passing them on would redraw for each.
+        TermEvent::Mouse(m) if terminal::mouse_enabled() && acted_on(m.kind) => {
+            Some(Event::Mouse(m))
+        }
         _ => None,
     }
+}
+
+/// The mouse events `app::mouse` acts on: a left click and the wheel.
+fn acted_on(kind: MouseEventKind) -> bool {
+    matches!(
+        kind,
+        MouseEventKind::Down(MouseButton::Left)
+            | MouseEventKind::ScrollDown
+            | MouseEventKind::ScrollUp
+    )
 }
 
 /// Ticks only matter when a clock on screen would change or a toast expires.

@@ -1,5 +1,6 @@
 //! Terminal setup and restore. Restore runs exactly once, whether the app
-//! quits, panics on the UI thread, or gets SIGTERM/SIGHUP.
+//! quits, panics on the UI thread, or gets SIGTERM/SIGHUP; it turns mouse
+//! reporting off too, so the shell is never left receiving mouse codes.
 
 use std::io::{self, Stdout, Write};
 use std::sync::OnceLock;
@@ -7,18 +8,31 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::ThreadId;
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::execute;
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use crossterm::{Command, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether `enter` turns mouse reporting on (config `mouse`, `--no-mouse`).
+static MOUSE: AtomicBool = AtomicBool::new(false);
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Ask `enter` to turn mouse reporting on (or not). Set before `enter`.
+pub fn use_mouse(on: bool) {
+    MOUSE.store(on, Ordering::SeqCst);
+}
+
+/// Whether mouse reporting is on: with it off, mouse codes that still
+/// arrive (pasted, or from a terminal that ignores the modes) are dropped.
+pub fn mouse_enabled() -> bool {
+    MOUSE.load(Ordering::SeqCst)
+}
 
 pub fn enter() -> io::Result<Tui> {
     install_panic_hook();
@@ -26,6 +40,9 @@ pub fn enter() -> io::Result<Tui> {
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
     execute!(out, EnterAlternateScreen, EnableBracketedPaste, Hide)?;
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(out, EnableMouseClicks)?;
+    }
     Terminal::new(CrosstermBackend::new(io::stdout()))
 }
 
@@ -33,6 +50,10 @@ pub fn enter() -> io::Result<Tui> {
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
+        if MOUSE.load(Ordering::SeqCst) {
+            // Turns off every mouse mode, whichever the terminal had on.
+            let _ = execute!(out, DisableMouseCapture);
+        }
         let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
         let _ = disable_raw_mode();
         let _ = out.flush();
@@ -50,4 +71,16 @@ fn install_panic_hook() {
         }
         previous(info);
     }));
+}
+
+/// Mouse reporting for presses, releases and the wheel (mode 1000) in the
+/// SGR encoding (1006). crossterm's `EnableMouseCapture` also asks for every
+/// motion (1002, 1003): the app reads no drags or hovers, and each move of
+/// the pointer would wake it (over ssh, a stream of bytes) for nothing.
+struct EnableMouseClicks;
+
+impl Command for EnableMouseClicks {
+    fn write_ansi(&self, f: &mut impl std::fmt::Write) -> std::fmt::Result {
+        f.write_str("\x1b[?1000h\x1b[?1006h")
+    }
 }

@@ -3,6 +3,7 @@
 //! before the screen shows it as done.
 
 mod agents;
+mod assign;
 mod drafts;
 mod feedback;
 mod handoffs;

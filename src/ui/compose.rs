@@ -8,7 +8,8 @@ use ratatui_textarea::TextArea;
 
 use super::theme::Theme;
 use super::{modal, text};
-use crate::app::{DraftKind, State};
+use crate::app::keymap::Context;
+use crate::app::{Action, DraftKind, State};
 
 pub fn render(
     frame: &mut Frame,
@@ -41,14 +42,26 @@ pub fn render(
     if inner.height < 3 {
         return;
     }
-    let footer = Line::from(vec![
-        Span::styled("Ctrl-S", theme.key),
-        Span::styled(" or ", theme.muted),
-        Span::styled("Alt-Enter", theme.key),
-        Span::styled(" send · ", theme.muted),
-        Span::styled("Esc", theme.key),
-        Span::styled(" close (draft is kept)", theme.muted),
-    ]);
+    // The keys in force (the user may have rebound them), first two for send.
+    let keys = |action: Action| state.keymap.keys_for(Context::Compose, action);
+    let mut footer = Vec::new();
+    let send = keys(Action::Send);
+    for (i, key) in send.iter().take(2).enumerate() {
+        if i > 0 {
+            footer.push(Span::styled(" or ", theme.muted));
+        }
+        footer.push(Span::styled(key.clone(), theme.key));
+    }
+    if !send.is_empty() {
+        footer.push(Span::styled(" send · ", theme.muted));
+    }
+    if let Some(key) = keys(Action::EditInEditor).into_iter().next() {
+        footer.push(Span::styled(key, theme.key));
+        footer.push(Span::styled(" editor · ", theme.muted));
+    }
+    footer.push(Span::styled("Esc", theme.key));
+    footer.push(Span::styled(" close (draft is kept)", theme.muted));
+    let footer = Line::from(footer);
     modal::fill(
         frame,
         Rect { height: 1, ..inner },

@@ -16,7 +16,7 @@ use crate::app::keymap::{Context, Keymap};
 pub struct Entry {
     pub keys: String,
     pub name: &'static str,
-    pub description: &'static str,
+    pub description: String,
     /// What Enter runs on this entry (dialog keys run nothing).
     pub action: Option<Action>,
 }
@@ -31,14 +31,19 @@ const DIALOG_KEYS: &[(&str, &str)] = &[
 
 /// Groups of entries, in the order shown. Movement bound the same way in the
 /// queue and the detail pane is listed once.
-pub fn groups(keymap: &Keymap, filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
+pub fn groups(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
     let keys_for =
         |ctx: Context, action: Action| -> String { keymap.keys_for(ctx, action).join(" ") };
-    let actions_in = |ctx: Context| keymap.actions_in(ctx);
+    // `section_7` with four sections does nothing: not listed.
+    let actions_in = |ctx: Context| {
+        let mut actions = keymap.actions_in(ctx);
+        actions.retain(|a| a.exists_with(sections));
+        actions
+    };
     let entry = |ctx: Context, a: Action| Entry {
         keys: keys_for(ctx, a),
         name: a.name(),
-        description: a.description(),
+        description: a.describe(sections).into_owned(),
         action: Some(a),
     };
     let same_in_both = |a: Action| keys_for(Context::Queue, a) == keys_for(Context::Detail, a);
@@ -81,7 +86,7 @@ pub fn groups(keymap: &Keymap, filter: &str) -> Vec<(&'static str, Vec<Entry>)> 
         .map(|(k, d)| Entry {
             keys: (*k).to_string(),
             name: "",
-            description: d,
+            description: (*d).to_string(),
             action: None,
         })
         .collect();
@@ -114,8 +119,8 @@ pub fn groups(keymap: &Keymap, filter: &str) -> Vec<(&'static str, Vec<Entry>)> 
 }
 
 /// The actions Enter can run, in the order shown; `selected` indexes this.
-pub fn runnable(keymap: &Keymap, filter: &str) -> Vec<Action> {
-    groups(keymap, filter)
+pub fn runnable(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<Action> {
+    groups(keymap, sections, filter)
         .into_iter()
         .flat_map(|(_, entries)| entries)
         .filter_map(|e| e.action)
@@ -124,25 +129,39 @@ pub fn runnable(keymap: &Keymap, filter: &str) -> Vec<Action> {
 
 enum Item {
     Heading(&'static str),
-    /// An entry, and whether it is the picked one.
-    Entry(Entry, bool),
+    /// An entry, and its index in `runnable` if Enter can run it.
+    Entry(Entry, Option<usize>),
 }
 
-pub fn render(frame: &mut Frame, keymap: &Keymap, filter: &str, selected: usize, theme: &Theme) {
+/// The groups as items: a heading, then its entries.
+fn blocks(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<Vec<Item>> {
     let mut runnable_seen = 0usize;
-    let blocks: Vec<Vec<Item>> = groups(keymap, filter)
+    groups(keymap, sections, filter)
         .into_iter()
         .map(|(title, entries)| {
             let mut block = vec![Item::Heading(title)];
             block.extend(entries.into_iter().map(|e| {
-                let picked = e.action.is_some() && runnable_seen == selected;
+                let index = e.action.map(|_| runnable_seen);
                 runnable_seen += usize::from(e.action.is_some());
-                Item::Entry(e, picked)
+                Item::Entry(e, index)
             }));
             block
         })
-        .collect();
-    let screen = frame.area();
+        .collect()
+}
+
+/// Where the items go on a `screen`: the box's size, the columns, and how
+/// many items did not fit. Shared by `render` and `entry_at`.
+struct Placed<'a> {
+    w: u16,
+    h: u16,
+    cols: usize,
+    columns: Vec<Vec<&'a Item>>,
+    hidden: usize,
+    total: usize,
+}
+
+fn place(blocks: &[Vec<Item>], screen: Rect) -> Placed<'_> {
     let w = screen.width.min(112);
     let cols: usize = if w >= 64 { 2 } else { 1 };
     // Border, filter line and a blank line take four rows.
@@ -150,16 +169,86 @@ pub fn render(frame: &mut Frame, keymap: &Keymap, filter: &str, selected: usize,
     let total: usize = blocks.iter().map(Vec::len).sum();
     // The fewest rows that hold every group whole; else split groups.
     let whole = (total.div_ceil(cols).max(1)..=max_rows)
-        .find_map(|rows| pack_whole(&blocks, rows, cols).map(|c| (rows, c)));
+        .find_map(|rows| pack_whole(blocks, rows, cols).map(|c| (rows, c)));
     let (rows, columns, hidden) = match whole {
         Some((rows, columns)) => (rows, columns, 0),
         None => {
-            let (columns, hidden) = pack_split(&blocks, max_rows, cols);
+            let (columns, hidden) = pack_split(blocks, max_rows, cols);
             (max_rows, columns, hidden)
         }
     };
-    let h = (rows as u16 + 4).min(screen.height);
-    let inner = modal::open(frame, w, h, "Keys", theme);
+    let h = u16::try_from(rows + 4)
+        .unwrap_or(u16::MAX)
+        .min(screen.height);
+    Placed {
+        w,
+        h,
+        cols,
+        columns,
+        hidden,
+        total,
+    }
+}
+
+/// The list's area inside the box, below the filter line.
+fn body_of(inner: Rect) -> Option<Rect> {
+    (inner.height >= 3 && inner.width >= 8)
+        .then(|| Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2))
+}
+
+/// How many lines of column `i` show entries (the last column's last line
+/// says how many more there are when some do not fit).
+fn shown_lines(p: &Placed, i: usize, body: Rect) -> usize {
+    let len = p.columns.get(i).map_or(0, Vec::len);
+    let room = usize::from(body.height);
+    if p.hidden > 0 && i + 1 == p.cols {
+        len.min(room.saturating_sub(1))
+    } else {
+        len.min(room)
+    }
+}
+
+/// The index (into `runnable(keymap, sections, filter)`) of the entry drawn at `x`,
+/// `y` on `screen`, as `render` lays help out; None over a heading, a key
+/// that only works in a dialog, or outside the list.
+pub fn entry_at(
+    keymap: &Keymap,
+    sections: &[&str],
+    filter: &str,
+    screen: Rect,
+    x: u16,
+    y: u16,
+) -> Option<usize> {
+    let blocks = blocks(keymap, sections, filter);
+    let p = place(&blocks, screen);
+    let body = body_of(modal::inner(modal::area(screen, p.w, p.h)))?;
+    if !body.contains(ratatui::layout::Position { x, y }) {
+        return None;
+    }
+    let col_w = (usize::from(body.width) / p.cols).max(1);
+    let i = usize::from(x - body.x) / col_w;
+    let row = usize::from(y - body.y);
+    if i >= p.cols || row >= shown_lines(&p, i, body) {
+        return None;
+    }
+    match p.columns.get(i)?.get(row)? {
+        Item::Entry(_, index) => *index,
+        Item::Heading(_) => None,
+    }
+}
+
+pub fn render(
+    frame: &mut Frame,
+    keymap: &Keymap,
+    sections: &[&str],
+    filter: &str,
+    selected: usize,
+    theme: &Theme,
+) {
+    let blocks = blocks(keymap, sections, filter);
+    let p = place(&blocks, frame.area());
+    let (cols, hidden, total) = (p.cols, p.hidden, p.total);
+    let inner = modal::open(frame, p.w, p.h, "Keys", theme);
     if inner.height == 0 || inner.width < 8 {
         return;
     }
@@ -196,7 +285,7 @@ pub fn render(frame: &mut Frame, keymap: &Keymap, filter: &str, selected: usize,
         return;
     }
     let col_w = (usize::from(body.width) / cols).max(1);
-    for (i, column) in columns.iter().enumerate() {
+    for (i, column) in p.columns.iter().enumerate() {
         // Keys line up per column, as wide as that column's longest keys.
         let keys_w = column
             .iter()
@@ -209,7 +298,7 @@ pub fn render(frame: &mut Frame, keymap: &Keymap, filter: &str, selected: usize,
             .min(col_w / 2);
         let mut lines: Vec<(Line<'static>, bool)> = column
             .iter()
-            .map(|it| (item_line(it, theme, col_w, keys_w), false))
+            .map(|it| (item_line(it, selected, theme, col_w, keys_w), false))
             .collect();
         if hidden > 0 && i + 1 == cols {
             let room = usize::from(body.height).saturating_sub(1);
@@ -266,14 +355,21 @@ fn pack_split(blocks: &[Vec<Item>], rows: usize, cols: usize) -> (Vec<Vec<&Item>
     (columns, items.len() - placed)
 }
 
-fn item_line(item: &Item, theme: &Theme, width: usize, keys_w: usize) -> Line<'static> {
+fn item_line(
+    item: &Item,
+    selected: usize,
+    theme: &Theme,
+    width: usize,
+    keys_w: usize,
+) -> Line<'static> {
     match item {
         Item::Heading(t) => Line::styled(text::trunc(&format!(" {t}"), width), theme.heading),
-        Item::Entry(e, picked) => {
+        Item::Entry(e, index) => {
+            let picked = *index == Some(selected);
             let keys = text::pad(&e.keys, keys_w);
             let desc_w = width.saturating_sub(keys_w + 4);
-            let desc = text::trunc(e.description, desc_w);
-            if *picked {
+            let desc = text::trunc(&e.description, desc_w);
+            if picked {
                 // The pick is drawn in reverse as a whole, with a glyph, so it
                 // shows without colour too.
                 let line = format!("▸ {keys} {}", text::pad(&desc, desc_w));
@@ -293,14 +389,21 @@ fn item_line(item: &Item, theme: &Theme, width: usize, keys_w: usize) -> Line<'s
 mod tests {
     use super::*;
 
+    /// Nine sections, so every `section_N` key is in force.
+    const NINE: &[&str] = &["Mine", "Team", "All", "Bot", "E", "F", "G", "H", "I"];
+
     #[test]
     fn every_binding_is_listed() {
         let map = Keymap::default();
-        let all = groups(&map, "");
+        let all = groups(&map, NINE, "");
         for b in map.bindings() {
             let label = crate::app::keymap::chord_label(&b.keys);
             let found = all.iter().flat_map(|(_, es)| es).any(|e| {
-                e.description == b.action.description() && e.keys.split(' ').any(|k| k == label)
+                // Keys are listed space-separated, so a chord ("y i") is
+                // looked for as a whole.
+                e.description == b.action.describe(NINE)
+                    && (e.keys.split(' ').any(|k| k == label)
+                        || (label.contains(' ') && e.keys.contains(&label)))
             });
             assert!(found, "{label} for {:?} missing from help", b.action);
         }
@@ -314,18 +417,38 @@ mod tests {
             crossterm::event::KeyModifiers::NONE,
         );
         map.bind(Context::Global, vec![f2], Some(Action::FlagBad));
-        let count = |f: &str| groups(&map, f).iter().map(|(_, e)| e.len()).sum::<usize>();
+        let count = |f: &str| {
+            groups(&map, NINE, f)
+                .iter()
+                .map(|(_, e)| e.len())
+                .sum::<usize>()
+        };
         assert_eq!(count("F2"), 1);
-        assert_eq!(runnable(&map, "F2"), vec![Action::FlagBad]);
+        assert_eq!(runnable(&map, NINE, "F2"), vec![Action::FlagBad]);
     }
 
     #[test]
     fn filter_matches_key_name_or_description() {
         let map = Keymap::default();
-        let count = |f: &str| groups(&map, f).iter().map(|(_, e)| e.len()).sum::<usize>();
+        let count = |f: &str| {
+            groups(&map, NINE, f)
+                .iter()
+                .map(|(_, e)| e.len())
+                .sum::<usize>()
+        };
         assert!(count("TRANSCRIPT") >= 1);
         assert!(count("flag_bad") >= 1);
         assert!(count("ctrl-c") >= 1);
         assert_eq!(count("zzzz"), 0);
+    }
+
+    #[test]
+    fn sections_are_listed_by_name_and_only_those_in_force() {
+        let map = Keymap::default();
+        let four = ["Mine", "VIP urgent", "All", "Bot-held"];
+        let listed = runnable(&map, &four, "");
+        assert!(listed.contains(&Action::Section(3)));
+        assert!(!listed.contains(&Action::Section(4)), "no fifth section");
+        assert_eq!(runnable(&map, &four, "vip"), vec![Action::Section(1)]);
     }
 }

@@ -5,6 +5,9 @@ use ratatui::layout::Rect;
 
 /// At this width and above the queue and summary sit side by side.
 pub const WIDE: u16 = 120;
+/// Below this width the screen is in its compact mode: fewer queue columns,
+/// short labels, the short forms of the top line and status bar.
+pub const COMPACT: u16 = 80;
 /// Below this height only one pane shows at a time (the focused one).
 pub const SHORT: u16 = 16;
 /// Below this the screen just asks for more room.
@@ -20,6 +23,10 @@ pub struct Areas {
     pub detail: Rect,
     pub status: Rect,
     pub side_by_side: bool,
+}
+
+pub fn compact(width: u16) -> bool {
+    width < COMPACT
 }
 
 pub fn too_small(width: u16, height: u16) -> bool {

@@ -14,6 +14,7 @@ pub mod reason_picker;
 pub mod status_bar;
 pub mod summary;
 pub mod tabs;
+pub mod team_picker;
 pub mod text;
 pub mod theme;
 pub mod transcript;
@@ -56,14 +57,42 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
         Some(Modal::VerdictNote { id, input }) => {
             verdict_note::render(frame, state, id, input, theme);
         }
+        Some(Modal::BulkVerdictNote { ids, reason, input }) => {
+            let what = match &ids[..] {
+                [first, rest @ ..] if !rest.is_empty() => {
+                    format!("{first} + {} more", rest.len())
+                }
+                _ => ids.concat(),
+            };
+            verdict_note::draw(frame, &what, &[reason.label()], input, theme);
+        }
+        Some(Modal::TeamPicker {
+            ids,
+            teams,
+            selected,
+        }) => team_picker::render(frame, state, ids, teams, *selected, theme),
         Some(Modal::Compose { id, kind, input }) => {
             compose::render(frame, state, id, *kind, input, theme);
         }
         Some(Modal::Help { filter, selected }) => {
-            help::render(frame, &state.keymap, filter, *selected, theme);
+            help::render(
+                frame,
+                &state.keymap,
+                &state.section_titles(),
+                filter,
+                *selected,
+                theme,
+            );
         }
         Some(Modal::Palette { filter, selected }) => {
-            palette::render(frame, &state.keymap, filter, *selected, theme);
+            palette::render(
+                frame,
+                &state.keymap,
+                &state.section_titles(),
+                filter,
+                *selected,
+                theme,
+            );
         }
         Some(Modal::Problems { lines }) => problems::render(frame, lines, theme),
     }

@@ -96,7 +96,13 @@ fn body_lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> 
         return vec![Line::styled("loading…", theme.muted)];
     };
     match state.pane {
-        Pane::Summary => summary::lines(detail, state.now, theme, width),
+        Pane::Summary => summary::lines(
+            detail,
+            state.now,
+            theme,
+            width,
+            layout::compact(state.width),
+        ),
         Pane::Transcript => transcript::lines(&detail.handoff, state.now, theme, width),
     }
 }

@@ -7,19 +7,21 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text;
 use super::theme::Theme;
+use super::{layout, text};
 use crate::app::State;
 use crate::app::state::Focus;
 use crate::domain::feedback::Verdict;
 use crate::domain::handoff::{Priority, Status};
-use crate::domain::queue::{self, QueueRow, Section, SlaState};
+use crate::domain::queue::{self, Builtin, QueueRow, SlaState};
 use crate::domain::routing::Route;
 
 /// The issue column never gets narrower than this while optional columns
 /// could be dropped instead: it is what an agent reads first.
 const ISSUE_MIN: usize = 28;
 const SLA_W: usize = 8;
+/// The compact SLA column: the glyph against the clock ("✖-4h56").
+const SLA_W_COMPACT: usize = 7;
 const PRI_W: usize = 4;
 const TEAM_W: usize = 10;
 const WHO_W: usize = 8;
@@ -30,8 +32,14 @@ const CMP_W: usize = 3;
 /// space; the line starts with a one-space margin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Columns {
-    /// Hidden only on very narrow screens; urgency still shows in the SLA clock.
-    pub pri: bool,
+    /// The compact form for terminals under `layout::COMPACT` columns: the
+    /// SLA glyph sits against the clock, priority may be a single glyph,
+    /// names shorten to "Dana W.", and only what matters is kept.
+    pub compact: bool,
+    /// Width of the SLA column (glyph and clock).
+    pub sla: usize,
+    /// Width of the priority column: 0 hidden, 1 a glyph, 4 a word.
+    pub pri: usize,
     pub customer: usize,
     pub issue: usize,
     pub team: bool,
@@ -45,7 +53,7 @@ pub struct Columns {
 impl Columns {
     /// `owner_column`: false where every row has the same owner (Mine).
     pub fn for_width(width: usize, owner_column: bool) -> Columns {
-        let pri = width >= 50;
+        let pri = if width >= 50 { PRI_W } else { 0 };
         let customer = match width {
             0..50 => 8,
             50..70 => 10,
@@ -53,6 +61,8 @@ impl Columns {
             _ => 16,
         };
         let mut c = Columns {
+            compact: false,
+            sla: SLA_W,
             pri,
             customer,
             issue: 0,
@@ -62,7 +72,7 @@ impl Columns {
             cmp: false,
             verdict: 0,
         };
-        let mut used = 1 + (SLA_W + 1) + usize::from(pri) * (PRI_W + 1) + (customer + 1);
+        let mut used = 1 + (SLA_W + 1) + c.pri_used() + (customer + 1);
         let room = |used: usize, extra: usize| used + extra + ISSUE_MIN < width;
         // In order of what an agent needs most after SLA, priority and issue.
         if room(used, CONF_W + 1) {
@@ -92,6 +102,77 @@ impl Columns {
         c.issue = width.saturating_sub(used + 1).max(1);
         c
     }
+
+    /// The compact mode's columns: SLA (glyph and clock), priority (a word
+    /// from 60 columns, a glyph below), customer, the issue; the verdict
+    /// glyph from 60 and confidence from 70 columns. Team, owner and
+    /// completeness are left to the summary below.
+    pub fn compact(width: usize) -> Columns {
+        let customer = match width {
+            0..40 => 8,
+            40..60 => 10,
+            60..70 => 12,
+            _ => 14,
+        };
+        let mut c = Columns {
+            compact: true,
+            sla: SLA_W_COMPACT,
+            pri: if width >= 60 { PRI_W } else { 1 },
+            customer,
+            issue: 0,
+            team: false,
+            who: false,
+            conf: width >= 70,
+            cmp: false,
+            verdict: if width >= 60 { 1 } else { 0 },
+        };
+        let used = 1
+            + (c.sla + 1)
+            + c.pri_used()
+            + (customer + 1)
+            + usize::from(c.conf) * (CONF_W + 1)
+            + if c.verdict > 0 { c.verdict + 1 } else { 0 };
+        c.issue = width.saturating_sub(used + 1).max(1);
+        c
+    }
+
+    /// The columns for a queue `width` cells wide on a terminal
+    /// `screen_width` wide: the compact mode goes by the terminal, so the
+    /// side-by-side queue of a wide screen keeps its full columns.
+    pub fn for_screen(width: usize, screen_width: u16, owner_column: bool) -> Columns {
+        if layout::compact(screen_width) {
+            Columns::compact(width)
+        } else {
+            Columns::for_width(width, owner_column)
+        }
+    }
+
+    fn pri_used(&self) -> usize {
+        if self.pri > 0 { self.pri + 1 } else { 0 }
+    }
+}
+
+/// The first position in `state.visible` drawn in a queue of `rows` lines.
+/// Normally `update` keeps the cursor in view; if the frame is not the size
+/// it planned for, keep it in view here without touching state. The mouse
+/// maps clicks with the same function, so a click lands on the row drawn.
+pub fn first_shown(state: &State, rows: usize) -> usize {
+    let mut start = state.offset.min(state.visible.len().saturating_sub(1));
+    if state.cursor >= start + rows {
+        start = state.cursor + 1 - rows;
+    }
+    start.min(state.cursor)
+}
+
+/// The position in `state.visible` of the row drawn at screen line `y` of a
+/// queue drawn in `area`, if a handoff is drawn there (not the header).
+pub fn row_at(state: &State, area: Rect, y: u16) -> Option<usize> {
+    if !state.loaded || y <= area.y || y >= area.y.saturating_add(area.height) {
+        return None;
+    }
+    let rows = usize::from(area.height).saturating_sub(1);
+    let pos = first_shown(state, rows) + usize::from(y - area.y - 1);
+    (pos < state.visible.len()).then_some(pos)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -99,7 +180,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         return;
     }
     let width = usize::from(area.width);
-    let cols = Columns::for_width(width, state.section != Section::Mine);
+    let cols = Columns::for_screen(
+        width,
+        state.width,
+        state.current_section().is_none_or(|s| s.shows_owner()),
+    );
     let focused = state.focus == Focus::Queue;
     let mut lines = vec![header(&cols, theme, focused, width)];
     let rows = usize::from(area.height).saturating_sub(1);
@@ -111,13 +196,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.muted,
         ));
     } else {
-        // Normally `update` keeps the cursor in view; if the frame is not the
-        // size it planned for, keep it in view here without touching state.
-        let mut start = state.offset.min(state.visible.len().saturating_sub(1));
-        if state.cursor >= start + rows {
-            start = state.cursor + 1 - rows;
-        }
-        start = start.min(state.cursor);
+        let start = first_shown(state, rows);
         let end = (start + rows).min(state.visible.len());
         for pos in start..end {
             let Some((i, row)) = state
@@ -142,15 +221,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines).style(theme.normal), area);
 }
 
-pub fn empty_message(state: &State) -> &'static str {
+pub fn empty_message(state: &State) -> std::borrow::Cow<'static, str> {
     if !state.filter.query.is_empty() || !state.filter.text.is_empty() {
-        return "No handoffs match the filter — Esc clears it";
+        return "No handoffs match the filter — Esc clears it".into();
     }
-    match state.section {
-        Section::Mine => "Nothing assigned to you. Tab to see your teams' unassigned handoffs.",
-        Section::Unassigned => "No unassigned handoffs in your teams. Tab to see all.",
-        Section::All => "No handoffs yet. Import some with `handoff import FILE`.",
-        Section::BotHeld => "The AI is holding no conversations right now.",
+    let Some(section) = state.current_section() else {
+        return "No handoffs.".into();
+    };
+    match section.builtin {
+        Some(Builtin::Mine) => {
+            "Nothing assigned to you. Tab to see your teams' unassigned handoffs.".into()
+        }
+        Some(Builtin::Unassigned) => "No unassigned handoffs in your teams. Tab to see all.".into(),
+        Some(Builtin::All) => "No handoffs yet. Import some with `handoff import FILE`.".into(),
+        Some(Builtin::BotHeld) => "The AI is holding no conversations right now.".into(),
+        None if section.query_text.is_empty() => "No handoffs yet.".into(),
+        // A saved section: say what it looks for (names and queries come
+        // from the config file; the line is cleaned when drawn).
+        None => format!(
+            "Nothing matches `{}` — Tab for the next section",
+            text::cut(&section.query_text, 60)
+        )
+        .into(),
     }
 }
 
@@ -160,9 +252,11 @@ fn header<'a>(c: &Columns, theme: &Theme, focused: bool, width: usize) -> Line<'
         s.push_str(&text::pad(label, w));
         s.push(' ');
     };
-    col("SLA", SLA_W);
-    if c.pri {
-        col("PRI", PRI_W);
+    col("SLA", c.sla);
+    match c.pri {
+        0 => {}
+        1 => col("P", 1),
+        w => col("PRI", w),
     }
     col("CUSTOMER", c.customer);
     col("ISSUE", c.issue);
@@ -223,26 +317,33 @@ fn row_line<'a>(
     } else {
         queue::clock(row.due_at, state.now)
     };
-    push(
-        &mut spans,
-        text::pad(&format!("{glyph} {clock}"), SLA_W),
-        sla_style,
-    );
-
-    let (pri, pri_style) = match row.priority {
-        Priority::Urgent => ("URG", theme.urgent),
-        Priority::High => ("high", theme.high),
-        Priority::Normal => ("norm", theme.normal),
-        Priority::Low => ("low", theme.muted),
+    let sla = if c.compact {
+        // The glyph column stays one wide, so clocks still line up.
+        format!("{glyph}{clock}")
+    } else {
+        format!("{glyph} {clock}")
     };
-    if c.pri {
-        push(&mut spans, text::pad(pri, PRI_W), pri_style);
+    push(&mut spans, text::pad(&sla, c.sla), sla_style);
+
+    // The word, or in the narrowest queues a glyph: never colour alone.
+    let (pri, glyph, pri_style) = match row.priority {
+        Priority::Urgent => ("URG", "!", theme.urgent),
+        Priority::High => ("high", "↑", theme.high),
+        Priority::Normal => ("norm", " ", theme.normal),
+        Priority::Low => ("low", "↓", theme.muted),
+    };
+    match c.pri {
+        0 => {}
+        1 => push(&mut spans, glyph.to_string(), pri_style),
+        w => push(&mut spans, text::pad(pri, w), pri_style),
     }
 
-    let customer = if row.vip {
-        format!("★ {}", text::one_line(&row.customer))
-    } else {
-        text::one_line(&row.customer)
+    let name = text::one_line(&row.customer);
+    let customer = match (row.vip, c.compact) {
+        (true, true) => format!("★{}", short_name(&name, c.customer.saturating_sub(1))),
+        (false, true) => short_name(&name, c.customer),
+        (true, false) => format!("★ {name}"),
+        (false, false) => name,
     };
     push(&mut spans, text::cell(&customer, c.customer), theme.normal);
 
@@ -300,6 +401,25 @@ fn row_line<'a>(
         line = overlay(line, theme.selection);
     }
     line
+}
+
+/// A name that fits `width` cells without cutting a word where a shorter
+/// form exists: "Dana Whitfield", else "Dana W.", else "Dana", else cut.
+fn short_name(name: &str, width: usize) -> String {
+    if text::width(name) <= width {
+        return name.to_string();
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if let (Some(first), Some(last)) = (words.first(), words.last())
+        && words.len() > 1
+    {
+        let initial: String = last.chars().take(1).collect();
+        let candidates = [format!("{first} {initial}."), (*first).to_string()];
+        if let Some(fit) = candidates.into_iter().find(|c| text::width(c) <= width) {
+            return fit;
+        }
+    }
+    text::cut(name, width)
 }
 
 fn overlay<'a>(line: Line<'a>, over: Style) -> Line<'a> {
@@ -369,20 +489,26 @@ pub fn conf_style(v: f64, theme: &Theme) -> Style {
 mod tests {
     use super::*;
 
+    fn used(c: &Columns) -> usize {
+        let mut used = 1 + c.sla + 1 + c.customer + 1 + c.issue + 1;
+        used += c.pri_used();
+        used += usize::from(c.team) * (TEAM_W + 1)
+            + usize::from(c.who) * (WHO_W + 1)
+            + usize::from(c.conf) * (CONF_W + 1)
+            + usize::from(c.cmp) * (CMP_W + 1);
+        if c.verdict > 0 {
+            used += c.verdict + 1;
+        }
+        used
+    }
+
     #[test]
     fn columns_fill_the_width_exactly() {
         for w in 30..200 {
             let c = Columns::for_width(w, true);
-            let mut used = 1 + SLA_W + 1 + c.customer + 1 + c.issue + 1;
-            used += usize::from(c.pri) * (PRI_W + 1);
-            used += usize::from(c.team) * (TEAM_W + 1)
-                + usize::from(c.who) * (WHO_W + 1)
-                + usize::from(c.conf) * (CONF_W + 1)
-                + usize::from(c.cmp) * (CMP_W + 1);
-            if c.verdict > 0 {
-                used += c.verdict + 1;
-            }
-            assert!(used <= w, "width {w}: {c:?} uses {used}");
+            assert!(used(&c) <= w, "width {w}: {c:?} uses {}", used(&c));
+            let c = Columns::compact(w);
+            assert!(used(&c) <= w, "compact {w}: {c:?} uses {}", used(&c));
         }
     }
 
@@ -393,5 +519,27 @@ mod tests {
         assert!(c.issue >= ISSUE_MIN);
         let c = Columns::for_width(140, true);
         assert!(c.team && c.who && c.cmp && c.conf && c.verdict == 6);
+    }
+
+    #[test]
+    fn compact_keeps_priority_and_a_readable_issue_down_to_40() {
+        for w in 40..80 {
+            let c = Columns::compact(w);
+            assert!(c.pri >= 1, "{w}: priority dropped");
+            assert!(c.issue >= 17, "{w}: issue only {} wide", c.issue);
+            assert!(!c.team && !c.who && !c.cmp);
+        }
+        // The side-by-side queue of a wide terminal keeps its full columns.
+        assert!(!Columns::for_screen(66, 120, true).compact);
+        assert!(Columns::for_screen(79, 79, true).compact);
+    }
+
+    #[test]
+    fn names_shorten_before_they_are_cut() {
+        assert_eq!(short_name("Dana Whitfield", 14), "Dana Whitfield");
+        assert_eq!(short_name("Dana Whitfield", 10), "Dana W.");
+        assert_eq!(short_name("Aleksander Zielinski", 10), "Aleksander");
+        assert_eq!(short_name("Bartholomew Zielinski", 8), "Barthol…");
+        assert_eq!(short_name("Cher", 8), "Cher");
     }
 }

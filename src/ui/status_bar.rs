@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text;
 use super::theme::Theme;
+use super::{layout, text};
 use crate::app::keymap::chord_label;
 use crate::app::state::ToastKind;
 use crate::app::{Action, State};
@@ -33,11 +33,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         return;
     }
     let width = usize::from(area.width);
+    // The status bar spans the terminal, so its width says compact or not.
+    let compact = layout::compact(area.width);
     let line = if state.filter.editing {
-        filter_line(state, theme, width)
+        filter_line(state, theme, width, compact)
     } else {
-        let right = sync_state(state, theme);
-        let right_w = right.width() + 1;
+        let mut right = sync_state(state, theme, compact);
+        // Compact: a toast that does not fit beside the store's state gets
+        // the whole line (the state is back with the next frame after it).
+        if let Some(t) = state.toast.as_ref().filter(|_| compact)
+            && text::width(&t.text) + 3 + right.width() + 2 > width
+        {
+            right = Line::default();
+        }
+        let right_w = if right.width() == 0 {
+            0
+        } else {
+            right.width() + 1
+        };
         let room = width.saturating_sub(right_w + 1);
         let mut spans = match &state.toast {
             // A chord half typed: say what can follow (which-key).
@@ -68,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             None => hints(state, theme, room),
         };
         let used: usize = spans.iter().map(|s| s.width()).sum();
-        if used + right_w <= width {
+        if right_w > 0 && used + right_w <= width {
             spans.push(Span::raw(" ".repeat(width - used - right_w)));
             spans.extend(right.spans);
             spans.push(Span::raw(" "));
@@ -78,7 +91,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(Paragraph::new(line).style(theme.normal), area);
 }
 
-fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
+fn filter_line(state: &State, theme: &Theme, width: usize, compact: bool) -> Line<'static> {
     let f = &state.filter;
     let mut spans = vec![
         Span::styled("/", theme.key),
@@ -88,11 +101,27 @@ fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
     ];
     match &f.error {
         Some(err) => spans.push(Span::styled(format!("  ✖ {}", text::one_line(err)), theme.error)),
-        None if f.text.is_empty() => spans.push(Span::styled(
+        None if !compact && f.text.is_empty() => spans.push(Span::styled(
             "  team:billing sla:breached priority:urgent confidence:<0.5 … · Enter keep · Esc clear",
             theme.muted,
         )),
-        None => spans.push(Span::styled("  Enter keep · Esc clear", theme.muted)),
+        None if !compact => spans.push(Span::styled("  Enter keep · Esc clear", theme.muted)),
+        None => {
+            // The roomiest hint that fits whole: examples go before the keys.
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            let hints: &[&str] = if f.text.is_empty() {
+                &[
+                    "  sla:breached team:billing … · Enter keep · Esc clear",
+                    "  Enter keep · Esc clear",
+                    "  Enter · Esc",
+                ]
+            } else {
+                &["  Enter keep · Esc clear", "  Enter · Esc"]
+            };
+            if let Some(h) = hints.iter().find(|h| used + text::width(h) <= width) {
+                spans.push(Span::styled(*h, theme.muted));
+            }
+        }
     }
     Line::from(text::fit_spans(spans, width))
 }
@@ -148,43 +177,46 @@ fn chord_hint(state: &State, theme: &Theme) -> Vec<Span<'static>> {
 
 /// The helpdesk's live channel ("● live", "◌ polling") and webhook
 /// deliveries ("↑ 3 pending", "⚠ 1 failed") beside the store's state.
-fn sync_state(state: &State, theme: &Theme) -> Line<'static> {
+/// Compact: shorter words ("◌ poll", "synced 3m", "⚠ offline 14:02",
+/// "✓ saved 14:02", "local") and one space between them.
+fn sync_state(state: &State, theme: &Theme, compact: bool) -> Line<'static> {
     let mut spans = Vec::new();
+    let gap = if compact { " " } else { "  " };
     // Only a helpdesk has changes to wait for. Glyph and word, so the
     // state reads without colour.
     if state.backend_state != BackendState::Local {
-        spans.push(if state.live {
-            Span::styled("● live", theme.ok)
-        } else {
-            Span::styled("◌ polling", theme.muted)
+        spans.push(match (state.live, compact) {
+            (true, _) => Span::styled("● live", theme.ok),
+            (false, false) => Span::styled("◌ polling", theme.muted),
+            (false, true) => Span::styled("◌ poll", theme.muted),
         });
-        spans.push(Span::raw("  "));
+        spans.push(Span::raw(gap));
     }
-    if let Some(span) = helpdesk_state(state, theme) {
+    if let Some(span) = helpdesk_state(state, theme, compact) {
         spans.push(span);
-        spans.push(Span::raw("  "));
+        spans.push(Span::raw(gap));
     }
     if state.outbox_failed > 0 {
         spans.push(Span::styled(
             format!("⚠ {} failed", state.outbox_failed),
             theme.error,
         ));
-        spans.push(Span::raw("  "));
+        spans.push(Span::raw(gap));
     }
     if state.outbox_pending > 0 {
         spans.push(Span::styled(
             format!("↑ {} pending", state.outbox_pending),
             theme.info,
         ));
-        spans.push(Span::raw("  "));
+        spans.push(Span::raw(gap));
     }
-    spans.extend(store_state(state, theme).spans);
+    spans.extend(store_state(state, theme, compact).spans);
     Line::from(spans)
 }
 
 /// "synced 3m ago", or "offline · last synced 14:02" (the queue shown is
 /// the last synced one); nothing for the local store.
-fn helpdesk_state(state: &State, theme: &Theme) -> Option<Span<'static>> {
+fn helpdesk_state(state: &State, theme: &Theme, compact: bool) -> Option<Span<'static>> {
     use crate::backend::BackendState;
     let ago = |at: chrono::DateTime<chrono::Utc>| {
         let mins = (state.now - at).num_minutes().max(0);
@@ -201,26 +233,39 @@ fn helpdesk_state(state: &State, theme: &Theme) -> Option<Span<'static>> {
         (BackendState::Local, _) => None,
         (BackendState::Syncing, None) => Some(Span::styled("⟳ syncing…", theme.info)),
         (BackendState::Online | BackendState::Syncing, Some(at)) => {
-            Some(Span::styled(format!("synced {}", ago(at)), theme.muted))
+            let ago = ago(at);
+            let ago = match ago.strip_suffix(" ago") {
+                Some(short) if compact => short.to_string(),
+                _ => ago,
+            };
+            Some(Span::styled(format!("synced {ago}"), theme.muted))
         }
         (BackendState::Online, None) => Some(Span::styled("synced", theme.muted)),
+        (BackendState::Offline(_), Some(at)) if compact => Some(Span::styled(
+            format!("⚠ offline {}", local(at)),
+            theme.error,
+        )),
         (BackendState::Offline(_), Some(at)) => Some(Span::styled(
             format!("⚠ offline · last synced {}", local(at)),
             theme.error,
         )),
+        (BackendState::Offline(_), None) if compact => Some(Span::styled("⚠ offline", theme.error)),
         (BackendState::Offline(_), None) => {
             Some(Span::styled("⚠ offline · never synced", theme.error))
         }
     }
 }
 
-fn store_state(state: &State, theme: &Theme) -> Line<'static> {
+fn store_state(state: &State, theme: &Theme, compact: bool) -> Line<'static> {
     if state.read_only {
         Line::styled("read-only", theme.heading)
     } else if state.saving > 0 {
         Line::styled("saving…", theme.info)
     } else if let Some(at) = state.last_saved {
-        Line::styled(format!("✓ saved {}", at.format("%H:%M:%S")), theme.ok)
+        let time = if compact { "%H:%M" } else { "%H:%M:%S" };
+        Line::styled(format!("✓ saved {}", at.format(time)), theme.ok)
+    } else if compact {
+        Line::styled("local", theme.muted)
     } else {
         Line::styled("local store", theme.muted)
     }

@@ -22,6 +22,10 @@ const LABEL_W_NARROW: usize = 11;
 const WIDE_LABELS_MIN: usize = 70;
 /// Below this width labels go on their own line above the text.
 const SIDE_LABELS_MIN: usize = 44;
+/// In the compact mode (terminals under 80 columns) labels are short words
+/// ("WHY", "NEXT") in a column this wide, down to `COMPACT_LABELS_MIN`.
+const LABEL_W_COMPACT: usize = 8;
+const COMPACT_LABELS_MIN: usize = 26;
 pub const MISSING: &str = "— missing —";
 
 /// Collects labelled blocks as wrapped lines.
@@ -29,10 +33,34 @@ struct Out<'t> {
     lines: Vec<Line<'static>>,
     width: usize,
     theme: &'t Theme,
+    compact: bool,
+}
+
+/// The short word for a label in the compact mode: a shorter word, never a
+/// cut one. Labels without an entry are short enough already.
+fn short_label(label: &str) -> &str {
+    match label {
+        "CUSTOMER" => "ACCOUNT",
+        "COLLECTED" => "DATA",
+        "FINDINGS" => "FOUND",
+        "WHY ESCALATED" => "WHY",
+        "CONFIDENCE" => "CONF",
+        "SENTIMENT" => "MOOD",
+        "NEXT STEP" => "NEXT",
+        "PROMISED" => "PROMISE",
+        other => other,
+    }
 }
 
 impl Out<'_> {
     fn label_w(&self) -> usize {
+        if self.compact {
+            return if self.width >= COMPACT_LABELS_MIN {
+                LABEL_W_COMPACT
+            } else {
+                0
+            };
+        }
         match self.width {
             w if w >= WIDE_LABELS_MIN => LABEL_W,
             w if w >= SIDE_LABELS_MIN => LABEL_W_NARROW,
@@ -51,6 +79,11 @@ impl Out<'_> {
     /// A labelled block: one item per entry, each wrapped under the label.
     fn block(&mut self, label: &str, items: Vec<Vec<Span<'static>>>) {
         let lw = self.label_w();
+        let label = if lw == LABEL_W_COMPACT {
+            short_label(label)
+        } else {
+            label
+        };
         let heading = self.theme.heading;
         if lw == 0 {
             self.lines.push(Line::styled(label.to_string(), heading));
@@ -91,12 +124,15 @@ impl Out<'_> {
     }
 }
 
-/// Every line of the summary body, wrapped to `width`.
+/// Every line of the summary body, wrapped to `width`. `compact`: the
+/// terminal is in its compact mode (see `layout::COMPACT`), so labels and
+/// the customer's context take their short forms.
 pub fn lines(
     detail: &Detail,
     now: DateTime<Utc>,
     theme: &Theme,
     width: usize,
+    compact: bool,
 ) -> Vec<Line<'static>> {
     let h = &detail.handoff;
     let s = &h.summary;
@@ -104,6 +140,7 @@ pub fn lines(
         lines: Vec::new(),
         width,
         theme,
+        compact,
     };
     let missing = completeness::missing(s);
     let lacks = |f: Field| missing.contains(&f);
@@ -134,7 +171,7 @@ pub fn lines(
         _ => out.missing("ISSUE"),
     }
 
-    let ctx = customer_context(h);
+    let ctx = customer_context(h, compact);
     if !ctx.is_empty() {
         out.one("CUSTOMER", vec![Span::styled(ctx, theme.normal)]);
     }
@@ -224,7 +261,12 @@ pub fn lines(
     // Text the note parser could not place: often the whole message when a
     // bot writes prose, so it comes right after the five fields.
     if let Some(raw) = &s.unparsed {
-        out.section("UNPARSED NOTE TEXT (kept verbatim)", raw, theme.normal);
+        let heading = if compact {
+            "NOTE TEXT (verbatim)"
+        } else {
+            "UNPARSED NOTE TEXT (kept verbatim)"
+        };
+        out.section(heading, raw, theme.normal);
     }
     for (heading, body) in &s.extra {
         out.section(&text::one_line(heading).to_uppercase(), body, theme.normal);
@@ -257,8 +299,9 @@ pub fn lines(
     out.lines
 }
 
-/// "Business · ★ vip · at risk · 412d account · LTV 2,381 · 1 prior escalation · en · web"
-fn customer_context(h: &Handoff) -> String {
+/// "Business · ★ vip · at risk · account age 13mo · LTV 2,381 · 1 prior escalation · en · web";
+/// compact: "age 13mo", "1 escalation before".
+fn customer_context(h: &Handoff, compact: bool) -> String {
     let c = &h.customer;
     let mut parts: Vec<String> = Vec::new();
     if let Some(plan) = &c.plan {
@@ -271,7 +314,8 @@ fn customer_context(h: &Handoff) -> String {
         parts.push("at risk".into());
     }
     if let Some(days) = c.account_age_days {
-        parts.push(format!("account age {}", age(days)));
+        let word = if compact { "age" } else { "account age" };
+        parts.push(format!("{word} {}", age(days)));
     }
     if let Some(v) = c.lifetime_value {
         parts.push(format!("LTV {}", thousands(v)));

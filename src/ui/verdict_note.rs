@@ -16,17 +16,29 @@ pub fn render(
     input: &TextArea<'static>,
     theme: &Theme,
 ) {
-    let inner = modal::open(frame, 64, 10, &format!("Bad handoff · {id}"), theme);
-    let inner = inner.inner(Margin::new(1, 0));
-    if inner.height == 0 {
-        return;
-    }
     let reasons: Vec<&str> = state
         .selected_detail()
         .filter(|d| d.handoff.id == id)
         .and_then(|d| d.feedback.as_ref())
         .map(|f| f.reasons.iter().map(|r| r.label()).collect())
         .unwrap_or_default();
+    draw(frame, id, &reasons, input, theme);
+}
+
+/// The note box titled `Bad handoff · {what}`, the reasons in force above
+/// it. Bulk notes pass the batch's title and shared reason.
+pub fn draw(
+    frame: &mut Frame,
+    what: &str,
+    reasons: &[&str],
+    input: &TextArea<'static>,
+    theme: &Theme,
+) {
+    let inner = modal::open(frame, 64, 10, &format!("Bad handoff · {what}"), theme);
+    let inner = inner.inner(Margin::new(1, 0));
+    if inner.height == 0 {
+        return;
+    }
     let mut lines = vec![(
         Line::from(vec![
             Span::styled("Optional note", theme.heading),

@@ -82,7 +82,12 @@ impl Sandbox {
     }
 
     pub fn open(&self, cols: u16, rows: u16, extra_env: &[(&str, &str)]) -> Screen {
-        Screen::spawn(self, cols, rows, extra_env)
+        Screen::spawn(self, cols, rows, &[], extra_env)
+    }
+
+    /// The full screen started with command-line `args` (e.g. `--no-mouse`).
+    pub fn open_with_args(&self, cols: u16, rows: u16, args: &[&str]) -> Screen {
+        Screen::spawn(self, cols, rows, args, &[])
     }
 }
 
@@ -149,7 +154,13 @@ pub struct Screen {
 }
 
 impl Screen {
-    fn spawn(sandbox: &Sandbox, cols: u16, rows: u16, extra_env: &[(&str, &str)]) -> Screen {
+    fn spawn(
+        sandbox: &Sandbox,
+        cols: u16,
+        rows: u16,
+        args: &[&str],
+        extra_env: &[(&str, &str)],
+    ) -> Screen {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -160,6 +171,7 @@ impl Screen {
             })
             .unwrap_or_else(|e| panic!("openpty: {e}"));
         let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("HANDOFF_AGENT");
@@ -261,6 +273,20 @@ impl Screen {
         if keys.ends_with('\x1b') {
             std::thread::sleep(Duration::from_millis(150));
         }
+    }
+
+    /// Which mouse reports the program asked the terminal for, and how
+    /// they are encoded.
+    pub fn mouse_mode(&self) -> (vt100::MouseProtocolMode, vt100::MouseProtocolEncoding) {
+        self.parser
+            .lock()
+            .map(|p| {
+                (
+                    p.screen().mouse_protocol_mode(),
+                    p.screen().mouse_protocol_encoding(),
+                )
+            })
+            .unwrap_or_default()
     }
 
     pub fn pid(&self) -> Option<u32> {

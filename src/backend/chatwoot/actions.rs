@@ -6,6 +6,9 @@
 //!   right before, change only ours, keep everyone else's), then a private
 //!   note with the structured feedback;
 //! - claim / unassign: `assignments`; resolve, reopen, snooze: `toggle_status`;
+//! - move to a team: `assignments` with `team_id` only (Chatwoot reads
+//!   `team_id` only when the `assignee_id` key is absent), the id looked up
+//!   by name in `GET …/teams` once per pass;
 //! - internal note (`private: true`) and reply.
 //!
 //! Labels, assignment and status are states: sending them twice is harmless.
@@ -22,7 +25,7 @@ use serde_json::{Value, json};
 
 use super::client::{ApiError, Client};
 use super::config::ChatwootConfig;
-use super::model::{Labels, MessageList};
+use super::model::{Labels, MessageList, Team};
 use super::{CHATWOOT, map, sync};
 use crate::domain::change::Change;
 use crate::domain::feedback::Reason;
@@ -120,6 +123,7 @@ pub async fn deliver_due(
     let sender = Chatwoot {
         client,
         me_id: &mut me_id,
+        teams: None,
     };
     run_pass(store, &pass, now, sender).await
 }
@@ -128,11 +132,13 @@ struct Chatwoot<'a> {
     client: &'a Client,
     /// My Chatwoot user id, looked up once when a claim first needs it.
     me_id: &'a mut Option<i64>,
+    /// The account's teams, listed once per pass when a move first needs them.
+    teams: Option<Vec<Team>>,
 }
 
 impl Sender for Chatwoot<'_> {
     async fn send(&mut self, row: &OutboxRow, _now: DateTime<Utc>) -> Answer {
-        Answer::from(send(self.client, row, self.me_id).await)
+        Answer::from(send(self.client, row, self.me_id, &mut self.teams).await)
     }
 }
 
@@ -163,7 +169,12 @@ impl From<ApiError> for Failure {
     }
 }
 
-async fn send(client: &Client, row: &OutboxRow, me_id: &mut Option<i64>) -> Result<(), Failure> {
+async fn send(
+    client: &Client,
+    row: &OutboxRow,
+    me_id: &mut Option<i64>,
+    teams: &mut Option<Vec<Team>>,
+) -> Result<(), Failure> {
     let change: Change = serde_json::from_str(&row.payload)
         .map_err(|e| Failure::Permanent(format!("stored change is unreadable: {e}")))?;
     let conversation = map::display_id(&row.handoff_id).ok_or_else(|| {
@@ -216,7 +227,44 @@ async fn send(client: &Client, row: &OutboxRow, me_id: &mut Option<i64>) -> Resu
         Change::Message { text, private, .. } => {
             post_message(client, &path("messages"), row, text, *private).await
         }
+        Change::Team { team, .. } => {
+            let team_id = match team {
+                None => Value::Null,
+                Some(name) => json!(team_id(client, teams, name).await?),
+            };
+            // No `assignee_id` key: with it, Chatwoot ignores `team_id`.
+            client
+                .post(&path("assignments"), &json!({ "team_id": team_id }))
+                .await?;
+            Ok(())
+        }
     }
+}
+
+/// The Chatwoot id of the team called `name` (as the sync stored it:
+/// cleaned; case ignored, as routing does).
+async fn team_id(
+    client: &Client,
+    cached: &mut Option<Vec<Team>>,
+    name: &str,
+) -> Result<i64, Failure> {
+    if cached.is_none() {
+        let values: Vec<Value> = client.get(&client.account_path("teams")).await?;
+        // One unreadable entry does not hide the others.
+        let list = values
+            .into_iter()
+            .filter_map(|v| serde_json::from_value::<Team>(v).ok())
+            .collect();
+        *cached = Some(list);
+    }
+    let teams = cached.as_deref().unwrap_or_default();
+    let named = |t: &&Team| crate::domain::sanitize::clean_line(&t.name);
+    teams
+        .iter()
+        .find(|t| named(t) == name)
+        .or_else(|| teams.iter().find(|t| named(t).eq_ignore_ascii_case(name)))
+        .map(|t| t.id)
+        .ok_or_else(|| Failure::Permanent(format!("Chatwoot has no team called '{name}'")))
 }
 
 async fn me(client: &Client, cached: &mut Option<i64>) -> Result<i64, Failure> {

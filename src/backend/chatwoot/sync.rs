@@ -102,7 +102,7 @@ pub async fn refresh(
     now: DateTime<Utc>,
 ) -> Result<SyncReport, SyncError> {
     let (_, me) = whoami(client).await?;
-    let teams = my_teams(client, cfg).await?;
+    let (teams, every_team) = my_teams(client, cfg).await?;
     let team_ids: HashSet<i64> = teams.iter().map(|t| t.id).collect();
 
     let mut report = SyncReport {
@@ -203,6 +203,9 @@ pub async fn refresh(
     report.new = written.inserted;
     report.updated = written.updated;
     upsert_me(store, &me, &teams)?;
+    // Every team of the account, for the team picker (moving a handoff to
+    // a team nobody here belongs to is the point of it).
+    store.set_known_teams(&every_team)?;
     store.set_meta(ME_ID, &me.id.to_string())?;
     store.set_meta(ME_NAME, &me.name)?;
     store.set_meta(LAST_SYNC, &now.to_rfc3339())?;
@@ -233,12 +236,20 @@ fn relevant(c: &Conversation, me: &Me, teams: &HashSet<i64>) -> bool {
         || (assignee.is_none() && c.meta.team.as_ref().is_some_and(|t| teams.contains(&t.id)))
 }
 
-/// The teams "Team unassigned" comes from: configured, else those I am in.
-async fn my_teams(client: &Client, cfg: &ChatwootConfig) -> Result<Vec<Team>, ApiError> {
+/// The teams "Team unassigned" comes from (configured, else those I am in),
+/// and the names of all the account's teams.
+async fn my_teams(
+    client: &Client,
+    cfg: &ChatwootConfig,
+) -> Result<(Vec<Team>, Vec<String>), ApiError> {
     let values: Vec<Value> = client.get(&client.account_path("teams")).await?;
-    let teams = values
+    let all: Vec<Team> = values
         .into_iter()
         .filter_map(|v| serde_json::from_value::<Team>(v).ok())
+        .collect();
+    let names = all.iter().map(|t| t.name.clone()).collect();
+    let teams = all
+        .into_iter()
         .filter(|t| {
             if cfg.team_ids.is_empty() {
                 t.is_member
@@ -247,7 +258,7 @@ async fn my_teams(client: &Client, cfg: &ChatwootConfig) -> Result<Vec<Team>, Ap
             }
         })
         .collect();
-    Ok(teams)
+    Ok((teams, names))
 }
 
 /// Every page of one conversation query, until a short page.

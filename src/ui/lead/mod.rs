@@ -57,6 +57,26 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     );
 }
 
+/// The lead screen whose tab covers column `x` of the top line, as `tabs`
+/// draws it (the mouse switches screens with it).
+pub fn tab_at(state: &State, width: u16, x: u16) -> Option<Screen> {
+    let line = tabs(state, &Theme::monochrome(), usize::from(width));
+    let mut start = 0u16;
+    for span in &line.spans {
+        let w = u16::try_from(span.width()).unwrap_or(u16::MAX);
+        if (start..start.saturating_add(w)).contains(&x) {
+            return match span.content.trim() {
+                "Floor" => Some(Screen::Floor),
+                "Quality" => Some(Screen::Quality),
+                "Review" => Some(Screen::Review),
+                _ => None,
+            };
+        }
+        start = start.saturating_add(w);
+    }
+    None
+}
+
 fn tabs(state: &State, theme: &Theme, width: usize) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" handoff ", theme.title),

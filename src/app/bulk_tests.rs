@@ -1,0 +1,461 @@
+//! Bulk work driven as the runtime drives it (keys in, effects run against
+//! a real in-memory store, results fed back): moving to a team, range marks,
+//! and the note after a bulk bad verdict.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::effect::Effect;
+use super::event::Event;
+use super::state::{Modal, State};
+use super::update::update;
+use crate::domain::agent::Agent;
+use crate::domain::feedback::Reason;
+use crate::domain::handoff::{Customer, Handoff, Priority, Routing, Status, Summary};
+use crate::domain::import::Imported;
+use crate::runtime::effects;
+use crate::store::Store;
+
+const ME: &str = "Maya Chen";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn handoff(
+    id: &str,
+    team: &str,
+    assignee: Option<&str>,
+    priority: Priority,
+    due_min: i64,
+) -> Imported {
+    let handoff = Handoff {
+        id: id.into(),
+        created_at: None,
+        escalated_at: now() - Duration::minutes(40),
+        channel: None,
+        language: Some("en".into()),
+        status: Status::Open,
+        customer: Customer {
+            name: format!("Customer {id}"),
+            ..Customer::default()
+        },
+        ai: Default::default(),
+        summary: Summary {
+            issue: Some(format!("Issue {id}")),
+            ..Summary::default()
+        },
+        note: None,
+        routing: Routing {
+            team: Some(team.into()),
+            priority,
+            assignee: assignee.map(str::to_string),
+            sla_due_at: Some(now() + Duration::minutes(due_min)),
+            ..Routing::default()
+        },
+        transcript: vec![],
+    };
+    Imported {
+        raw: String::new(),
+        handoff,
+    }
+}
+
+struct Harness {
+    state: State,
+    store: Store,
+}
+
+impl Harness {
+    /// Mine: H1..H3 (billing). Team unassigned (billing is my team): U1,
+    /// U2. Orders, not my team: O1. All, by urgency: U2 U1 O1 H1 H2 H3.
+    fn new() -> Harness {
+        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let items = vec![
+            handoff("H1", "billing", Some(ME), Priority::Normal, 200),
+            handoff("H2", "billing", Some(ME), Priority::Normal, 210),
+            handoff("H3", "billing", Some(ME), Priority::Normal, 220),
+            handoff("U1", "billing", None, Priority::Urgent, 90),
+            handoff("U2", "billing", None, Priority::Normal, -10),
+            handoff("O1", "orders", None, Priority::High, 100),
+        ];
+        store
+            .import(&items, now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let agent = |name: &str, teams: &[&str]| Agent {
+            name: name.into(),
+            teams: teams.iter().map(|t| t.to_string()).collect(),
+            skills: vec![],
+            languages: vec!["en".into()],
+            capacity: 10,
+        };
+        let agents = vec![
+            agent(ME, &["billing"]),
+            agent("Sam Okafor", &["orders", "access"]),
+        ];
+        store
+            .upsert_agents(&agents)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut h = Harness {
+            state: State::new(ME.into(), now()),
+            store,
+        };
+        h.send(Event::Resize {
+            width: 120,
+            height: 40,
+        });
+        let rows = h.store.queue_rows().unwrap_or_default();
+        h.send(Event::Loaded { rows, agents });
+        h
+    }
+
+    fn send(&mut self, event: Event) {
+        let mut queue = vec![event];
+        while let Some(ev) = queue.pop() {
+            for effect in update(&mut self.state, ev) {
+                queue.push(effects::run(&mut self.store, ME, effect));
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn chars(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn selected(&self) -> String {
+        self.state
+            .selected()
+            .map(|r| r.id.clone())
+            .unwrap_or_default()
+    }
+
+    fn visible(&self) -> Vec<String> {
+        self.state
+            .visible
+            .iter()
+            .filter_map(|&i| self.state.rows.get(i).map(|r| r.id.clone()))
+            .collect()
+    }
+
+    fn toast(&self) -> String {
+        self.state
+            .toast
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_default()
+    }
+
+    /// The team as stored (the record, not the screen).
+    fn team(&self, id: &str) -> Option<String> {
+        self.store
+            .handoff(id)
+            .ok()
+            .flatten()
+            .and_then(|h| h.routing.team)
+    }
+
+    fn picker_teams(&self) -> Vec<String> {
+        match &self.state.modal {
+            Some(Modal::TeamPicker { teams, .. }) => teams.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn marked(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.state.marked.iter().cloned().collect();
+        ids.sort();
+        ids
+    }
+}
+
+// ---- move to a team --------------------------------------------------------
+
+#[test]
+fn t_moves_the_selected_handoff_out_of_my_teams_and_u_brings_it_back() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('2'));
+    assert_eq!(h.visible(), ["U2", "U1"]);
+    h.key(KeyCode::Char('T'));
+    // Every team the agents or handoffs name, sorted.
+    assert_eq!(h.picker_teams(), ["access", "billing", "orders"]);
+    h.key(KeyCode::Char('3'));
+    assert!(h.state.modal.is_none());
+    assert_eq!(h.toast(), "Moved U2 to orders");
+    assert_eq!(h.team("U2").as_deref(), Some("orders"));
+    // Orders is not my team: the row leaves "Team unassigned" at once.
+    assert_eq!(h.visible(), ["U1"]);
+    assert_eq!(h.state.section_count(1), 1);
+    assert_eq!(h.state.saving, 0);
+
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.toast(), "Undone: move of U2 to orders");
+    assert_eq!(h.team("U2").as_deref(), Some("billing"));
+    assert_eq!(h.visible(), ["U2", "U1"]);
+}
+
+#[test]
+fn bulk_move_is_one_change_one_toast_and_one_undo_to_each_previous_team() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    assert_eq!(h.visible(), ["U2", "U1", "O1", "H1", "H2", "H3"]);
+    h.chars("   ");
+    assert_eq!(h.marked(), ["O1", "U1", "U2"]);
+    h.key(KeyCode::Char('T'));
+    // ↓ Enter picks the second team: billing (U1 and U2 are there already).
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Up);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.toast(), "Moved O1 to billing · 2 already there");
+    assert_eq!(h.team("O1").as_deref(), Some("billing"));
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.team("O1").as_deref(), Some("orders"));
+
+    h.key(KeyCode::Home);
+    h.chars("   ");
+    h.key(KeyCode::Char('T'));
+    h.key(KeyCode::Char('1'));
+    assert_eq!(h.toast(), "Moved 3 handoffs to access");
+    for id in ["U2", "U1", "O1"] {
+        assert_eq!(h.team(id).as_deref(), Some("access"), "{id}");
+    }
+    assert!(h.state.marked.is_empty(), "marks are used up");
+    assert_eq!(h.state.section_count(1), 0);
+    assert_eq!(h.state.saving, 0);
+
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.toast(), "Undone: move of 3 handoffs to access");
+    assert_eq!(h.team("U2").as_deref(), Some("billing"));
+    assert_eq!(h.team("U1").as_deref(), Some("billing"));
+    assert_eq!(h.team("O1").as_deref(), Some("orders"));
+    assert_eq!(h.state.section_count(1), 2);
+    assert!(h.state.undo.is_empty());
+}
+
+#[test]
+fn moving_into_the_same_team_changes_nothing() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('T'));
+    assert_eq!(h.selected(), "H1");
+    h.key(KeyCode::Char('2'));
+    assert_eq!(h.toast(), "H1 is already in billing");
+    assert!(h.state.undo.is_empty());
+    assert_eq!(h.state.saving, 0);
+}
+
+#[test]
+fn esc_cancels_the_picker_and_keeps_the_marks() {
+    let mut h = Harness::new();
+    h.chars("  ");
+    h.key(KeyCode::Char('T'));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none());
+    assert_eq!(h.marked(), ["H1", "H2"]);
+    assert_eq!(h.team("H1").as_deref(), Some("billing"));
+    assert!(h.state.undo.is_empty());
+}
+
+#[test]
+fn the_picker_lists_teams_a_helpdesk_named_and_keeps_the_pick() {
+    let mut h = Harness::new();
+    h.store
+        .set_known_teams(&["Enterprise".into(), "ORDERS".into()])
+        .unwrap_or_else(|e| panic!("{e}"));
+    h.key(KeyCode::Char('T'));
+    // The store's list arrived through LoadTeams; one spelling per team.
+    assert_eq!(
+        h.picker_teams(),
+        ["access", "billing", "Enterprise", "orders"]
+    );
+    h.key(KeyCode::Char('3'));
+    assert_eq!(h.team("H1").as_deref(), Some("Enterprise"));
+    // A late list leaves the pick on the same team.
+    h.key(KeyCode::Char('T'));
+    h.key(KeyCode::End);
+    h.send(Event::TeamsLoaded(vec!["Aardvarks".into()]));
+    assert_eq!(h.picker_teams()[0], "Aardvarks");
+    assert!(matches!(
+        &h.state.modal,
+        Some(Modal::TeamPicker { teams, selected, .. }) if teams[*selected] == "orders"
+    ));
+}
+
+#[test]
+fn read_only_refuses_to_move() {
+    let mut h = Harness::new();
+    h.state.read_only = true;
+    h.key(KeyCode::Char('T'));
+    assert!(h.state.modal.is_none());
+    assert!(h.toast().starts_with("Read-only"), "{}", h.toast());
+    assert_eq!(h.team("H1").as_deref(), Some("billing"));
+}
+
+#[test]
+fn a_move_is_one_effect_per_handoff_and_only_the_last_reports() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    h.chars("  ");
+    h.key(KeyCode::Char('T'));
+    let effects = update(
+        &mut h.state,
+        Event::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE)),
+    );
+    // Nothing shows as done before the store has it.
+    assert_eq!(h.team("U2").as_deref(), Some("billing"));
+    assert_eq!(h.state.saving, 2);
+    let reports: Vec<bool> = effects
+        .iter()
+        .map(|e| matches!(e, Effect::AssignTeam { done, .. } if !done.toast.is_empty()))
+        .collect();
+    assert_eq!(reports, [false, true]);
+}
+
+// ---- range marks -----------------------------------------------------------
+
+#[test]
+fn v_marks_every_row_from_the_last_marked_to_the_cursor() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char(' '));
+    assert_eq!(h.selected(), "U1");
+    h.chars("jj");
+    assert_eq!(h.selected(), "H1");
+    h.key(KeyCode::Char('V'));
+    assert_eq!(h.marked(), ["H1", "O1", "U1", "U2"]);
+    assert_eq!(h.toast(), "Marked a range of 4 handoffs · 4 in all");
+    // The cursor's row is the next anchor; a range can run upwards too.
+    h.key(KeyCode::End);
+    h.key(KeyCode::Char('V'));
+    assert_eq!(h.state.marked.len(), 6);
+    h.key(KeyCode::Char('U'));
+    h.key(KeyCode::Char('V'));
+    assert!(h.state.marked.is_empty());
+    assert!(h.toast().starts_with("Mark one first"), "{}", h.toast());
+}
+
+#[test]
+fn v_runs_upwards_and_unmarking_the_anchor_drops_it() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::End);
+    h.key(KeyCode::Char(' '));
+    assert_eq!(h.marked(), ["H3"]);
+    h.chars("kkk");
+    assert_eq!(h.selected(), "O1");
+    h.key(KeyCode::Char('V'));
+    assert_eq!(h.marked(), ["H1", "H2", "H3", "O1"]);
+    // Space on the anchor unmarks it; V then has nothing to run from.
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('k'));
+    h.key(KeyCode::Char('V'));
+    assert!(h.toast().starts_with("Mark one first"), "{}", h.toast());
+}
+
+#[test]
+fn v_needs_the_anchor_in_view() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('2'));
+    h.key(KeyCode::Char('V'));
+    assert_eq!(h.marked(), ["H1"]);
+    assert!(h.toast().contains("not shown here"), "{}", h.toast());
+}
+
+// ---- the note after a bulk bad verdict ---------------------------------------
+
+fn bad_records(h: &Harness) -> Vec<(String, Vec<Reason>, Option<String>)> {
+    let mut v: Vec<_> = h
+        .store
+        .feedback_export(None)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| (r.handoff_id, r.reasons, r.note))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_bulk_note_goes_on_every_verdict_and_the_batch_undo_takes_it_back() {
+    let mut h = Harness::new();
+    h.chars("   ");
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('2'));
+    assert!(
+        matches!(&h.state.modal, Some(Modal::BulkVerdictNote { ids, .. }) if ids.len() == 3),
+        "the note step follows the reason"
+    );
+    h.chars("bot asked for the wrong invoice");
+    h.key(KeyCode::Enter);
+    assert!(h.state.modal.is_none());
+    assert_eq!(h.toast(), "Note saved on 3 bad verdicts");
+    let note = Some("bot asked for the wrong invoice".to_string());
+    let want: Vec<_> = ["H1", "H2", "H3"]
+        .into_iter()
+        .map(|id| (id.to_string(), vec![Reason::WrongData], note.clone()))
+        .collect();
+    assert_eq!(bad_records(&h), want);
+    assert_eq!(
+        h.state.undo.len(),
+        1,
+        "flag, reason and note are one change"
+    );
+    assert_eq!(h.state.saving, 0);
+
+    h.key(KeyCode::Char('u'));
+    assert!(bad_records(&h).is_empty());
+}
+
+#[test]
+fn esc_skips_the_bulk_note_and_keeps_the_reason() {
+    let mut h = Harness::new();
+    h.chars("  ");
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('5'));
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none());
+    assert_eq!(
+        bad_records(&h),
+        [
+            ("H1".to_string(), vec![Reason::Misrouted], None),
+            ("H2".to_string(), vec![Reason::Misrouted], None),
+        ]
+    );
+    // An empty note saves nothing either.
+    h.key(KeyCode::Char('u'));
+    h.key(KeyCode::Home);
+    h.chars("  ");
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('5'));
+    h.chars("   ");
+    h.key(KeyCode::Enter);
+    assert!(h.state.modal.is_none());
+    assert!(bad_records(&h).iter().all(|(_, _, note)| note.is_none()));
+}
+
+#[test]
+fn a_paste_lands_in_the_bulk_note() {
+    let mut h = Harness::new();
+    h.chars("  ");
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('1'));
+    h.send(Event::Paste("pasted \u{1b}[31mtext".into()));
+    h.key(KeyCode::Enter);
+    let notes: Vec<_> = bad_records(&h).into_iter().map(|(_, _, n)| n).collect();
+    assert_eq!(notes.len(), 2);
+    assert!(
+        notes.iter().all(|n| n
+            .as_deref()
+            .is_some_and(|n| n.starts_with("pasted") && !n.contains('\u{1b}'))),
+        "{notes:?}"
+    );
+}
