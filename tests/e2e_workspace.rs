@@ -131,6 +131,70 @@ fn terminal_is_restored_on_sigterm_and_sighup() {
     }
 }
 
+/// A panic on the UI thread (a debug-build-only trigger: F12 with
+/// HANDOFF_DEBUG_PANIC=1) leaves the shell a usable terminal and says where
+/// the details are, once — also after an editor round trip, which runs the
+/// terminal setup again.
+#[test]
+fn a_panic_restores_the_terminal_and_names_the_log() {
+    let sb = Sandbox::new();
+    let top = top_of_my_queue(&sb);
+    // Through a shell, so the terminal's own settings can be read after.
+    let script = r#""$HANDOFF_BIN"; echo "handoff exited $?"; stty -a"#;
+    let env = [
+        ("HANDOFF_DEBUG_PANIC", "1"),
+        ("VISUAL", "true"),
+        ("EDITOR", ""),
+    ];
+    let mut screen = sb.open_shell(120, 40, script, &env);
+    screen.wait_for(&top);
+    // Reply box, Ctrl-E: `true` exits at once and the screen comes back.
+    screen.send("r");
+    screen.wait_for("Esc close");
+    screen.send("\x05");
+    let entered = |raw: &[u8]| raw.windows(8).filter(|w| w == b"\x1b[?1049h").count();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while entered(&screen.raw()) < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no editor round trip:\n{}",
+            screen.text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    screen.wait_for("Esc close");
+    screen.send("\x1b");
+    screen.wait_until("the box closed", |s| !s.contains("Esc close"));
+    screen.send("\x1b[24~"); // F12
+    screen.wait_for("handoff exited 101");
+    screen.wait_for("speed");
+    assert!(screen.wait_exit(), "stty ran");
+
+    let text = screen.text();
+    let log = sb.data_dir().join("handoff.log");
+    let message = format!("details are in {}", log.display());
+    assert_eq!(text.matches(&message).count(), 1, "{text}");
+    assert!(!screen.alternate_screen(), "{text}");
+    assert!(!screen.cursor_hidden(), "{text}");
+    assert_eq!(
+        screen.mouse_mode().0,
+        vt100::MouseProtocolMode::None,
+        "mouse reporting off"
+    );
+    // `stty -a`: a cooked terminal, as the shell had it.
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .collect();
+    for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(words.contains(&flag), "{flag} off:\n{text}");
+    }
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        logged.contains("panic on the UI thread") && logged.contains("F12 pressed"),
+        "{logged}"
+    );
+}
+
 #[test]
 fn works_without_colour_when_no_color_is_set() {
     let sb = Sandbox::new();

@@ -480,8 +480,52 @@ fn verdict_note() {
         h.key(KeyCode::Char('b'));
         h.key(KeyCode::Char('5'));
         h.typed("Should have gone to accounts");
-        snap!(format!("verdict_note_{w}x{ht}"), h.draw());
+        let t = h.draw();
+        let text = screen_text(&t);
+        assert!(text.contains("Ctrl-e editor"), "{text}");
+        snap!(format!("verdict_note_{w}x{ht}"), t);
     }
+}
+
+/// The note boxes name the editor key in force: rebound, the new key shows;
+/// unbound, no editor hint at all.
+#[test]
+fn verdict_note_hints_follow_the_keymap() {
+    use handoff::app::Action;
+    use handoff::app::keymap::{Context, Key};
+    let mut h = Harness::new(80, 24);
+    h.state.keymap.bind(
+        Context::Compose,
+        vec![Key::new(KeyCode::Char('e'), KeyModifiers::CONTROL)],
+        None,
+    );
+    h.state.keymap.bind(
+        Context::Compose,
+        vec![Key::new(KeyCode::F(4), KeyModifiers::NONE)],
+        Some(Action::EditInEditor),
+    );
+    h.key(KeyCode::Char('3'));
+    h.typed("  ");
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('2'));
+    let text = screen_text(&h.draw());
+    assert!(text.contains("+ 1 more"), "{text}");
+    assert!(text.contains("Enter saves, F4 editor, Esc skips"), "{text}");
+    assert!(!text.contains("Ctrl-e"), "{text}");
+    h.key(KeyCode::Esc);
+    // The single box (the row after the two marked) reads the same table.
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('5'));
+    let text = screen_text(&h.draw());
+    assert!(!text.contains("+ 1 more"), "{text}");
+    assert!(text.contains("Enter saves, F4 editor, Esc skips"), "{text}");
+    h.state.keymap.bind(
+        Context::Compose,
+        vec![Key::new(KeyCode::F(4), KeyModifiers::NONE)],
+        None,
+    );
+    let text = screen_text(&h.draw());
+    assert!(text.contains("Enter saves, Esc skips"), "{text}");
 }
 
 #[test]
@@ -908,11 +952,48 @@ fn bulk_marks() {
             .filter(|&y| buf[(0, y)].symbol() == "●")
             .count();
         assert_eq!(marked, 3);
-        assert!(row_text(buf, ht - 1).contains("3 marked"));
+        // What acts on the marked set, not the everyday hints.
+        let bar = row_text(buf, ht - 1);
+        assert!(
+            bar.contains(" 3 marked: b bad  g good  c claim  x resolve  T team  U clear"),
+            "{bar}"
+        );
+        assert!(!bar.contains("u undo"), "{bar}");
+        assert_eq!(bar.contains("? help"), w > 80, "{bar}");
         snap!(format!("bulk_marked_{w}x{ht}"), t);
         h.key(KeyCode::Char('b'));
         snap!(format!("bulk_reason_picker_{w}x{ht}"), h.draw());
     }
+}
+
+/// Narrower, the marked-set hints drop the least needed first (the way
+/// out of the marks stays); they show the keys in force.
+#[test]
+fn marked_hints_degrade_and_follow_the_keymap() {
+    let bar = |h: &mut Harness, ht: u16| {
+        let t = h.draw();
+        row_text(t.backend().buffer(), ht - 1)
+    };
+    for (w, ht, want) in [
+        (
+            60,
+            20,
+            " 3 marked: b bad  g good  c claim  x resolve  U clear local ",
+        ),
+        (45, 16, " 3 marked: b bad  g good  U clear      local "),
+    ] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('3'));
+        h.typed("   ");
+        assert_eq!(bar(&mut h, ht), want);
+    }
+    // The vim preset moves the good verdict to `+`.
+    let mut h = Harness::new(80, 24);
+    h.state.keymap = handoff::app::keymap::Keymap::vim();
+    h.key(KeyCode::Char('3'));
+    h.typed("  ");
+    let line = bar(&mut h, 24);
+    assert!(line.contains(" 2 marked: b bad  + good  c claim"), "{line}");
 }
 
 #[test]
@@ -1096,6 +1177,7 @@ fn bulk_verdict_note() {
             "{text}"
         );
         assert!(text.contains("wrong or missing data collected"), "{text}");
+        assert!(text.contains("Ctrl-e editor"), "{text}");
         snap!(format!("bulk_verdict_note_{w}x{ht}"), t);
     }
 }

@@ -295,6 +295,7 @@ impl Action {
             Action::ShowQuality => "quality",
             Action::ShowReview => "review",
             Action::Mark => "mark",
+            Action::ClearMarks => "clear",
             Action::AssignTeam => "team",
             Action::Palette => "commands",
             Action::EditInEditor => "editor",

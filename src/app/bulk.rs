@@ -5,9 +5,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+use super::Action;
 use super::effect::{Done, Effect, Undo};
 use super::state::{Modal, State, ToastKind};
-use super::update::{save_bad, toast, with_done};
+use super::update::{is_compose_key, save_bad, toast, with_done};
 use crate::domain::feedback::{Feedback, Reason, Verdict};
 use crate::domain::handoff::Status;
 use crate::domain::queue::QueueRow;
@@ -259,6 +260,12 @@ pub fn on_note_key(
     mut input: TextArea<'static>,
 ) -> Vec<Effect> {
     match key.code {
+        // As in the single note box: the text goes to the editor and comes
+        // back into this box (`external::on_edited`).
+        _ if is_compose_key(state, &key, Action::EditInEditor) => {
+            state.modal = Some(Modal::BulkVerdictNote { ids, reason, input });
+            super::external::edit_in_editor(state)
+        }
         KeyCode::Esc => Vec::new(),
         KeyCode::Enter if !key.modifiers.contains(KeyModifiers::SHIFT) => {
             let note = input.lines().join("\n").trim().to_string();

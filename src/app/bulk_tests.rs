@@ -5,8 +5,10 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::effect::Effect;
+use super::Action;
+use super::effect::{EditTarget, Effect};
 use super::event::Event;
+use super::keymap::{Context, Key};
 use super::state::{Modal, State};
 use super::update::update;
 use crate::domain::agent::Agent;
@@ -440,6 +442,104 @@ fn esc_skips_the_bulk_note_and_keeps_the_reason() {
     h.key(KeyCode::Enter);
     assert!(h.state.modal.is_none());
     assert!(bad_records(&h).iter().all(|(_, _, note)| note.is_none()));
+}
+
+fn note_box(h: &Harness) -> Option<String> {
+    match &h.state.modal {
+        Some(Modal::BulkVerdictNote { input, .. }) => Some(input.lines().join("\n")),
+        _ => None,
+    }
+}
+
+#[test]
+fn ctrl_e_writes_the_bulk_note_in_the_editor_and_it_goes_on_every_verdict() {
+    let mut h = Harness::new();
+    h.chars("   ");
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('2'));
+    h.chars("draft");
+    // The runtime carries the editor out; here the effect is what counts.
+    let ctrl_e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    let effects = update(&mut h.state, Event::Key(ctrl_e));
+    let target = EditTarget::BulkVerdictNote {
+        ids: vec!["H1".into(), "H2".into(), "H3".into()],
+        reason: Reason::WrongData,
+    };
+    assert_eq!(
+        effects,
+        vec![Effect::EditInEditor {
+            target: target.clone(),
+            text: "draft".into(),
+        }]
+    );
+    assert_eq!(note_box(&h).as_deref(), Some("draft"), "the box stays open");
+
+    // What the editor saved comes back into the same box, cleaned.
+    h.send(Event::Edited {
+        target,
+        result: Ok("bot asked \u{1b}[2Jfor the wrong invoice\n".into()),
+    });
+    assert_eq!(
+        note_box(&h).as_deref(),
+        Some("bot asked for the wrong invoice")
+    );
+    h.key(KeyCode::Enter);
+    assert!(h.state.modal.is_none());
+    assert_eq!(h.toast(), "Note saved on 3 bad verdicts");
+    let note = Some("bot asked for the wrong invoice".to_string());
+    let want: Vec<_> = ["H1", "H2", "H3"]
+        .into_iter()
+        .map(|id| (id.to_string(), vec![Reason::WrongData], note.clone()))
+        .collect();
+    assert_eq!(bad_records(&h), want);
+    assert_eq!(h.state.undo.len(), 1, "still one change");
+}
+
+#[test]
+fn the_bulk_note_takes_the_editor_key_as_rebound() {
+    let mut h = Harness::new();
+    h.state.keymap.bind(
+        Context::Compose,
+        vec![Key::new(KeyCode::F(4), KeyModifiers::NONE)],
+        Some(Action::EditInEditor),
+    );
+    h.chars("  ");
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('1'));
+    let f4 = KeyEvent::new(KeyCode::F(4), KeyModifiers::NONE);
+    let effects = update(&mut h.state, Event::Key(f4));
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::EditInEditor {
+                target: EditTarget::BulkVerdictNote { ids, .. },
+                ..
+            }] if ids.len() == 2
+        ),
+        "{effects:?}"
+    );
+    assert!(note_box(&h).is_some());
+}
+
+// A failed editor leaves the bulk note as it was, box open.
+#[test]
+fn a_failed_editor_keeps_the_bulk_note() {
+    let mut h = Harness::new();
+    h.chars("  ");
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('1'));
+    h.chars("kept");
+    let ctrl_e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    let mut effects = update(&mut h.state, Event::Key(ctrl_e));
+    let Some(Effect::EditInEditor { target, .. }) = effects.pop() else {
+        panic!("no editor effect");
+    };
+    h.send(Event::Edited {
+        target,
+        result: Err("Editor `nope` not found".into()),
+    });
+    assert_eq!(note_box(&h).as_deref(), Some("kept"));
+    assert_eq!(h.toast(), "Editor `nope` not found");
 }
 
 #[test]

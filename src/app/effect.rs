@@ -108,4 +108,10 @@ pub enum EditTarget {
     Draft { id: String, kind: DraftKind },
     /// The optional note on a bad verdict.
     VerdictNote { id: String },
+    /// The one optional note on a bulk bad verdict: every handoff of the
+    /// batch (`ids`) and the reason they share, so the box can come back.
+    BulkVerdictNote {
+        ids: Vec<String>,
+        reason: crate::domain::feedback::Reason,
+    },
 }

@@ -65,6 +65,14 @@ pub enum Event {
         backend: crate::backend::BackendState,
         last_synced: Option<DateTime<Utc>>,
     },
+    /// Other processes changed the local store (see `runtime::watch`): the
+    /// handoffs they changed or added — with `all`, every handoff, to
+    /// reload — and the agents when those changed.
+    StoreChanged {
+        rows: Vec<QueueRow>,
+        all: bool,
+        agents: Option<Vec<Agent>>,
+    },
     /// The external editor closed: the text it saved, or why it failed
     /// (the draft is then unchanged).
     Edited {

@@ -253,6 +253,13 @@ pub fn edit_in_editor(state: &mut State) -> Vec<Effect> {
             EditTarget::VerdictNote { id: id.clone() },
             input.lines().join("\n"),
         ),
+        Some(Modal::BulkVerdictNote { ids, reason, input }) => (
+            EditTarget::BulkVerdictNote {
+                ids: ids.clone(),
+                reason: *reason,
+            },
+            input.lines().join("\n"),
+        ),
         _ => {
             let text = "The editor is for a reply (r) or a note (n): open one first".into();
             toast(state, text, ToastKind::Info);
@@ -296,6 +303,14 @@ pub fn on_edited(
             });
             Vec::new()
         }
+        EditTarget::BulkVerdictNote { ids, reason } => {
+            state.modal = Some(Modal::BulkVerdictNote {
+                ids,
+                reason,
+                input: textarea(Some(&text)),
+            });
+            Vec::new()
+        }
     }
 }
 
@@ -326,20 +341,27 @@ pub fn mine(state: &State) -> HashSet<String> {
 /// Urgent, breached or at-risk handoffs in my queue that were not in it
 /// `before` a reload: a toast naming them, and the bell.
 pub fn announce_arrivals(state: &mut State, before: &HashSet<String>) -> Vec<Effect> {
+    let mine = Section::builtin(Builtin::Mine);
+    let me = Viewer::new(&state.me, &state.my_teams);
+    let landed: Vec<QueueRow> = state
+        .rows
+        .iter()
+        .filter(|r| !before.contains(r.id.as_str()))
+        .filter(|r| mine.contains(r, me, state.now))
+        .cloned()
+        .collect();
+    announce(state, landed)
+}
+
+/// Of handoffs that just landed in my queue, the urgent, breached or
+/// at-risk ones: a toast naming them, and the bell.
+pub fn announce(state: &mut State, landed: Vec<QueueRow>) -> Vec<Effect> {
     let now = state.now;
     let pressing = |r: &QueueRow| {
         r.priority == Priority::Urgent
             || matches!(r.sla(now), SlaState::Breached | SlaState::AtRisk)
     };
-    let mine = Section::builtin(Builtin::Mine);
-    let me = Viewer::new(&state.me, &state.my_teams);
-    let mut arrived: Vec<&QueueRow> = state
-        .rows
-        .iter()
-        .filter(|r| !before.contains(r.id.as_str()))
-        .filter(|r| mine.contains(r, me, now))
-        .filter(|r| pressing(r))
-        .collect();
+    let mut arrived: Vec<&QueueRow> = landed.iter().filter(|r| pressing(r)).collect();
     if arrived.is_empty() {
         return Vec::new();
     }

@@ -13,6 +13,7 @@ use super::keymap::{Context, Key, Resolved};
 use super::state::{
     Focus, FocusClock, IDLE_SECS, Modal, Pane, Screen, State, TOAST_SECS, Toast, ToastKind,
 };
+use crate::domain::agent::Agent;
 use crate::domain::feedback::{Feedback, Reason, Verdict};
 use crate::domain::filter::{self, Query, Snapshot, Viewer};
 use crate::domain::handoff::Status;
@@ -173,25 +174,23 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             let Some((rows, agents)) = data else {
                 return Vec::new();
             };
-            // Same section, cursor on the same handoff, after a reload.
-            let (was_loaded, section) = (state.loaded, state.section);
-            let keep = state.selected().map(|r| r.id.clone());
-            // What was in my queue, to ring for what lands in it (not on the
-            // first load, nor the first sync into an empty store: everything
-            // would be new).
-            let before =
-                (was_loaded && !state.rows.is_empty()).then(|| super::external::mine(state));
-            let mut effects = update(state, Event::Loaded { rows, agents });
-            if was_loaded {
-                state.section = section;
-                rebuild_view(state, keep);
-                effects.extend(load_selected(state));
-            }
-            if let Some(before) = before {
-                effects.extend(super::external::announce_arrivals(state, &before));
-            }
-            effects
+            reload(state, rows, agents)
         }
+        // Before the first load the load under way has them.
+        Event::StoreChanged { .. } if !state.loaded => Vec::new(),
+        Event::StoreChanged {
+            rows,
+            all: true,
+            agents,
+        } => {
+            let agents = agents.unwrap_or_else(|| state.agents.clone());
+            reload(state, rows, agents)
+        }
+        Event::StoreChanged {
+            rows,
+            all: false,
+            agents,
+        } => merge(state, rows, agents),
         Event::Edited { target, result } => super::external::on_edited(state, target, result),
         Event::Notice(result) => {
             match result {
@@ -206,6 +205,100 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The whole queue anew (a helpdesk sync, or a big change to the local
+/// store): same section, cursor on the same handoff, and the bell for
+/// urgent work newly in my queue.
+fn reload(state: &mut State, rows: Vec<QueueRow>, agents: Vec<Agent>) -> Vec<Effect> {
+    let (was_loaded, section) = (state.loaded, state.section);
+    let keep = state.selected().map(|r| r.id.clone());
+    // What was in my queue, to ring for what lands in it (not on the
+    // first load, nor the first sync into an empty store: everything
+    // would be new).
+    let before = (was_loaded && !state.rows.is_empty()).then(|| super::external::mine(state));
+    let mut effects = update(state, Event::Loaded { rows, agents });
+    if was_loaded {
+        state.section = section;
+        rebuild_view(state, keep);
+        effects.extend(load_selected(state));
+    }
+    if let Some(before) = before {
+        effects.extend(super::external::announce_arrivals(state, &before));
+    }
+    effects
+}
+
+/// Rows another process changed, merged as a save's row is (`put`), with
+/// routing, the filter and the view redone once for the lot. A row the
+/// screen already shows as it is (the echo of a write of ours) changes
+/// nothing. Dialogs are left alone; the summary on screen is reloaded if
+/// its handoff changed (drafts are saved as typed, so none is lost).
+/// Urgent or SLA-pressed work newly in my queue rings, as after a sync.
+fn merge(state: &mut State, rows: Vec<QueueRow>, agents: Option<Vec<Agent>>) -> Vec<Effect> {
+    let keep = state.selected().map(|r| r.id.clone());
+    // Where each id is: one pass for a batch, not a scan a row.
+    let mut index: Option<std::collections::HashMap<String, usize>> = (rows.len() > 4).then(|| {
+        (state.rows.iter().enumerate())
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect()
+    });
+    let mine = Section::builtin(Builtin::Mine);
+    let mut arrived = Vec::new();
+    let mut placed = Placed::default();
+    let (mut changed, mut selected_changed) = (false, false);
+    for row in rows {
+        let found = match &index {
+            Some(index) => index.get(row.id.as_str()).copied(),
+            None => state.rows.position(&row.id),
+        };
+        let old = found.and_then(|i| state.rows.get(i));
+        if old.is_some_and(|old| *old == row) {
+            continue;
+        }
+        let me = Viewer::new(&state.me, &state.my_teams);
+        let was_mine = old.is_some_and(|old| mine.contains(old, me, state.now));
+        if !was_mine && mine.contains(&row, me, state.now) {
+            arrived.push(row.clone());
+        }
+        changed = true;
+        selected_changed |= keep.as_deref() == Some(row.id.as_str());
+        let id = index.is_some().then(|| row.id.clone());
+        let Some(p) = put(state, row, found) else {
+            continue;
+        };
+        if let (Some(index), Some(id), None) = (index.as_mut(), id, found) {
+            index.insert(id, state.rows.len() - 1);
+        }
+        placed = placed.or(p);
+    }
+    let agents = agents.filter(|a| *a != state.agents);
+    if !changed && agents.is_none() {
+        return Vec::new();
+    }
+    let mut effects = match agents {
+        // Whose teams are mine, and who routing may pick: everything anew.
+        Some(agents) => {
+            state.my_teams = agents
+                .iter()
+                .find(|a| a.name == state.me)
+                .map(|a| a.teams.clone())
+                .unwrap_or_default();
+            state.agents = agents;
+            resort(state, true)
+        }
+        None => settle(state, placed, keep),
+    };
+    if selected_changed
+        && let Some(id) = state.selected().map(|r| r.id.clone())
+        && state.detail.as_ref().is_some_and(|d| d.handoff.id == id)
+    {
+        effects.push(Effect::LoadDetail { id });
+    } else {
+        effects.extend(load_selected(state));
+    }
+    effects.extend(super::external::announce(state, arrived));
+    effects
 }
 
 pub(super) fn toast(state: &mut State, text: String, kind: ToastKind) {
@@ -681,16 +774,45 @@ fn recount(state: &mut State) {
 /// filter only when what changed can affect them. A verdict touches none of
 /// them, so `b` and `g` cost a lookup, not a pass over every row.
 fn place(state: &mut State, row: QueueRow, keep: Option<String>) -> Vec<Effect> {
-    let at = state.sorted_at;
     let selected = state.visible.get(state.cursor).copied();
     let found = selected
         .filter(|&i| state.rows.get(i).is_some_and(|r| r.id == row.id))
         .or_else(|| state.rows.position(&row.id));
+    match put(state, row, found) {
+        Some(placed) => settle(state, placed, keep),
+        None => Vec::new(),
+    }
+}
+
+/// What putting rows in place disturbed, so it is redone once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Placed {
+    /// Its place in the urgency order.
+    moved: bool,
+    /// Who routing would hand unassigned work to.
+    routed: bool,
+    /// Which sections it is in.
+    resectioned: bool,
+}
+
+impl Placed {
+    fn or(self, other: Placed) -> Placed {
+        Placed {
+            moved: self.moved || other.moved,
+            routed: self.routed || other.routed,
+            resectioned: self.resectioned || other.resectioned,
+        }
+    }
+}
+
+/// Put `row` at index `found` (its old place), or add it: the order and
+/// the counts kept in step; routing, the filter and the view left to
+/// `settle`.
+fn put(state: &mut State, row: QueueRow, found: Option<usize>) -> Option<Placed> {
+    let at = state.sorted_at;
     let (moved, routed, resectioned) = match found {
         Some(i) => {
-            let Some(old) = state.rows.get(i) else {
-                return Vec::new();
-            };
+            let old = state.rows.get(i)?;
             let moved = !queue::same_urgency(old, &row);
             let routed = !queue::same_routing(old, &row);
             // What the counts hold for the old row is its cached bits, even
@@ -737,7 +859,16 @@ fn place(state: &mut State, row: QueueRow, keep: Option<String>) -> Vec<Effect> 
             (true, true, true)
         }
     };
-    if routed {
+    Some(Placed {
+        moved,
+        routed,
+        resectioned,
+    })
+}
+
+/// Redo what `put` disturbed: routing, the filter, the view.
+fn settle(state: &mut State, placed: Placed, keep: Option<String>) -> Vec<Effect> {
+    if placed.routed {
         reroute(state);
     }
     let filtered = !state.filter.query.is_empty();
@@ -746,7 +877,7 @@ fn place(state: &mut State, row: QueueRow, keep: Option<String>) -> Vec<Effect> 
     } else {
         Vec::new()
     };
-    if moved || resectioned || filtered {
+    if placed.moved || placed.resectioned || filtered {
         rebuild_view(state, keep);
     }
     effects
@@ -1089,7 +1220,7 @@ fn is_send(state: &State, key: &KeyEvent) -> bool {
 }
 
 /// Whether `key` does `action` in the reply box's key table.
-fn is_compose_key(state: &State, key: &KeyEvent, action: Action) -> bool {
+pub(super) fn is_compose_key(state: &State, key: &KeyEvent, action: Action) -> bool {
     state
         .keymap
         .resolve(Context::Compose, &[], Key::from_event(key))

@@ -957,3 +957,121 @@ fn old_section_action_names_still_bind_the_first_four() {
     assert_eq!(Action::from_name("section_9"), Some(Action::Section(8)));
     assert_eq!(Action::Section(1).describe(&["A", "B"]), "section 2: B");
 }
+
+/// What another process changed since `seen`, as the watcher would send it.
+fn store_changed(h: &Harness, seen: i64) -> (Event, i64) {
+    let c = h
+        .store
+        .changes_since(seen, 1000)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let event = Event::StoreChanged {
+        rows: c.rows,
+        all: c.all,
+        agents: None,
+    };
+    (event, c.seq)
+}
+
+#[test]
+fn another_process_s_changes_merge_row_by_row_and_ring_for_urgent_arrivals() {
+    let mut h = Harness::new();
+    let seen = h.store.change_seq().unwrap_or_default();
+    assert_eq!(h.state.counts[..3], [3, 2, 5]);
+    let before = h.selected();
+    // Someone handed me U2 (breached); an import brought an urgent one.
+    h.store
+        .assign("U2", Some(ME), "Sam", now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    h.store
+        .import(&[handoff("N1", Some(ME), Priority::Urgent, 60)], now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (event, seen) = store_changed(&h, seen);
+    h.effects.clear();
+    h.send(event);
+    assert_eq!(h.state.counts[..3], [5, 1, 6], "Mine, Team unassigned, All");
+    assert_eq!(h.selected(), before, "the cursor stays on its handoff");
+    assert_eq!(
+        h.toast(),
+        "SLA breached: U2 · Customer U2 in your queue (+1 more)",
+        "the most urgent arrival is named, the other counted"
+    );
+    assert_eq!(h.effects.iter().filter(|e| **e == Effect::Bell).count(), 1);
+    let row = |id: &str| h.state.rows.iter().find(|r| r.id == id).cloned();
+    assert_eq!(row("U2").and_then(|r| r.assignee).as_deref(), Some(ME));
+
+    // The same rows again (our own write's echo): nothing happens.
+    h.effects.clear();
+    h.state.toast = None;
+    let rows: Vec<_> = ["U2", "N1"].iter().filter_map(|id| row(id)).collect();
+    h.send(Event::StoreChanged {
+        rows,
+        all: false,
+        agents: None,
+    });
+    assert!(h.effects.is_empty() && h.state.toast.is_none());
+
+    // A verdict on the selected handoff, made elsewhere, while a note is
+    // being written on it: the row and summary follow, the box keeps its text.
+    h.key(KeyCode::Char('n'));
+    h.chars("half a thought");
+    let selected = h.selected();
+    h.store
+        .set_feedback(
+            &selected,
+            Some(&crate::domain::feedback::Feedback {
+                handoff_id: selected.clone(),
+                verdict: Verdict::Good,
+                reasons: vec![],
+                note: None,
+                agent: "Sam".into(),
+                at: now(),
+            }),
+            "Sam",
+            now(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (event, _) = store_changed(&h, seen);
+    h.effects.clear();
+    h.send(event);
+    assert_eq!(
+        h.state.selected().and_then(|r| r.verdict),
+        Some(Verdict::Good)
+    );
+    assert!(h.effects.contains(&Effect::LoadDetail {
+        id: selected.clone()
+    }));
+    assert_eq!(
+        h.state
+            .detail
+            .as_ref()
+            .and_then(|d| d.feedback.as_ref())
+            .map(|f| f.verdict),
+        Some(Verdict::Good)
+    );
+    match &h.state.modal {
+        Some(Modal::Compose { id, input, .. }) => {
+            assert_eq!(id, &selected);
+            assert_eq!(input.lines().join("\n"), "half a thought");
+        }
+        other => panic!("the note box closed: {other:?}"),
+    }
+    assert!(!h.effects.contains(&Effect::Bell), "no arrival, no bell");
+}
+
+#[test]
+fn changes_before_the_first_load_wait_for_it() {
+    let mut state = State::new(ME.into(), now());
+    let rows = vec![];
+    assert!(
+        update(
+            &mut state,
+            Event::StoreChanged {
+                rows,
+                all: false,
+                agents: None
+            }
+        )
+        .is_empty()
+    );
+    assert!(!state.loaded);
+}

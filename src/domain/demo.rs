@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::agent::Agent;
-use super::handoff::{Handoff, Priority, Status};
+use super::handoff::{Author, Handoff, Priority, Status};
 use super::import::{self, Imported};
 
 /// The instant the demo data treats as "now".
@@ -80,6 +80,12 @@ pub fn generate(count: usize, now: DateTime<Utc>, seed: u64) -> Result<Vec<Impor
         };
         h.status = pick_status(&mut rng, big);
         h.routing.assignee = pick_assignee(&mut rng, &h, &agents);
+        if h.status == Status::Pending {
+            // `pending` is the AI's (Chatwoot's bot-held state): no person
+            // has it yet, so no agent has written in it either.
+            h.routing.assignee = None;
+            h.transcript.retain(|m| m.author != Author::Agent);
+        }
         if h.summary.confidence.is_some() {
             h.summary.confidence = Some(to_f64(5 + rng.below(91)) / 100.0);
         }
@@ -434,6 +440,60 @@ mod tests {
             })
             .count();
         assert!(maya_open >= 8, "{DEFAULT_AGENT} has only {maya_open} open");
+    }
+
+    /// `pending` is the AI's, as in docs/handoff-format.md: nobody is
+    /// assigned and no agent has written yet. Agent-held work waiting on the
+    /// customer is open. Both kinds stay in the demo for the screens.
+    #[test]
+    fn pending_is_bot_held_and_agents_wait_on_customers_in_open() {
+        let held_by_the_ai = |h: &Handoff| {
+            h.routing.assignee.is_none() && h.transcript.iter().all(|m| m.author != Author::Agent)
+        };
+        let records = demo();
+        let pending: Vec<&Handoff> = records
+            .iter()
+            .map(|r| &r.handoff)
+            .filter(|h| h.status == Status::Pending)
+            .collect();
+        for h in &pending {
+            assert!(held_by_the_ai(h), "{} is pending but a person has it", h.id);
+        }
+        assert!(
+            (5..=20).contains(&pending.len()),
+            "Bot-held has {}",
+            pending.len()
+        );
+        let teams: HashSet<&str> = pending
+            .iter()
+            .filter_map(|h| h.routing.team.as_deref())
+            .collect();
+        assert!(teams.len() >= 3, "bot-held in {teams:?} only");
+        let waiting = records
+            .iter()
+            .map(|r| &r.handoff)
+            .filter(|h| h.status == Status::Open && h.routing.assignee.is_some())
+            .filter(|h| {
+                h.transcript
+                    .last()
+                    .is_some_and(|m| m.author == Author::Agent)
+            })
+            .count();
+        assert!(
+            waiting >= 5,
+            "only {waiting} open handoffs wait on a customer"
+        );
+
+        let generated = generate(2000, now(), 7).unwrap_or_default();
+        let gen_pending: Vec<&Handoff> = generated
+            .iter()
+            .map(|r| &r.handoff)
+            .filter(|h| h.status == Status::Pending)
+            .collect();
+        assert!(!gen_pending.is_empty());
+        for h in gen_pending {
+            assert!(held_by_the_ai(h), "{} is pending but a person has it", h.id);
+        }
     }
 
     #[test]

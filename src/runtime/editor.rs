@@ -169,6 +169,11 @@ pub fn write_draft(dir: &Path, target: &EditTarget, text: &str) -> std::io::Resu
     let (id, what) = match target {
         EditTarget::Draft { id, kind } => (id.as_str(), kind.as_str()),
         EditTarget::VerdictNote { id } => (id.as_str(), "verdict-note"),
+        // Named after the first of the batch; the serial keeps it unique.
+        EditTarget::BulkVerdictNote { ids, .. } => (
+            ids.first().map_or("batch", String::as_str),
+            "bulk-verdict-note",
+        ),
     };
     let safe: String = id
         .chars()
@@ -262,7 +267,7 @@ pub fn what(target: &EditTarget) -> &'static str {
             kind: DraftKind::Reply,
             ..
         } => "reply",
-        EditTarget::VerdictNote { .. } => "verdict note",
+        EditTarget::VerdictNote { .. } | EditTarget::BulkVerdictNote { .. } => "verdict note",
     }
 }
 

@@ -6,6 +6,7 @@ pub mod effects;
 pub mod external;
 pub mod input;
 pub mod terminal;
+pub mod watch;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub async fn run(ws: Workspace, theme: Theme) -> anyhow::Result<()> {
 
 async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
     terminal::use_mouse(ws.config.mouse.unwrap_or(true));
+    terminal::log_file(ws.paths.log.clone());
     let mut tui = terminal::enter()?;
     let mut state = State::new(ws.agent.clone(), Utc::now());
     state.read_only = ws.read_only;
@@ -73,19 +75,12 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
     if let (Some(sync), Some(cfg)) = (&helpdesk_sync, ws.config.chatwoot_backend()) {
         crate::backend::chatwoot::live::spawn(cfg, sync.refresh.clone(), tx.clone());
     }
-    let loader_tx = tx.clone();
-    tokio::task::spawn_blocking(move || {
-        let event = match Store::open(&database).and_then(|s| Ok((s.queue_rows()?, s.agents()?))) {
-            // Left in the order read: each row's text then sits in memory in
-            // the order the filter walks it (`update` sorts an index instead).
-            Ok((rows, agents)) => Event::Loaded { rows, agents },
-            Err(e) => Event::Failed {
-                what: "Loading the queue".into(),
-                error: e.to_string(),
-            },
-        };
-        let _ = loader_tx.send(event);
-    });
+    // Loaded on a thread and connection of its own; then, unless a sync
+    // task of ours reloads the store, the same thread watches it for other
+    // processes' writes (see `watch`).
+    let (changes_tx, mut changes_rx) = mpsc::unbounded_channel();
+    watch::spawn(database, helpdesk_sync.is_none(), tx.clone(), changes_tx);
+    let mut own_writes = watch::OwnWrites::default();
 
     let filter_worker = FilterWorker::spawn(tx.clone());
 
@@ -128,6 +123,8 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
                 Some(Event::Edited { target, result })
             }
             Some(ev) = rx.recv() => Some(ev),
+            // Not before the first load, which a change must land on.
+            Some(found) = changes_rx.recv(), if state.loaded => own_writes.screen(found, &state),
             _ = tick.tick() => Some(Event::Tick(Utc::now())),
             _ = sigterm.recv() => { tracing::info!("SIGTERM: quitting"); Some(Event::Shutdown) }
             _ = sighup.recv() => { tracing::info!("SIGHUP: quitting"); Some(Event::Shutdown) }
@@ -140,6 +137,9 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         }
         while let Ok(ev) = rx.try_recv() {
             pending.push_back(ev);
+        }
+        while let Some(found) = state.loaded.then(|| changes_rx.try_recv().ok()).flatten() {
+            pending.extend(own_writes.screen(found, &state));
         }
         let mut dirty = false;
         // The newest filter run asked for; handed to the worker after the
@@ -208,7 +208,12 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
                 // here keeps "durable before shown" trivially true.
                 let verdict = matches!(effect, crate::app::Effect::SaveFeedback { .. });
                 let remote = verdict || effects::reaches_helpdesk(&effect);
-                pending.push_back(effects::run(&mut ws.store, &state.me, effect));
+                let done = effects::run(&mut ws.store, &state.me, effect);
+                // The watcher will bring this write round: note it to drop.
+                if let Event::Saved { row, .. } = &done {
+                    own_writes.record(&row.id, ws.store.written_seq());
+                }
+                pending.push_back(done);
                 if let Some(wake) = outbox_wake.as_ref().filter(|_| verdict) {
                     wake.notify_one();
                 }
@@ -321,6 +326,8 @@ fn spawn_dashboard(database: std::path::PathBuf, tx: mpsc::UnboundedSender<Event
 
 fn translate(ev: TermEvent) -> Option<Event> {
     tracing::debug!(event = ?ev, "terminal event");
+    // Debug builds only: a way for the tests to panic the UI thread.
+    terminal::crash_if_asked(&ev);
     match ev {
         TermEvent::Key(k) if k.kind == KeyEventKind::Press || k.kind == KeyEventKind::Repeat => {
             // Ctrl-Z would stop us with the terminal in raw mode; ignore it.

@@ -3,8 +3,9 @@
 //! reporting off too, so the shell is never left receiving mouse codes.
 
 use std::io::{self, Stdout, Write};
-use std::sync::OnceLock;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Once, OnceLock};
 use std::thread::ThreadId;
 
 use crossterm::cursor::{Hide, Show};
@@ -20,6 +21,11 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Whether `enter` turns mouse reporting on (config `mouse`, `--no-mouse`).
 static MOUSE: AtomicBool = AtomicBool::new(false);
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+/// `enter` runs again after each editor round trip; the hook goes in once,
+/// or each would chain to the last and a panic would report many times.
+static PANIC_HOOK: Once = Once::new();
+/// The log file a panic is written to and the message after it names.
+static LOG_FILE: OnceLock<PathBuf> = OnceLock::new();
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
@@ -34,8 +40,13 @@ pub fn mouse_enabled() -> bool {
     MOUSE.load(Ordering::SeqCst)
 }
 
+/// Where the log is, for the message a panic leaves. Set before `enter`.
+pub fn log_file(path: PathBuf) {
+    let _ = LOG_FILE.set(path);
+}
+
 pub fn enter() -> io::Result<Tui> {
-    install_panic_hook();
+    PANIC_HOOK.call_once(install_panic_hook);
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
@@ -66,12 +77,60 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(move |info| {
         // A panic in a background task must not tear the terminal out from
         // under a live UI; only the UI thread's panic ends the session.
-        if UI_THREAD.get() == Some(&std::thread::current().id()) {
-            restore();
+        if UI_THREAD.get() != Some(&std::thread::current().id()) {
+            previous(info);
+            return;
         }
+        restore();
+        // Straight to the file, not through `tracing`: the panic may have
+        // come from inside the subscriber, holding its lock.
+        let logged = LOG_FILE.get().filter(|path| log_panic(path, info).is_ok());
         previous(info);
+        let message = match logged {
+            Some(path) => format!(
+                "handoff stopped on an internal error; details are in {}",
+                path.display()
+            ),
+            None => "handoff stopped on an internal error".to_string(),
+        };
+        // Not `eprintln!`: with the terminal gone (a hangup) it would panic
+        // again inside the hook, and that aborts.
+        let _ = writeln!(io::stderr(), "{message}");
     }));
 }
+
+/// Append the panic and a backtrace to the log, as a log line would read.
+fn log_panic(path: &std::path::Path, info: &std::panic::PanicHookInfo<'_>) -> io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let backtrace = std::backtrace::Backtrace::force_capture();
+    writeln!(
+        file,
+        "{} ERROR handoff: panic on the UI thread: {info}\n{backtrace}",
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    )?;
+    file.flush()
+}
+
+/// Testing the panic path needs a real panic in the real binary. In debug
+/// builds only (the tests run the debug binary; a release build compiles
+/// this to nothing), `HANDOFF_DEBUG_PANIC=1` makes F12 panic on the UI
+/// thread. Not documented for users: it exists for tests/e2e_workspace.rs.
+#[cfg(debug_assertions)]
+pub fn crash_if_asked(event: &crossterm::event::Event) {
+    use crossterm::event::{Event, KeyCode};
+    if let Event::Key(key) = event
+        && key.code == KeyCode::F(12)
+        && std::env::var_os("HANDOFF_DEBUG_PANIC").is_some_and(|v| v == "1")
+    {
+        panic!("HANDOFF_DEBUG_PANIC: F12 pressed");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+pub fn crash_if_asked(_event: &crossterm::event::Event) {}
 
 /// Mouse reporting for presses, releases and the wheel (mode 1000) in the
 /// SGR encoding (1006). crossterm's `EnableMouseCapture` also asks for every

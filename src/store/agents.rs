@@ -27,6 +27,8 @@ impl Store {
 
     pub fn upsert_agents(&mut self, agents: &[Agent]) -> Result<()> {
         let tx = self.conn.transaction()?;
+        // Routing and "my teams" read the agents: a watcher reloads them.
+        let seq = super::changes::next(&tx)?;
         for a in agents {
             tx.execute(
                 "INSERT INTO agents (name, teams, skills, languages, capacity)
@@ -44,16 +46,21 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        self.written = seq;
         Ok(())
     }
 
-    /// Remove everything (for `demo --reset`).
+    /// Remove everything (for `demo --reset`). The change counter is kept
+    /// and moved on, so a workspace watching the store reloads.
     pub fn clear(&mut self) -> Result<()> {
-        self.conn.execute_batch(
-            "BEGIN; DELETE FROM feedback; DELETE FROM activity; DELETE FROM outbox;
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM feedback; DELETE FROM activity; DELETE FROM outbox;
              DELETE FROM drafts; DELETE FROM handoffs; DELETE FROM agents;
-             DELETE FROM meta WHERE key <> 'schema_version'; COMMIT;",
+             DELETE FROM meta WHERE key NOT IN ('schema_version', 'change_seq');",
         )?;
+        super::changes::cleared(&tx)?;
+        tx.commit()?;
         Ok(())
     }
 }

@@ -41,10 +41,12 @@ impl Store {
             agent: agent.to_string(),
         };
         let tx = self.conn.transaction()?;
-        write_handoff(&tx, &h, None, to_ms(at))?;
+        let seq = super::changes::next(&tx)?;
+        write_handoff(&tx, &h, None, to_ms(at), seq)?;
         log_activity(&tx, id, agent, "team", &detail, at)?;
         enqueue_change(&tx, self.helpdesk.as_ref(), id, &remote, at)?;
         tx.commit()?;
+        self.written = seq;
         Ok(h)
     }
 

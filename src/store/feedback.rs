@@ -82,6 +82,9 @@ impl Store {
             return Err(StoreError::NotFound(id.to_string()));
         }
         let tx = self.conn.transaction()?;
+        // The queue row shows the verdict: stamp it as changed.
+        let seq = super::changes::next(&tx)?;
+        super::changes::touch(&tx, id, seq)?;
         match feedback {
             Some(f) => {
                 tx.execute(
@@ -127,6 +130,7 @@ impl Store {
         };
         super::remote::enqueue_change(&tx, self.helpdesk.as_ref(), id, &remote, at)?;
         tx.commit()?;
+        self.written = seq;
         Ok(previous)
     }
 

@@ -8,6 +8,7 @@ use compact_str::CompactString;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde_json::json;
 
+use super::changes;
 use super::migrate::first_agent_message;
 use super::remote::enqueue_change;
 use super::{Result, Store, StoreError, from_ms, json_list, parse_list, to_ms};
@@ -24,13 +25,14 @@ pub struct ImportReport {
     pub updated: usize,
 }
 
-const ROW_COLUMNS: &str = "h.id, h.escalated_at, h.status, h.priority, h.due_at, h.customer,
+pub(super) const ROW_COLUMNS: &str =
+    "h.id, h.escalated_at, h.status, h.priority, h.due_at, h.customer,
     h.plan, h.vip, h.at_risk, h.issue, h.team, h.skills, h.language, h.assignee,
     h.confidence, h.trigger, h.procedure, h.completeness, f.verdict";
 
 /// Text columns are read in place and repeated names shared through
 /// `names`, so loading 100k rows makes few allocations and a small index.
-fn row_from_sql(r: &Row<'_>, names: &mut Interner) -> rusqlite::Result<QueueRow> {
+pub(super) fn row_from_sql(r: &Row<'_>, names: &mut Interner) -> rusqlite::Result<QueueRow> {
     let text = |i: usize| -> rusqlite::Result<Option<&str>> {
         r.get_ref(i)?.as_str_or_null().map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -68,12 +70,14 @@ fn row_from_sql(r: &Row<'_>, names: &mut Interner) -> rusqlite::Result<QueueRow>
     })
 }
 
-/// Write the index columns and body of one handoff (insert or replace).
+/// Write the index columns and body of one handoff (insert or replace),
+/// stamped with the transaction's change number `seq` (see `changes`).
 pub(super) fn write_handoff(
     tx: &Transaction<'_>,
     h: &Handoff,
     raw: Option<&str>,
     now: i64,
+    seq: i64,
 ) -> Result<bool> {
     // The few derived index columns, without building a whole queue row
     // (a dozen allocations per record on import).
@@ -94,9 +98,9 @@ pub(super) fn write_handoff(
         "INSERT INTO handoffs (id, escalated_at, status, priority, due_at, customer, plan, vip,
             at_risk, issue, team, skills, language, assignee, confidence, trigger, procedure,
             procedure_version, completeness, body, raw, imported_at, updated_at,
-            first_agent_message_at)
+            first_agent_message_at, change_seq)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, COALESCE(?21, ''), ?22, ?22, ?23)
+            ?18, ?19, ?20, COALESCE(?21, ''), ?22, ?22, ?23, ?24)
          ON CONFLICT (id) DO UPDATE SET
             escalated_at = excluded.escalated_at, status = excluded.status,
             priority = excluded.priority, due_at = excluded.due_at,
@@ -108,7 +112,8 @@ pub(super) fn write_handoff(
             procedure_version = excluded.procedure_version,
             completeness = excluded.completeness, body = excluded.body,
             raw = COALESCE(?21, raw), updated_at = excluded.updated_at,
-            first_agent_message_at = excluded.first_agent_message_at",
+            first_agent_message_at = excluded.first_agent_message_at,
+            change_seq = excluded.change_seq",
     )?
     .execute(params![
         h.id,
@@ -134,6 +139,7 @@ pub(super) fn write_handoff(
         raw,
         now,
         first_agent_message(h),
+        seq,
     ])?;
     Ok(existed)
 }
@@ -203,11 +209,12 @@ impl Store {
         T: Borrow<Imported>,
     {
         let tx = self.conn.transaction()?;
+        let seq = changes::next(&tx)?;
         let mut report = ImportReport::default();
         for batch in batches {
             for item in batch.as_ref() {
                 let item = item.borrow();
-                if write_handoff(&tx, &item.handoff, Some(&item.raw), to_ms(now))? {
+                if write_handoff(&tx, &item.handoff, Some(&item.raw), to_ms(now), seq)? {
                     report.updated += 1;
                 } else {
                     report.inserted += 1;
@@ -219,6 +226,7 @@ impl Store {
             return Ok(None);
         }
         tx.commit()?;
+        self.written = seq;
         Ok(Some(report))
     }
 
@@ -308,10 +316,12 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
         change(&mut h);
         let tx = self.conn.transaction()?;
-        write_handoff(&tx, &h, None, to_ms(at))?;
+        let seq = changes::next(&tx)?;
+        write_handoff(&tx, &h, None, to_ms(at), seq)?;
         log_activity(&tx, id, agent, kind, &detail, at)?;
         enqueue_change(&tx, self.helpdesk.as_ref(), id, &remote, at)?;
         tx.commit()?;
+        self.written = seq;
         Ok(h)
     }
 
@@ -386,7 +396,8 @@ impl Store {
             private,
         });
         let tx = self.conn.transaction()?;
-        write_handoff(&tx, &h, None, to_ms(at))?;
+        let seq = changes::next(&tx)?;
+        write_handoff(&tx, &h, None, to_ms(at), seq)?;
         log_activity(&tx, id, agent, kind, &json!({ "text": text }), at)?;
         let remote = Change::Message {
             text: text.to_string(),
@@ -399,6 +410,7 @@ impl Store {
             params![id, kind],
         )?;
         tx.commit()?;
+        self.written = seq;
         Ok(h)
     }
 }

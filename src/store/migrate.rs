@@ -8,13 +8,16 @@
 //! record. Stores made before the column existed are migrated when opened
 //! for writing: the column is added, filled from the bodies and indexed in
 //! one transaction (about 2 s at 100k, once).
+//!
+//! The same way, stores made before change tracking get `change_seq` and
+//! its index (see `changes`): existing rows read as 0, "before any change".
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::{Result, from_ms};
+use super::{Result, changes, from_ms};
 use crate::domain::handoff::{Author, Handoff};
 
 /// The column: the earliest agent-authored transcript message at or after
@@ -58,32 +61,42 @@ pub(super) fn parse_stamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// Whether the store has the column and its index (a read-only store made
-/// by an older version may not; `metric_inputs` then reads the bodies).
-pub(super) fn is_current(conn: &Connection) -> Result<bool> {
-    Ok(has_column(conn)? && has_index(conn)?)
+/// Whether the store has the metrics column and its index (a read-only
+/// store made by an older version may not; `metric_inputs` then reads the
+/// bodies).
+pub(super) fn has_metrics(conn: &Connection) -> Result<bool> {
+    Ok(has_column(conn, COLUMN)? && has_index(conn, INDEX)?)
 }
 
-fn has_column(conn: &Connection) -> Result<bool> {
-    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('handoffs')")?;
+/// Whether nothing is left to migrate.
+fn is_current(conn: &Connection) -> Result<bool> {
+    Ok(
+        has_metrics(conn)?
+            && has_column(conn, changes::COLUMN)?
+            && has_index(conn, changes::INDEX)?,
+    )
+}
+
+pub(super) fn has_column(conn: &Connection, column: &str) -> Result<bool> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info('handoffs')")?;
     let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
     for name in names {
-        if name? == COLUMN {
+        if name? == column {
             return Ok(true);
         }
     }
     Ok(false)
 }
 
-fn has_index(conn: &Connection) -> Result<bool> {
+fn has_index(conn: &Connection, index: &str) -> Result<bool> {
     let mut stmt =
         conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1")?;
-    Ok(stmt.query_row([INDEX], |_| Ok(())).optional()?.is_some())
+    Ok(stmt.query_row([index], |_| Ok(())).optional()?.is_some())
 }
 
 /// Bring an opened store up to date: add and fill the column, create the
-/// index, all in one transaction. Nothing to do (two cheap reads) when both
-/// are there.
+/// index, add the change stamp and its index, all in one transaction.
+/// Nothing to do (a few cheap reads) when all are there.
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     if is_current(conn)? {
         return Ok(());
@@ -91,11 +104,18 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     // Immediate: a second process opening the same store waits here and
     // then finds the work done, instead of adding the column twice.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if !has_column(&tx)? {
+    if !has_column(&tx, COLUMN)? {
         tx.execute_batch(&format!("ALTER TABLE handoffs ADD COLUMN {COLUMN} TEXT"))?;
         backfill(&tx)?;
     }
     tx.execute_batch(CREATE_INDEX)?;
+    if !has_column(&tx, changes::COLUMN)? {
+        tx.execute_batch(&format!(
+            "ALTER TABLE handoffs ADD COLUMN {} INTEGER NOT NULL DEFAULT 0",
+            changes::COLUMN
+        ))?;
+    }
+    tx.execute_batch(changes::CREATE_INDEX)?;
     tx.commit()?;
     Ok(())
 }

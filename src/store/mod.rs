@@ -4,6 +4,7 @@
 
 mod agents;
 mod assign;
+mod changes;
 mod drafts;
 mod feedback;
 mod handoffs;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
+pub use changes::Changes;
 pub use feedback::FeedbackRecord;
 pub use handoffs::ImportReport;
 pub use outbox::{Destination, OutboxCounts, OutboxRow};
@@ -58,6 +60,8 @@ pub struct Store {
     /// The store has `first_agent_message_at` and the metrics index (see
     /// `migrate`); false only for an old store opened read-only.
     metric_columns: bool,
+    /// The change number this connection's last write took (see `changes`).
+    written: i64,
 }
 
 impl Store {
@@ -93,12 +97,13 @@ impl Store {
         })?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Read-only cannot migrate: an old store's stats read the bodies.
-        let metric_columns = migrate::is_current(&conn)?;
+        let metric_columns = migrate::has_metrics(&conn)?;
         Ok(Store {
             conn,
             destinations: Vec::new(),
             helpdesk: None,
             metric_columns,
+            written: 0,
         })
     }
 
@@ -120,6 +125,7 @@ impl Store {
             destinations: Vec::new(),
             helpdesk: None,
             metric_columns: true,
+            written: 0,
         };
         if store.meta("schema_version")?.is_none() {
             store.set_meta("schema_version", SCHEMA_VERSION)?;

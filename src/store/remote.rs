@@ -70,10 +70,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Synced> {
         let tx = self.conn.transaction()?;
+        let seq = super::changes::next(&tx)?;
         let mut report = Synced::default();
         for item in items {
             let h = &item.imported.handoff;
-            if write_handoff(&tx, h, Some(&item.imported.raw), to_ms(now))? {
+            if write_handoff(&tx, h, Some(&item.imported.raw), to_ms(now), seq)? {
                 report.updated += 1;
             } else {
                 report.inserted += 1;
@@ -87,6 +88,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        self.written = seq;
         Ok(report)
     }
 }

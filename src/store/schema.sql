@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS handoffs (
     -- reading the body. Stores older than this column get it in migrate.rs,
     -- which also creates the index covering every column metrics read.
     first_agent_message_at TEXT,
+    -- The change number of the last write to this row or its verdict, so a
+    -- running workspace can load only what other processes changed (see
+    -- changes.rs; its index is created in migrate.rs, as above).
+    change_seq   INTEGER NOT NULL DEFAULT 0,
     body         TEXT NOT NULL,
     raw          TEXT NOT NULL,
     imported_at  INTEGER NOT NULL,

@@ -312,3 +312,88 @@ fn every_write_keeps_the_first_agent_message() -> super::Result<()> {
     assert_eq!(first(&s)?, Some(escalated + Duration::milliseconds(40)));
     Ok(())
 }
+
+/// A watcher on its own connection (as `runtime::watch` has) sees what
+/// another connection commits: only the rows changed after the number it
+/// saw, each stamped; nothing when a commit changed no row.
+#[test]
+fn changes_made_elsewhere_are_seen_row_by_row() -> super::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("h.db");
+    let mut writer = Store::open(&path)?;
+    writer.import(&[handoff("H1", "one"), handoff("H2", "two")], now())?;
+    let watcher = Store::open_read_only(&path)?;
+    let (version, seen) = (watcher.data_version()?, watcher.change_seq()?);
+    assert!(watcher.changes_since(seen, 100)?.is_empty());
+
+    // A draft commits but changes no queue row: the version moves, nothing
+    // comes back.
+    writer.save_draft("H1", "reply", "hello", now())?;
+    assert_ne!(watcher.data_version()?, version);
+    let none = watcher.changes_since(seen, 100)?;
+    assert!(none.is_empty() && none.seq == seen);
+
+    // A claim: that row alone, as stored, with its stamp.
+    let version = watcher.data_version()?;
+    writer.assign("H1", Some("Maya"), "Maya", now())?;
+    assert_ne!(watcher.data_version()?, version);
+    let claimed = watcher.changes_since(seen, 100)?;
+    assert!(!claimed.all);
+    assert_eq!(claimed.rows.len(), 1);
+    assert_eq!(claimed.rows[0].id, "H1");
+    assert_eq!(claimed.rows[0].assignee.as_deref(), Some("Maya"));
+    assert_eq!(claimed.stamps, vec![writer.written_seq()]);
+    assert_eq!(claimed.seq, writer.written_seq());
+    assert!(claimed.agents.is_some());
+
+    // A verdict shows in the row too; an import of a new one adds it.
+    let seen = claimed.seq;
+    writer.set_feedback("H2", Some(&bad("H2", vec![], None)), "Maya", now())?;
+    writer.import(&[handoff("H3", "three")], now())?;
+    let next = watcher.changes_since(seen, 100)?;
+    let mut ids: Vec<&str> = next.rows.iter().map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["H2", "H3"]);
+    let h2 = next.rows.iter().find(|r| r.id == "H2");
+    assert_eq!(h2.and_then(|r| r.verdict), Some(Verdict::Bad));
+
+    // More than the limit: every row, to reload rather than merge.
+    let many = watcher.changes_since(0, 1)?;
+    assert!(many.all);
+    assert_eq!(many.rows.len(), 3);
+
+    // A clear deletes rows: a full reload, and the counter never goes back.
+    let seen = next.seq;
+    writer.clear()?;
+    writer.import(&[handoff("H9", "nine")], now())?;
+    let after = watcher.changes_since(seen, 100)?;
+    assert!(after.all && after.seq > seen);
+    assert_eq!(after.rows.len(), 1);
+    Ok(())
+}
+
+/// A store from before change tracking gets the stamp column and its index
+/// when opened for writing; read-only it still reports changes (as a full
+/// reload, there being no stamps to go by).
+#[test]
+fn an_old_store_gets_change_stamps_on_open() -> super::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("h.db");
+    Store::open(&path)?.import(&[handoff("H1", "one")], now())?;
+    {
+        let conn = rusqlite::Connection::open(&path)?;
+        conn.execute_batch(
+            "DROP INDEX handoffs_change_seq;
+             ALTER TABLE handoffs DROP COLUMN change_seq;",
+        )?;
+    }
+    let old = Store::open_read_only(&path)?;
+    let seen = old.change_seq()?;
+    let mut writer = Store::open(&path)?;
+    assert!(columns(&path)?.iter().any(|c| c == "change_seq"));
+    writer.assign("H1", Some("Maya"), "Maya", now())?;
+    let changes = old.changes_since(seen, 100)?;
+    assert_eq!(changes.rows.len(), 1);
+    assert_eq!(changes.rows[0].assignee.as_deref(), Some("Maya"));
+    Ok(())
+}

@@ -64,7 +64,7 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
                 }
                 _ => ids.concat(),
             };
-            verdict_note::draw(frame, &what, &[reason.label()], input, theme);
+            verdict_note::draw(frame, state, &what, &[reason.label()], input, theme);
         }
         Some(Modal::TeamPicker {
             ids,

@@ -69,15 +69,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                     style,
                 )]
             }
-            None if !state.marked.is_empty() => {
-                let mut spans = vec![Span::styled(
-                    format!(" {} marked ·", state.marked.len()),
-                    theme.heading,
-                )];
-                let used = spans[0].width();
-                spans.extend(hints(state, theme, room.saturating_sub(used)));
-                spans
-            }
+            None if !state.marked.is_empty() => marked_hints(state, theme, room),
             None => hints(state, theme, room),
         };
         let used: usize = spans.iter().map(|s| s.width()).sum();
@@ -155,6 +147,67 @@ fn hints(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
     }
     if let Some(h) = help.filter(|h| h.2 < room) {
         push(&mut spans, h);
+    }
+    spans
+}
+
+/// What acts on the marked set, in the order shown.
+const MARKED_HINTS: &[Action] = &[
+    Action::FlagBad,
+    Action::FlagGood,
+    Action::Claim,
+    Action::Resolve,
+    Action::AssignTeam,
+    Action::ClearMarks,
+];
+
+/// Which of them stay when room runs short, first kept first: the way out
+/// of the marks outranks the less common actions on them.
+const MARKED_PRIORITY: &[Action] = &[
+    Action::FlagBad,
+    Action::FlagGood,
+    Action::ClearMarks,
+    Action::Claim,
+    Action::Resolve,
+    Action::AssignTeam,
+];
+
+/// "3 marked: b bad  g good  c claim  x resolve  T team  U clear": what
+/// acts on the marked set, with the keys in force, as many as fit in `room`
+/// (by `MARKED_PRIORITY`); `? help` only if there is room to spare.
+fn marked_hints(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
+    let context = crate::app::update::context(state);
+    let head = format!(" {} marked:", state.marked.len());
+    let mut used = text::width(&head);
+    // Each hint costs its gap before it ("  ", one space after the head).
+    let cost = |key: &str, action: Action, first: bool| {
+        let gap = if first { 1 } else { 2 };
+        gap + text::width(key) + 1 + text::width(action.hint())
+    };
+    let mut kept: Vec<(Action, String)> = Vec::new();
+    for &action in MARKED_PRIORITY {
+        let Some(key) = state.keymap.key_in(context, action) else {
+            continue;
+        };
+        let w = cost(&key, action, kept.is_empty());
+        if used + w > room {
+            break;
+        }
+        used += w;
+        kept.push((action, key));
+    }
+    kept.sort_by_key(|(a, _)| MARKED_HINTS.iter().position(|m| m == a));
+    if let Some(key) = state.keymap.key_in(context, Action::Help) {
+        let w = cost(&key, Action::Help, kept.is_empty());
+        if used + w <= room {
+            kept.push((Action::Help, key));
+        }
+    }
+    let mut spans = vec![Span::styled(head, theme.heading)];
+    for (i, (action, key)) in kept.into_iter().enumerate() {
+        spans.push(Span::raw(if i == 0 { " " } else { "  " }));
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(format!(" {}", action.hint()), theme.muted));
     }
     spans
 }

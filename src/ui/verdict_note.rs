@@ -7,7 +7,8 @@ use ratatui_textarea::TextArea;
 
 use super::modal;
 use super::theme::Theme;
-use crate::app::State;
+use crate::app::keymap::Context;
+use crate::app::{Action, State};
 
 pub fn render(
     frame: &mut Frame,
@@ -22,13 +23,14 @@ pub fn render(
         .and_then(|d| d.feedback.as_ref())
         .map(|f| f.reasons.iter().map(|r| r.label()).collect())
         .unwrap_or_default();
-    draw(frame, id, &reasons, input, theme);
+    draw(frame, state, id, &reasons, input, theme);
 }
 
 /// The note box titled `Bad handoff · {what}`, the reasons in force above
 /// it. Bulk notes pass the batch's title and shared reason.
 pub fn draw(
     frame: &mut Frame,
+    state: &State,
     what: &str,
     reasons: &[&str],
     input: &TextArea<'static>,
@@ -39,17 +41,26 @@ pub fn draw(
     if inner.height == 0 {
         return;
     }
-    let mut lines = vec![(
-        Line::from(vec![
-            Span::styled("Optional note", theme.heading),
-            Span::styled(" — ", theme.muted),
-            Span::styled("Enter", theme.key),
-            Span::styled(" saves, ", theme.muted),
-            Span::styled("Esc", theme.key),
-            Span::styled(" skips", theme.muted),
-        ]),
-        false,
-    )];
+    let mut hint = vec![
+        Span::styled("Optional note", theme.heading),
+        Span::styled(" — ", theme.muted),
+        Span::styled("Enter", theme.key),
+        Span::styled(" saves, ", theme.muted),
+    ];
+    // The box takes the reply box's editor key, as the user bound it (none
+    // if unbound); Enter and Esc are the dialog's own.
+    if let Some(key) = state
+        .keymap
+        .keys_for(Context::Compose, Action::EditInEditor)
+        .into_iter()
+        .next()
+    {
+        hint.push(Span::styled(key, theme.key));
+        hint.push(Span::styled(" editor, ", theme.muted));
+    }
+    hint.push(Span::styled("Esc", theme.key));
+    hint.push(Span::styled(" skips", theme.muted));
+    let mut lines = vec![(Line::from(hint), false)];
     if !reasons.is_empty() {
         lines.push((
             Line::styled(format!("✗ {}", reasons.join(", ")), theme.verdict_bad),

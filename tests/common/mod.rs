@@ -82,12 +82,26 @@ impl Sandbox {
     }
 
     pub fn open(&self, cols: u16, rows: u16, extra_env: &[(&str, &str)]) -> Screen {
-        Screen::spawn(self, cols, rows, &[], extra_env)
+        Screen::spawn(self, cols, rows, BIN, &[], extra_env)
     }
 
     /// The full screen started with command-line `args` (e.g. `--no-mouse`).
     pub fn open_with_args(&self, cols: u16, rows: u16, args: &[&str]) -> Screen {
-        Screen::spawn(self, cols, rows, args, &[])
+        Screen::spawn(self, cols, rows, BIN, args, &[])
+    }
+
+    /// `sh -c script` in the pseudo-terminal, with `$HANDOFF_BIN` naming the
+    /// binary: to run something on the same terminal after it exits (`stty`).
+    pub fn open_shell(
+        &self,
+        cols: u16,
+        rows: u16,
+        script: &str,
+        extra_env: &[(&str, &str)],
+    ) -> Screen {
+        let mut env = vec![("HANDOFF_BIN", BIN)];
+        env.extend_from_slice(extra_env);
+        Screen::spawn(self, cols, rows, "sh", &["-c", script], &env)
     }
 }
 
@@ -158,6 +172,7 @@ impl Screen {
         sandbox: &Sandbox,
         cols: u16,
         rows: u16,
+        program: &str,
         args: &[&str],
         extra_env: &[(&str, &str)],
     ) -> Screen {
@@ -170,7 +185,7 @@ impl Screen {
                 pixel_height: 0,
             })
             .unwrap_or_else(|e| panic!("openpty: {e}"));
-        let mut cmd = CommandBuilder::new(BIN);
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
@@ -286,6 +301,22 @@ impl Screen {
                     p.screen().mouse_protocol_encoding(),
                 )
             })
+            .unwrap_or_default()
+    }
+
+    /// Whether the program left the terminal on the alternate screen.
+    pub fn alternate_screen(&self) -> bool {
+        self.parser
+            .lock()
+            .map(|p| p.screen().alternate_screen())
+            .unwrap_or_default()
+    }
+
+    /// Whether the program left the cursor hidden.
+    pub fn cursor_hidden(&self) -> bool {
+        self.parser
+            .lock()
+            .map(|p| p.screen().hide_cursor())
             .unwrap_or_default()
     }
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::Window;
 use crate::domain::agent::Agent;
 use crate::domain::feedback::Feedback;
+use crate::domain::handoff::Status;
 use crate::domain::queue::{QueueRow, SlaState};
 
 /// Team name for handoffs routed to no team.
@@ -150,7 +151,9 @@ fn add(t: &mut TeamStatus, r: &QueueRow, now: DateTime<Utc>) {
         return;
     }
     t.waiting += 1;
-    t.unassigned += u64::from(r.assignee.is_none());
+    // The AI still holds a pending handoff: nobody on the floor is missing
+    // from it yet (the Team unassigned section leaves it out too).
+    t.unassigned += u64::from(r.assignee.is_none() && r.status != Status::Pending);
     match r.sla(now) {
         SlaState::Breached => t.sla_breached += 1,
         SlaState::AtRisk => t.sla_at_risk += 1,

@@ -198,3 +198,15 @@ fn over_capacity_and_an_empty_floor() {
     assert_eq!(empty.total.waiting, 0);
     assert_eq!(empty.total.oldest_wait_seconds, None);
 }
+
+#[test]
+fn bot_held_handoffs_wait_but_are_not_unassigned() {
+    let rows = [
+        row("bot", Some("billing"), None, Status::Pending, 10, None),
+        row("human", Some("billing"), None, Status::Open, 10, None),
+    ];
+    let window = Window::ending(now(), Duration::days(7));
+    let s = queue_status(&rows, &[], &[], window, now());
+    assert_eq!(s.total.waiting, 2);
+    assert_eq!(s.total.unassigned, 1, "only the one no human or AI holds");
+}
