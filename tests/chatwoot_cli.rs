@@ -16,15 +16,6 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const SENTINEL: &str = "SENTINEL-TOKEN-4242";
 
-fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/chatwoot/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 struct Env {
     dir: tempfile::TempDir,
 }
@@ -179,7 +170,7 @@ impl Fake {
 }
 
 fn conversation(id: i64) -> Value {
-    let mut c = fixture("conversation.json");
+    let mut c = common::chatwoot_fixture("conversation.json");
     c["id"] = json!(id);
     c
 }
@@ -195,8 +186,8 @@ impl Respond for Fake {
             .and_then(|id| id.parse().ok());
         let ok = |v: Value| ResponseTemplate::new(200).set_body_json(v);
         match (post, path.as_str(), conv) {
-            (false, "/api/v1/profile", _) => ok(fixture("profile.json")),
-            (false, "/api/v1/accounts/1/teams", _) => ok(fixture("teams.json")),
+            (false, "/api/v1/profile", _) => ok(common::chatwoot_fixture("profile.json")),
+            (false, "/api/v1/accounts/1/teams", _) => ok(common::chatwoot_fixture("teams.json")),
             (false, "/api/v1/accounts/1/conversations", _) => {
                 let mine = req.url.query().is_some_and(|q| {
                     q.contains("assignee_type=me") || q.contains("updated_within")
@@ -209,7 +200,7 @@ impl Respond for Fake {
                 ok(json!({ "data": { "meta": {}, "payload": items } }))
             }
             (false, p, Some(id)) if p.ends_with("/messages") => {
-                let mut m = fixture("messages.json");
+                let mut m = common::chatwoot_fixture("messages.json");
                 let stored = self.with(|s| s.messages.get(&id).cloned().unwrap_or_default());
                 if let Some(payload) = m["payload"].as_array_mut() {
                     payload.extend(stored);
@@ -245,7 +236,7 @@ impl Respond for Fake {
                     s.messages.entry(id).or_default().push(msg.clone());
                     s.message_delay
                 });
-                let r = ok(fixture("message_created.json"));
+                let r = ok(common::chatwoot_fixture("message_created.json"));
                 match delay {
                     Some(d) => r.set_delay(d),
                     None => r,

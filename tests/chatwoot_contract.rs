@@ -3,6 +3,8 @@
 //! (/work/shared/specs/chatwoot-swagger.json: `user`, `team`,
 //! `conversation_list`, `conversation_messages`, `conversation_labels`, ...).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -19,15 +21,6 @@ use wiremock::matchers::{
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const ACCOUNT: &str = "/api/v1/accounts/1";
-
-fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/chatwoot/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn raw_fixture(name: &str) -> String {
     let path = format!(
@@ -66,7 +59,7 @@ fn store() -> Store {
 
 /// The fixture conversation as display id `id`.
 fn conversation(id: i64) -> Value {
-    let mut c = fixture("conversation.json");
+    let mut c = common::chatwoot_fixture("conversation.json");
     c["id"] = json!(id);
     c
 }
@@ -85,12 +78,12 @@ fn ok(body: Value) -> ResponseTemplate {
 async fn mount_identity(server: &MockServer) {
     Mock::given(method("GET"))
         .and(path("/api/v1/profile"))
-        .respond_with(ok(fixture("profile.json")))
+        .respond_with(ok(common::chatwoot_fixture("profile.json")))
         .mount(server)
         .await;
     Mock::given(method("GET"))
         .and(path(format!("{ACCOUNT}/teams")))
-        .respond_with(ok(fixture("teams.json")))
+        .respond_with(ok(common::chatwoot_fixture("teams.json")))
         .mount(server)
         .await;
 }
@@ -114,7 +107,7 @@ async fn mount_messages(server: &MockServer) {
         .and(path_regex(
             r"^/api/v1/accounts/1/conversations/\d+/messages$",
         ))
-        .respond_with(ok(fixture("messages.json")))
+        .respond_with(ok(common::chatwoot_fixture("messages.json")))
         .with_priority(10)
         .mount(server)
         .await;
@@ -264,7 +257,7 @@ async fn messages_page_backwards_with_before() {
     mount_empty_queues(&server).await;
     mount_mine(&server, vec![conversation(1042)]).await;
     let page = |ids: std::ops::Range<i64>| {
-        let mut m = fixture("messages.json");
+        let mut m = common::chatwoot_fixture("messages.json");
         let template = m["payload"][0].clone();
         m["payload"] = Value::Array(
             ids.map(|id| {
@@ -317,7 +310,7 @@ async fn a_malformed_record_is_skipped_with_a_warning() {
     Mock::given(method("GET"))
         .and(path(format!("{ACCOUNT}/conversations")))
         .and(query_param("assignee_type", "me"))
-        .respond_with(ok(fixture("conversations_malformed.json")))
+        .respond_with(ok(common::chatwoot_fixture("conversations_malformed.json")))
         .mount(&server)
         .await;
     let mut store = store();
@@ -458,7 +451,7 @@ async fn a_429_without_retry_after_is_backed_off_then_retried() {
         .await;
     Mock::given(method("GET"))
         .and(path("/api/v1/profile"))
-        .respond_with(ok(fixture("profile.json")))
+        .respond_with(ok(common::chatwoot_fixture("profile.json")))
         .mount(&server)
         .await;
     let cfg = config(&server.uri());
@@ -498,7 +491,9 @@ async fn a_timeout_is_reported_as_such() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/profile"))
-        .respond_with(ok(fixture("profile.json")).set_delay(Duration::from_secs(3)))
+        .respond_with(
+            ok(common::chatwoot_fixture("profile.json")).set_delay(Duration::from_secs(3)),
+        )
         .mount(&server)
         .await;
     let mut cfg = config(&server.uri());
@@ -689,7 +684,7 @@ async fn every_action_reaches_its_endpoint() {
     let conv = format!("{ACCOUNT}/conversations/1042");
     Mock::given(method("GET"))
         .and(path(format!("{conv}/labels")))
-        .respond_with(ok(fixture("labels.json")))
+        .respond_with(ok(common::chatwoot_fixture("labels.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -707,7 +702,7 @@ async fn every_action_reaches_its_endpoint() {
         .and(body_partial_json(
             json!({"private": true, "message_type": "outgoing"}),
         ))
-        .respond_with(ok(fixture("message_created.json")))
+        .respond_with(ok(common::chatwoot_fixture("message_created.json")))
         .expect(2)
         .mount(&server)
         .await;
@@ -716,21 +711,21 @@ async fn every_action_reaches_its_endpoint() {
         .and(body_partial_json(
             json!({"private": false, "content": "We refunded the second charge."}),
         ))
-        .respond_with(ok(fixture("message_created.json")))
+        .respond_with(ok(common::chatwoot_fixture("message_created.json")))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path(format!("{conv}/assignments")))
         .and(body_partial_json(json!({"assignee_id": 7})))
-        .respond_with(ok(fixture("profile.json")))
+        .respond_with(ok(common::chatwoot_fixture("profile.json")))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path(format!("{conv}/toggle_status")))
         .and(body_partial_json(json!({"status": "resolved"})))
-        .respond_with(ok(fixture("toggle_status.json")))
+        .respond_with(ok(common::chatwoot_fixture("toggle_status.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -826,7 +821,9 @@ async fn an_uncertain_note_is_checked_before_it_is_sent_again() {
     let conv = format!("{ACCOUNT}/conversations/1042");
     Mock::given(method("POST"))
         .and(path(format!("{conv}/messages")))
-        .respond_with(ok(fixture("message_created.json")).set_delay(Duration::from_secs(3)))
+        .respond_with(
+            ok(common::chatwoot_fixture("message_created.json")).set_delay(Duration::from_secs(3)),
+        )
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -853,7 +850,7 @@ async fn an_uncertain_note_is_checked_before_it_is_sent_again() {
         .first()
         .map(|r| r.idempotency_key.clone())
         .unwrap_or_default();
-    let mut held = fixture("messages.json");
+    let mut held = common::chatwoot_fixture("messages.json");
     held["payload"] = json!([{ "id": 99300, "content": format!("Checked the processor.\n\n{}", actions::marker(&key)),
         "inbox_id": 2, "conversation_id": 1042, "message_type": 1, "content_type": "text", "status": "sent",
         "content_attributes": { "handoff_key": key }, "created_at": Utc::now().timestamp(), "private": true,

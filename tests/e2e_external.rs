@@ -9,21 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::Sandbox;
+use common::{Sandbox, top_of_my_queue};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-/// The id the screen selects first: the top of my queue.
-fn top_of_my_queue(sb: &Sandbox) -> String {
-    let out = sb.stdout(&["queue", "--json"]);
-    let rows: Value = serde_json::from_str(&out).unwrap_or(Value::Null);
-    rows.get(0)
-        .and_then(|r| r.get("id"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| panic!("empty queue: {out}"))
-}
 
 /// An executable shell script in the sandbox.
 fn script(sb: &Sandbox, name: &str, body: &str) -> PathBuf {
@@ -229,15 +218,6 @@ fn o_hands_the_address_to_the_browser() {
 // A Chatwoot whose queue grows while the screen is open
 // ---------------------------------------------------------------------------
 
-fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/chatwoot/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 /// Serves conversation 1042, and 1044 (urgent, mine) once `arrived`.
 #[derive(Clone, Default)]
 struct Helpdesk {
@@ -250,14 +230,14 @@ impl Respond for Helpdesk {
         let path = req.url.path();
         let query = req.url.query().unwrap_or_default();
         match path {
-            "/api/v1/profile" => ok(fixture("profile.json")),
-            "/api/v1/accounts/1/teams" => ok(fixture("teams.json")),
+            "/api/v1/profile" => ok(common::chatwoot_fixture("profile.json")),
+            "/api/v1/accounts/1/teams" => ok(common::chatwoot_fixture("teams.json")),
             "/api/v1/accounts/1/conversations" => {
                 let mut items = Vec::new();
                 if query.contains("assignee_type=me") || query.contains("updated_within") {
-                    items.push(fixture("conversation.json"));
+                    items.push(common::chatwoot_fixture("conversation.json"));
                     if *self.arrived.lock().unwrap_or_else(|e| e.into_inner()) {
-                        let mut c = fixture("conversation.json");
+                        let mut c = common::chatwoot_fixture("conversation.json");
                         c["id"] = json!(1044);
                         c["priority"] = json!("urgent");
                         c["updated_at"] = json!(chrono::Utc::now().timestamp());
@@ -266,7 +246,7 @@ impl Respond for Helpdesk {
                 }
                 ok(json!({ "data": { "meta": {}, "payload": items } }))
             }
-            p if p.ends_with("/messages") => ok(fixture("messages.json")),
+            p if p.ends_with("/messages") => ok(common::chatwoot_fixture("messages.json")),
             p if p.ends_with("/labels") => ok(json!({ "payload": ["billing"] })),
             _ => ResponseTemplate::new(404).set_body_json(json!({"error": "not found"})),
         }

@@ -2,19 +2,8 @@
 
 mod common;
 
-use common::Sandbox;
+use common::{Sandbox, top_of_my_queue};
 use serde_json::Value;
-
-/// The id the screen selects first: the top of my queue.
-fn top_of_my_queue(sb: &Sandbox) -> String {
-    let out = sb.stdout(&["queue", "--json"]);
-    let rows: Value = serde_json::from_str(&out).unwrap_or(Value::Null);
-    rows.get(0)
-        .and_then(|r| r.get("id"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| panic!("empty queue: {out}"))
-}
 
 fn export(sb: &Sandbox) -> Vec<Value> {
     sb.stdout(&["feedback", "export", "--format", "jsonl"])
@@ -129,6 +118,46 @@ fn terminal_is_restored_on_sigterm_and_sighup() {
         screen.wait_exit();
         assert_restored(&screen.raw());
     }
+}
+
+/// Closing the window under the program (the terminal's master side goes
+/// away: SIGHUP, then every write fails) ends it quietly: no panic while
+/// putting the terminal back, exit code 0. The harness's own pty keeps a
+/// reader open, which would keep the terminal alive, so python3's `pty`
+/// (on every machine this builds on) holds this one.
+#[test]
+fn closing_the_window_ends_it_without_a_panic() {
+    let sb = Sandbox::new();
+    let script = r#"
+import fcntl, os, pty, select, struct, sys, termios, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1]])
+# 80x24 (a new pty is 0x0); a resize reaches the program as SIGWINCH.
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+# Up once the queue has been drawn and the screen has gone quiet.
+seen, deadline = b"", time.time() + 20
+while time.time() < deadline:
+    if not select.select([fd], [], [], 1.0)[0]:
+        if b"Mine" in seen and len(seen) > 2000:
+            break
+        continue
+    seen += os.read(fd, 65536)
+os.close(fd)
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+"#;
+    let mut cmd = std::process::Command::new("python3");
+    cmd.args(["-c", script, common::BIN])
+        .env("TERM", "xterm-256color")
+        .env_remove("HANDOFF_AGENT");
+    for (k, v) in sb.env() {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap_or_else(|e| panic!("python3: {e}"));
+    let log = std::fs::read_to_string(sb.data_dir().join("handoff.log")).unwrap_or_default();
+    assert!(log.contains("SIGHUP"), "the hang-up did not arrive:\n{log}");
+    assert!(!log.contains("panic"), "{log}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{log}");
 }
 
 /// A panic on the UI thread (a debug-build-only trigger: F12 with

@@ -2,157 +2,57 @@
 //! a real in-memory store, results fed back): moving to a team, range marks,
 //! and the note after a bulk bad verdict.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Action;
 use super::effect::{EditTarget, Effect};
 use super::event::Event;
 use super::keymap::{Context, Key};
-use super::state::{Modal, State};
+use super::state::Modal;
+use super::test_harness::{Harness, ME, agent, handoff};
 use super::update::update;
-use crate::domain::agent::Agent;
 use crate::domain::feedback::Reason;
-use crate::domain::handoff::{Customer, Handoff, Priority, Routing, Status, Summary};
+use crate::domain::handoff::Priority;
 use crate::domain::import::Imported;
-use crate::runtime::effects;
-use crate::store::Store;
 
-const ME: &str = "Maya Chen";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
-
-fn handoff(
+/// A handoff of `team` (billing is mine).
+fn in_team(
     id: &str,
     team: &str,
     assignee: Option<&str>,
     priority: Priority,
     due_min: i64,
 ) -> Imported {
-    let handoff = Handoff {
-        id: id.into(),
-        created_at: None,
-        escalated_at: now() - Duration::minutes(40),
-        channel: None,
-        language: Some("en".into()),
-        status: Status::Open,
-        customer: Customer {
-            name: format!("Customer {id}"),
-            ..Customer::default()
-        },
-        ai: Default::default(),
-        summary: Summary {
-            issue: Some(format!("Issue {id}")),
-            ..Summary::default()
-        },
-        note: None,
-        routing: Routing {
-            team: Some(team.into()),
-            priority,
-            assignee: assignee.map(str::to_string),
-            sla_due_at: Some(now() + Duration::minutes(due_min)),
-            ..Routing::default()
-        },
-        transcript: vec![],
-    };
-    Imported {
-        raw: String::new(),
-        handoff,
-    }
+    let mut item = handoff(id, assignee, priority, due_min);
+    item.handoff.routing.team = Some(team.into());
+    item
 }
 
-struct Harness {
-    state: State,
-    store: Store,
+/// Mine: H1..H3 (billing). Team unassigned (billing is my team): U1,
+/// U2. Orders, not my team: O1. All, by urgency: U2 U1 O1 H1 H2 H3.
+fn harness() -> Harness {
+    let items = [
+        in_team("H1", "billing", Some(ME), Priority::Normal, 200),
+        in_team("H2", "billing", Some(ME), Priority::Normal, 210),
+        in_team("H3", "billing", Some(ME), Priority::Normal, 220),
+        in_team("U1", "billing", None, Priority::Urgent, 90),
+        in_team("U2", "billing", None, Priority::Normal, -10),
+        in_team("O1", "orders", None, Priority::High, 100),
+    ];
+    let agents = vec![
+        agent(ME, &["billing"]),
+        agent("Sam Okafor", &["orders", "access"]),
+    ];
+    Harness::with(&items, agents)
 }
 
 impl Harness {
-    /// Mine: H1..H3 (billing). Team unassigned (billing is my team): U1,
-    /// U2. Orders, not my team: O1. All, by urgency: U2 U1 O1 H1 H2 H3.
-    fn new() -> Harness {
-        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        let items = vec![
-            handoff("H1", "billing", Some(ME), Priority::Normal, 200),
-            handoff("H2", "billing", Some(ME), Priority::Normal, 210),
-            handoff("H3", "billing", Some(ME), Priority::Normal, 220),
-            handoff("U1", "billing", None, Priority::Urgent, 90),
-            handoff("U2", "billing", None, Priority::Normal, -10),
-            handoff("O1", "orders", None, Priority::High, 100),
-        ];
-        store
-            .import(&items, now())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let agent = |name: &str, teams: &[&str]| Agent {
-            name: name.into(),
-            teams: teams.iter().map(|t| t.to_string()).collect(),
-            skills: vec![],
-            languages: vec!["en".into()],
-            capacity: 10,
-        };
-        let agents = vec![
-            agent(ME, &["billing"]),
-            agent("Sam Okafor", &["orders", "access"]),
-        ];
-        store
-            .upsert_agents(&agents)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut h = Harness {
-            state: State::new(ME.into(), now()),
-            store,
-        };
-        h.send(Event::Resize {
-            width: 120,
-            height: 40,
-        });
-        let rows = h.store.queue_rows().unwrap_or_default();
-        h.send(Event::Loaded { rows, agents });
-        h
-    }
-
-    fn send(&mut self, event: Event) {
-        let mut queue = vec![event];
-        while let Some(ev) = queue.pop() {
-            for effect in update(&mut self.state, ev) {
-                queue.push(effects::run(&mut self.store, ME, effect));
-            }
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn chars(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    fn selected(&self) -> String {
-        self.state
-            .selected()
-            .map(|r| r.id.clone())
-            .unwrap_or_default()
-    }
-
     fn visible(&self) -> Vec<String> {
         self.state
             .visible
             .iter()
             .filter_map(|&i| self.state.rows.get(i).map(|r| r.id.clone()))
             .collect()
-    }
-
-    fn toast(&self) -> String {
-        self.state
-            .toast
-            .as_ref()
-            .map(|t| t.text.clone())
-            .unwrap_or_default()
     }
 
     /// The team as stored (the record, not the screen).
@@ -182,7 +82,7 @@ impl Harness {
 
 #[test]
 fn t_moves_the_selected_handoff_out_of_my_teams_and_u_brings_it_back() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('2'));
     assert_eq!(h.visible(), ["U2", "U1"]);
     h.key(KeyCode::Char('T'));
@@ -205,7 +105,7 @@ fn t_moves_the_selected_handoff_out_of_my_teams_and_u_brings_it_back() {
 
 #[test]
 fn bulk_move_is_one_change_one_toast_and_one_undo_to_each_previous_team() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     assert_eq!(h.visible(), ["U2", "U1", "O1", "H1", "H2", "H3"]);
     h.chars("   ");
@@ -244,7 +144,7 @@ fn bulk_move_is_one_change_one_toast_and_one_undo_to_each_previous_team() {
 
 #[test]
 fn moving_into_the_same_team_changes_nothing() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('T'));
     assert_eq!(h.selected(), "H1");
     h.key(KeyCode::Char('2'));
@@ -255,7 +155,7 @@ fn moving_into_the_same_team_changes_nothing() {
 
 #[test]
 fn esc_cancels_the_picker_and_keeps_the_marks() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.chars("  ");
     h.key(KeyCode::Char('T'));
     h.key(KeyCode::Char('j'));
@@ -268,7 +168,7 @@ fn esc_cancels_the_picker_and_keeps_the_marks() {
 
 #[test]
 fn the_picker_lists_teams_a_helpdesk_named_and_keeps_the_pick() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.store
         .set_known_teams(&["Enterprise".into(), "ORDERS".into()])
         .unwrap_or_else(|e| panic!("{e}"));
@@ -293,7 +193,7 @@ fn the_picker_lists_teams_a_helpdesk_named_and_keeps_the_pick() {
 
 #[test]
 fn read_only_refuses_to_move() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.state.read_only = true;
     h.key(KeyCode::Char('T'));
     assert!(h.state.modal.is_none());
@@ -303,7 +203,7 @@ fn read_only_refuses_to_move() {
 
 #[test]
 fn a_move_is_one_effect_per_handoff_and_only_the_last_reports() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.chars("  ");
     h.key(KeyCode::Char('T'));
@@ -325,7 +225,7 @@ fn a_move_is_one_effect_per_handoff_and_only_the_last_reports() {
 
 #[test]
 fn v_marks_every_row_from_the_last_marked_to_the_cursor() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char(' '));
     assert_eq!(h.selected(), "U1");
@@ -346,7 +246,7 @@ fn v_marks_every_row_from_the_last_marked_to_the_cursor() {
 
 #[test]
 fn v_runs_upwards_and_unmarking_the_anchor_drops_it() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::End);
     h.key(KeyCode::Char(' '));
@@ -364,7 +264,7 @@ fn v_runs_upwards_and_unmarking_the_anchor_drops_it() {
 
 #[test]
 fn v_needs_the_anchor_in_view() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char(' '));
     h.key(KeyCode::Char('2'));
     h.key(KeyCode::Char('V'));
@@ -388,7 +288,7 @@ fn bad_records(h: &Harness) -> Vec<(String, Vec<Reason>, Option<String>)> {
 
 #[test]
 fn a_bulk_note_goes_on_every_verdict_and_the_batch_undo_takes_it_back() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.chars("   ");
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('2'));
@@ -419,7 +319,7 @@ fn a_bulk_note_goes_on_every_verdict_and_the_batch_undo_takes_it_back() {
 
 #[test]
 fn esc_skips_the_bulk_note_and_keeps_the_reason() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.chars("  ");
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('5'));
@@ -453,7 +353,7 @@ fn note_box(h: &Harness) -> Option<String> {
 
 #[test]
 fn ctrl_e_writes_the_bulk_note_in_the_editor_and_it_goes_on_every_verdict() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.chars("   ");
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('2'));
@@ -497,7 +397,7 @@ fn ctrl_e_writes_the_bulk_note_in_the_editor_and_it_goes_on_every_verdict() {
 
 #[test]
 fn the_bulk_note_takes_the_editor_key_as_rebound() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.state.keymap.bind(
         Context::Compose,
         vec![Key::new(KeyCode::F(4), KeyModifiers::NONE)],
@@ -524,7 +424,7 @@ fn the_bulk_note_takes_the_editor_key_as_rebound() {
 // A failed editor leaves the bulk note as it was, box open.
 #[test]
 fn a_failed_editor_keeps_the_bulk_note() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.chars("  ");
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('1'));
@@ -544,7 +444,7 @@ fn a_failed_editor_keeps_the_bulk_note() {
 
 #[test]
 fn a_paste_lands_in_the_bulk_note() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.chars("  ");
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('1'));

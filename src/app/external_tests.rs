@@ -2,8 +2,7 @@
 //! runtime's part is tested in `runtime::external`, `runtime::editor` and
 //! end to end in tests/e2e_external.rs).
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::action::Action;
 use super::effect::{DraftKind, EditTarget, Effect};
@@ -11,129 +10,38 @@ use super::event::Event;
 use super::external::{WebUi, validate_web_url};
 use super::keymap::{Context, Key};
 use super::state::{Modal, State, ToastKind};
+use super::test_harness::{Harness, ME, agent, handoff, now};
 use super::update::update;
 use crate::backend::BackendState;
-use crate::domain::agent::Agent;
-use crate::domain::handoff::{Customer, Handoff, Priority, Routing, Status, Summary};
+use crate::domain::handoff::Priority;
 use crate::domain::import::Imported;
-use crate::runtime::effects;
 use crate::store::Store;
 
-const ME: &str = "Maya Chen";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
-        .single()
-        .unwrap_or_default()
+/// A billing handoff with an email, a next step and a finding to copy.
+fn detailed(id: &str, assignee: Option<&str>, priority: Priority, due_min: i64) -> Imported {
+    let mut item = handoff(id, assignee, priority, due_min);
+    let h = &mut item.handoff;
+    h.customer.email = Some(format!("{}@example.com", id.to_lowercase()));
+    h.summary.next_step = Some(format!("Refund {id}"));
+    h.summary.findings = vec!["One capture, one voided auth".into()];
+    item
 }
 
-fn handoff(id: &str, assignee: Option<&str>, priority: Priority, due_min: i64) -> Imported {
-    let handoff = Handoff {
-        id: id.into(),
-        created_at: None,
-        escalated_at: now() - Duration::minutes(40),
-        channel: None,
-        language: Some("en".into()),
-        status: Status::Open,
-        customer: Customer {
-            name: format!("Customer {id}"),
-            email: Some(format!("{}@example.com", id.to_lowercase())),
-            ..Customer::default()
-        },
-        ai: Default::default(),
-        summary: Summary {
-            issue: Some(format!("Issue {id}")),
-            next_step: Some(format!("Refund {id}")),
-            findings: vec!["One capture, one voided auth".into()],
-            ..Summary::default()
-        },
-        note: None,
-        routing: Routing {
-            team: Some("billing".into()),
-            priority,
-            assignee: assignee.map(str::to_string),
-            sla_due_at: Some(now() + Duration::minutes(due_min)),
-            ..Routing::default()
-        },
-        transcript: vec![],
-    };
-    Imported {
-        raw: String::new(),
-        handoff,
-    }
-}
-
-struct Harness {
-    state: State,
-    store: Store,
-    effects: Vec<Effect>,
+/// Two of mine (H1 urgent first), one unassigned in my team; effects of
+/// the load forgotten.
+fn harness() -> Harness {
+    let items = [
+        detailed("H1", Some(ME), Priority::Urgent, 240),
+        detailed("H2", Some(ME), Priority::Normal, 240),
+        detailed("U1", None, Priority::Urgent, 240),
+    ];
+    let mut h = Harness::with(&items, vec![agent(ME, &["billing"])]);
+    h.effects.clear();
+    h
 }
 
 impl Harness {
-    /// Two of mine (H1 urgent first), one unassigned in my team.
-    fn new() -> Harness {
-        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        let items = vec![
-            handoff("H1", Some(ME), Priority::Urgent, 240),
-            handoff("H2", Some(ME), Priority::Normal, 240),
-            handoff("U1", None, Priority::Urgent, 240),
-        ];
-        store
-            .import(&items, now())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let agents = vec![Agent {
-            name: ME.into(),
-            teams: vec!["billing".into()],
-            skills: vec![],
-            languages: vec!["en".into()],
-            capacity: 10,
-        }];
-        store
-            .upsert_agents(&agents)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut h = Harness {
-            state: State::new(ME.into(), now()),
-            store,
-            effects: Vec::new(),
-        };
-        h.send(Event::Resize {
-            width: 120,
-            height: 40,
-        });
-        let rows = h.store.queue_rows().unwrap_or_default();
-        h.send(Event::Loaded { rows, agents });
-        h.effects.clear();
-        h
-    }
-
-    fn send(&mut self, event: Event) {
-        let mut queue = vec![event];
-        while let Some(ev) = queue.pop() {
-            for effect in update(&mut self.state, ev) {
-                self.effects.push(effect.clone());
-                queue.push(effects::run(&mut self.store, ME, effect));
-            }
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn ctrl(&mut self, c: char) {
-        self.send(Event::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )));
-    }
-
-    fn chars(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    fn toast(&self) -> (String, Option<ToastKind>) {
+    fn toast_and_kind(&self) -> (String, Option<ToastKind>) {
         let t = self.state.toast.as_ref();
         (
             t.map(|t| t.text.clone()).unwrap_or_default(),
@@ -184,7 +92,7 @@ fn copies(effects: &[Effect]) -> Vec<(String, String)> {
 
 #[test]
 fn ctrl_e_hands_the_draft_to_the_editor_and_keeps_the_box_open() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('r'));
     h.chars("Hi");
     h.take();
@@ -204,7 +112,7 @@ fn ctrl_e_hands_the_draft_to_the_editor_and_keeps_the_box_open() {
 
 #[test]
 fn the_editors_text_fills_the_box_is_saved_and_sends() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('n'));
     h.ctrl('e');
     // What the editor saved: a trailing newline, and an escape sequence a
@@ -238,7 +146,7 @@ fn the_editors_text_fills_the_box_is_saved_and_sends() {
 
 #[test]
 fn a_failed_editor_says_why_and_leaves_the_draft() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('r'));
     h.chars("Kept");
     h.send(Event::Edited {
@@ -249,7 +157,7 @@ fn a_failed_editor_says_why_and_leaves_the_draft() {
         result: Err("Editor `nope --wait` not found".into()),
     });
     assert_eq!(
-        h.toast(),
+        h.toast_and_kind(),
         (
             "Editor `nope --wait` not found".into(),
             Some(ToastKind::Error)
@@ -264,7 +172,7 @@ fn a_failed_editor_says_why_and_leaves_the_draft() {
 
 #[test]
 fn the_verdict_note_can_be_written_in_the_editor_too() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('2'));
     h.take();
@@ -288,7 +196,7 @@ fn the_verdict_note_can_be_written_in_the_editor_too() {
 
 #[test]
 fn the_editor_outside_a_box_explains_itself() {
-    let mut h = Harness::new();
+    let mut h = harness();
     // Bound elsewhere by the user, it says where it works.
     h.state.keymap.bind(
         Context::Global,
@@ -297,14 +205,18 @@ fn the_editor_outside_a_box_explains_itself() {
     );
     h.key(KeyCode::F(4));
     assert!(h.take().is_empty());
-    assert!(h.toast().0.contains("open one first"), "{:?}", h.toast());
+    assert!(
+        h.toast_and_kind().0.contains("open one first"),
+        "{:?}",
+        h.toast_and_kind()
+    );
     // The palette leaves it to the box, as it does sending.
     assert!(!super::palette::matches("editor", &[]).contains(&Action::EditInEditor));
 }
 
 #[test]
 fn reopening_the_box_at_once_shows_the_latest_draft() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('r'));
     h.chars("first");
     h.key(KeyCode::Esc);
@@ -314,7 +226,7 @@ fn reopening_the_box_at_once_shows_the_latest_draft() {
 
 #[test]
 fn y_then_a_field_copies_its_clean_text() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('y'));
     // The which-key hint lists the fields.
     let next = h
@@ -362,9 +274,9 @@ fn y_then_a_field_copies_its_clean_text() {
 
 #[test]
 fn a_copy_never_carries_control_characters() {
-    let mut h = Harness::new();
+    let mut h = harness();
     // Straight into the store, past import's cleaning: the copy cleans too.
-    let mut evil = handoff("E1", Some(ME), Priority::Urgent, 1);
+    let mut evil = detailed("E1", Some(ME), Priority::Urgent, 1);
     evil.handoff.customer.email = Some("x@y.z\u{1b}]52;c;cHduZWQ=\u{7}\u{202e}".into());
     h.import(&[evil]);
     h.sync();
@@ -393,8 +305,8 @@ fn a_copy_never_carries_control_characters() {
 
 #[test]
 fn a_missing_field_says_so_instead_of_copying_nothing() {
-    let mut h = Harness::new();
-    let mut bare = handoff("A0", Some(ME), Priority::Urgent, -5);
+    let mut h = harness();
+    let mut bare = detailed("A0", Some(ME), Priority::Urgent, -5);
     bare.handoff.customer.email = None;
     h.import(&[bare]);
     h.sync();
@@ -403,18 +315,19 @@ fn a_missing_field_says_so_instead_of_copying_nothing() {
     h.take();
     h.chars("ye");
     assert!(copies(&h.take()).is_empty());
-    assert_eq!(h.toast().0, "A0 has no customer email");
+    assert_eq!(h.toast_and_kind().0, "A0 has no customer email");
 }
 
 #[test]
 fn open_in_browser_needs_a_web_ui_and_says_how_to_set_one() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('O'));
     assert!(h.take().is_empty());
     assert!(
-        h.toast().0.contains("No web UI for H1") && h.toast().0.contains("[backend] web_url"),
+        h.toast_and_kind().0.contains("No web UI for H1")
+            && h.toast_and_kind().0.contains("[backend] web_url"),
         "{:?}",
-        h.toast()
+        h.toast_and_kind()
     );
     h.chars("yu");
     assert!(copies(&h.take()).is_empty());
@@ -468,19 +381,22 @@ fn web_addresses_for_chatwoot_and_templates() {
 
 #[test]
 fn the_bell_rings_when_urgent_work_lands_in_my_queue() {
-    let mut h = Harness::new();
+    let mut h = harness();
     // Nothing new: no bell.
     h.sync();
     assert!(!h.take().contains(&Effect::Bell));
     // A normal one with plenty of time: no bell either.
-    h.import(&[handoff("N1", Some(ME), Priority::Normal, 240)]);
+    h.import(&[detailed("N1", Some(ME), Priority::Normal, 240)]);
     h.sync();
     assert!(!h.take().contains(&Effect::Bell));
     // An urgent one: the bell and a toast naming it.
-    h.import(&[handoff("N2", Some(ME), Priority::Urgent, 240)]);
+    h.import(&[detailed("N2", Some(ME), Priority::Urgent, 240)]);
     h.sync();
     assert_eq!(h.take().iter().filter(|e| **e == Effect::Bell).count(), 1);
-    assert_eq!(h.toast().0, "Urgent: N2 · Customer N2 in your queue");
+    assert_eq!(
+        h.toast_and_kind().0,
+        "Urgent: N2 · Customer N2 in your queue"
+    );
     // The same one again on the next sync: it is not new.
     h.sync();
     assert!(!h.take().contains(&Effect::Bell));
@@ -490,20 +406,20 @@ fn the_bell_rings_when_urgent_work_lands_in_my_queue() {
         .unwrap_or_else(|e| panic!("{e}"));
     h.sync();
     assert!(h.take().contains(&Effect::Bell));
-    assert!(h.toast().0.contains("U1"));
+    assert!(h.toast_and_kind().0.contains("U1"));
     // So is a normal one about to breach its SLA.
     h.import(&[
-        handoff("N3", Some(ME), Priority::Normal, 10),
-        handoff("N4", Some(ME), Priority::Low, -3),
+        detailed("N3", Some(ME), Priority::Normal, 10),
+        detailed("N4", Some(ME), Priority::Low, -3),
     ]);
     h.sync();
     assert!(h.take().contains(&Effect::Bell));
     assert_eq!(
-        h.toast().0,
+        h.toast_and_kind().0,
         "SLA breached: N4 · Customer N4 in your queue (+1 more)"
     );
     // Someone else's urgent one is not mine.
-    h.import(&[handoff("N5", Some("Sam Ortiz"), Priority::Urgent, 5)]);
+    h.import(&[detailed("N5", Some("Sam Ortiz"), Priority::Urgent, 5)]);
     h.sync();
     assert!(!h.take().contains(&Effect::Bell));
 }
@@ -512,7 +428,7 @@ fn the_bell_rings_when_urgent_work_lands_in_my_queue() {
 fn the_first_load_rings_no_bell() {
     let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
     store
-        .import(&[handoff("H1", Some(ME), Priority::Urgent, -5)], now())
+        .import(&[detailed("H1", Some(ME), Priority::Urgent, -5)], now())
         .unwrap_or_else(|e| panic!("{e}"));
     let mut state = State::new(ME.into(), now());
     // A helpdesk's first sync can be what loads the queue.
@@ -531,15 +447,15 @@ fn the_first_load_rings_no_bell() {
 
 #[test]
 fn notices_from_the_runtime_become_toasts() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.send(Event::Notice(Ok("Copied customer email".into())));
     assert_eq!(
-        h.toast(),
+        h.toast_and_kind(),
         ("Copied customer email".into(), Some(ToastKind::Info))
     );
     h.send(Event::Notice(Err("`xdg-open` not found".into())));
     assert_eq!(
-        h.toast(),
+        h.toast_and_kind(),
         ("`xdg-open` not found".into(), Some(ToastKind::Error))
     );
 }

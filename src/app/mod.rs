@@ -19,6 +19,8 @@ mod bulk_tests;
 #[cfg(test)]
 mod external_tests;
 #[cfg(test)]
+mod test_harness;
+#[cfg(test)]
 mod update_tests;
 
 pub use action::Action;

@@ -1,154 +1,36 @@
 //! `update` driven the way the runtime drives it: keys in, effects out, each
 //! effect run against a real in-memory store and its result fed back.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::effect::{DraftKind, Effect};
 use super::event::Event;
 use super::state::{Focus, Modal, Pane, State, ToastKind};
+use super::test_harness::{Harness, ME, agent, handoff, now};
 use super::update::update;
 use crate::domain::agent::Agent;
 use crate::domain::feedback::{Reason, Verdict};
-use crate::domain::handoff::{Customer, Handoff, Priority, Routing, Status, Summary};
-use crate::domain::import::Imported;
+use crate::domain::handoff::{Priority, Status};
 use crate::domain::queue::{Builtin, Section};
 use crate::runtime::effects;
 use crate::store::Store;
 
-const ME: &str = "Maya Chen";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
-
-fn handoff(id: &str, assignee: Option<&str>, priority: Priority, due_min: i64) -> Imported {
-    let handoff = Handoff {
-        id: id.into(),
-        created_at: None,
-        escalated_at: now() - Duration::minutes(40),
-        channel: None,
-        language: Some("en".into()),
-        status: Status::Open,
-        customer: Customer {
-            name: format!("Customer {id}"),
-            ..Customer::default()
-        },
-        ai: Default::default(),
-        summary: Summary {
-            issue: Some(format!("Issue {id}")),
-            ..Summary::default()
-        },
-        note: None,
-        routing: Routing {
-            team: Some("billing".into()),
-            priority,
-            assignee: assignee.map(str::to_string),
-            sla_due_at: Some(now() + Duration::minutes(due_min)),
-            ..Routing::default()
-        },
-        transcript: vec![],
-    };
-    Imported {
-        raw: String::new(),
-        handoff,
-    }
-}
-
-struct Harness {
-    state: State,
-    store: Store,
-    effects: Vec<Effect>,
-}
-
-impl Harness {
-    /// Three of mine (H1 most urgent), two unassigned in my team.
-    fn new() -> Harness {
-        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        let items = vec![
-            handoff("H2", Some(ME), Priority::Normal, 240),
-            handoff("H1", Some(ME), Priority::Urgent, 240),
-            handoff("H3", Some(ME), Priority::Low, 240),
-            handoff("U1", None, Priority::High, 120),
-            handoff("U2", None, Priority::Normal, -10),
-        ];
-        store
-            .import(&items, now())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let agents = vec![Agent {
-            name: ME.into(),
-            teams: vec!["billing".into()],
-            skills: vec![],
-            languages: vec!["en".into()],
-            capacity: 10,
-        }];
-        store
-            .upsert_agents(&agents)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut h = Harness {
-            state: State::new(ME.into(), now()),
-            store,
-            effects: Vec::new(),
-        };
-        h.send(Event::Resize {
-            width: 120,
-            height: 40,
-        });
-        let rows = h.store.queue_rows().unwrap_or_default();
-        h.send(Event::Loaded { rows, agents });
-        h
-    }
-
-    /// Feed an event, run every effect it asks for (recording them), and
-    /// feed their results back, as the runtime does.
-    fn send(&mut self, event: Event) {
-        let mut queue = vec![event];
-        while let Some(ev) = queue.pop() {
-            for effect in update(&mut self.state, ev) {
-                self.effects.push(effect.clone());
-                queue.push(effects::run(&mut self.store, ME, effect));
-            }
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn ctrl(&mut self, c: char) {
-        self.send(Event::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )));
-    }
-
-    fn chars(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    fn selected(&self) -> String {
-        self.state
-            .selected()
-            .map(|r| r.id.clone())
-            .unwrap_or_default()
-    }
-
-    fn toast(&self) -> String {
-        self.state
-            .toast
-            .as_ref()
-            .map(|t| t.text.clone())
-            .unwrap_or_default()
-    }
+/// Three of mine (H1 most urgent), two unassigned in my team.
+fn harness() -> Harness {
+    let items = [
+        handoff("H2", Some(ME), Priority::Normal, 240),
+        handoff("H1", Some(ME), Priority::Urgent, 240),
+        handoff("H3", Some(ME), Priority::Low, 240),
+        handoff("U1", None, Priority::High, 120),
+        handoff("U2", None, Priority::Normal, -10),
+    ];
+    Harness::with(&items, vec![agent(ME, &["billing"])])
 }
 
 #[test]
 fn opens_on_my_queue_most_urgent_first_with_its_summary() {
-    let h = Harness::new();
+    let h = harness();
     assert_eq!(h.state.current_builtin(), Some(Builtin::Mine));
     assert_eq!(h.state.counts, [3, 2, 5, 0]);
     assert_eq!(h.selected(), "H1");
@@ -158,7 +40,7 @@ fn opens_on_my_queue_most_urgent_first_with_its_summary() {
 
 #[test]
 fn moving_selects_and_loads_the_next_summary() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('j'));
     assert_eq!(h.selected(), "H2");
     assert!(h.effects.contains(&Effect::LoadDetail { id: "H2".into() }));
@@ -174,7 +56,7 @@ fn moving_selects_and_loads_the_next_summary() {
 
 #[test]
 fn b_saves_the_flag_before_showing_it_then_asks_why() {
-    let mut h = Harness::new();
+    let mut h = harness();
     let events_before = h.effects.len();
     let effects = update(
         &mut h.state,
@@ -206,7 +88,7 @@ fn b_saves_the_flag_before_showing_it_then_asks_why() {
 
 #[test]
 fn a_reason_is_one_key_and_a_note_is_optional() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('2'));
     let f = h.store.feedback("H1").ok().flatten();
@@ -228,7 +110,7 @@ fn a_reason_is_one_key_and_a_note_is_optional() {
 
 #[test]
 fn esc_in_the_picker_keeps_the_flag_without_a_reason() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Esc);
     assert!(h.state.modal.is_none());
@@ -240,7 +122,7 @@ fn esc_in_the_picker_keeps_the_flag_without_a_reason() {
 
 #[test]
 fn keys_outside_the_picker_choices_do_nothing() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('9'));
     h.key(KeyCode::Char('q'));
@@ -250,7 +132,7 @@ fn keys_outside_the_picker_choices_do_nothing() {
 
 #[test]
 fn g_marks_good_and_u_undoes_the_whole_bad_flag() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('g'));
     assert_eq!(
         h.state.selected().and_then(|r| r.verdict),
@@ -283,7 +165,7 @@ fn g_marks_good_and_u_undoes_the_whole_bad_flag() {
 
 #[test]
 fn claim_moves_a_team_handoff_into_mine_and_undo_returns_it() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Tab);
     assert_eq!(h.state.current_builtin(), Some(Builtin::Unassigned));
     assert_eq!(h.selected(), "U2", "breached SLA first");
@@ -300,7 +182,7 @@ fn claim_moves_a_team_handoff_into_mine_and_undo_returns_it() {
 
 #[test]
 fn claiming_my_own_handoff_says_so_and_writes_nothing() {
-    let mut h = Harness::new();
+    let mut h = harness();
     let before = h.effects.len();
     h.key(KeyCode::Char('c'));
     assert_eq!(h.effects.len(), before);
@@ -309,7 +191,7 @@ fn claiming_my_own_handoff_says_so_and_writes_nothing() {
 
 #[test]
 fn resolve_removes_from_mine_and_x_again_reopens() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('x'));
     assert_eq!(h.state.counts[0], 2);
     assert_eq!(
@@ -329,7 +211,7 @@ fn resolve_removes_from_mine_and_x_again_reopens() {
 
 #[test]
 fn compose_saves_the_draft_on_every_key_and_sends_with_ctrl_s() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('n'));
     assert!(matches!(
         h.state.modal,
@@ -368,7 +250,7 @@ fn compose_saves_the_draft_on_every_key_and_sends_with_ctrl_s() {
 
 #[test]
 fn reply_is_public_and_alt_enter_sends_it() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('r'));
     h.chars("Hi, I have refunded you.");
     h.send(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)));
@@ -383,7 +265,7 @@ fn reply_is_public_and_alt_enter_sends_it() {
 
 #[test]
 fn sending_an_empty_message_is_refused() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('r'));
     h.ctrl('s');
     assert!(matches!(h.state.modal, Some(Modal::Compose { .. })));
@@ -392,7 +274,7 @@ fn sending_an_empty_message_is_refused() {
 
 #[test]
 fn filter_narrows_as_you_type_and_esc_clears() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('/'));
     h.chars("priority:high");
@@ -412,7 +294,7 @@ fn filter_narrows_as_you_type_and_esc_clears() {
 
 #[test]
 fn a_bad_filter_keeps_the_last_good_result_and_says_why() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('/'));
     h.send(Event::Paste("team:billing colour:red".into()));
@@ -428,7 +310,7 @@ fn a_bad_filter_keeps_the_last_good_result_and_says_why() {
 
 #[test]
 fn sections_cycle_and_jump() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::BackTab);
     assert_eq!(h.state.current_builtin(), Some(Builtin::BotHeld));
     h.key(KeyCode::Tab);
@@ -463,7 +345,7 @@ fn bot_held_conversations_are_their_own_section_not_team_work() {
 
 #[test]
 fn transcript_toggle_and_detail_focus_scroll() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('t'));
     assert_eq!(h.state.pane, Pane::Transcript);
     h.key(KeyCode::Enter);
@@ -494,7 +376,7 @@ fn transcript_toggle_and_detail_focus_scroll() {
 
 #[test]
 fn pasted_text_is_cleaned_before_it_reaches_a_draft() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('n'));
     h.send(Event::Paste("see \x1b]0;pwned\x07this\u{202e}".into()));
     let draft = h
@@ -508,7 +390,7 @@ fn pasted_text_is_cleaned_before_it_reaches_a_draft() {
 
 #[test]
 fn help_opens_filters_and_closes() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('?'));
     h.chars("undo");
     assert!(matches!(&h.state.modal, Some(Modal::Help { filter, .. }) if filter == "undo"));
@@ -518,7 +400,7 @@ fn help_opens_filters_and_closes() {
 
 #[test]
 fn q_quits_but_not_while_typing() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('n'));
     h.key(KeyCode::Char('q'));
     assert!(!h.state.quit);
@@ -529,7 +411,7 @@ fn q_quits_but_not_while_typing() {
 
 #[test]
 fn key_releases_are_ignored() {
-    let mut h = Harness::new();
+    let mut h = harness();
     let mut k = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
     k.kind = KeyEventKind::Release;
     h.send(Event::Key(k));
@@ -538,7 +420,7 @@ fn key_releases_are_ignored() {
 
 #[test]
 fn a_failed_write_says_so_and_shows_nothing_as_done() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.state.saving = 1;
     h.send(Event::Failed {
         what: "Saving the verdict".into(),
@@ -556,7 +438,7 @@ fn a_failed_write_says_so_and_shows_nothing_as_done() {
 
 #[test]
 fn toasts_expire_and_the_minute_tick_reorders() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('g'));
     assert!(h.state.toast.is_some());
     h.send(Event::Tick(now() + Duration::seconds(10)));
@@ -568,7 +450,7 @@ fn toasts_expire_and_the_minute_tick_reorders() {
 
 #[test]
 fn paging_moves_by_a_screenful() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::PageDown);
     assert_eq!(h.state.cursor, 4, "clamped to the last of 5");
@@ -599,7 +481,7 @@ fn empty_queue_actions_explain_instead_of_failing() {
 
 #[test]
 fn handle_time_counts_active_work_and_caps_idle_gaps() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('t')); // starts the clock on H1
     h.send(Event::Tick(now() + Duration::seconds(30)));
     h.key(KeyCode::Char('t'));
@@ -627,7 +509,7 @@ fn handle_time_counts_active_work_and_caps_idle_gaps() {
 
 #[test]
 fn a_signal_quits_and_logs_like_q() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('j'));
     h.send(Event::Tick(now() + Duration::seconds(5)));
     h.send(Event::Shutdown);
@@ -640,7 +522,7 @@ fn a_signal_quits_and_logs_like_q() {
 
 #[test]
 fn read_only_refuses_every_write_and_says_so() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.state.read_only = true;
     let before = h.effects.len();
     for key in ['b', 'g', 'c', 'x', 'n', 'r', 'u'] {
@@ -658,7 +540,7 @@ fn read_only_refuses_every_write_and_says_so() {
 
 #[test]
 fn a_chord_waits_for_its_second_key_and_esc_cancels_it() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.state.keymap = super::keymap::Keymap::vim();
     h.key(KeyCode::End);
     assert_eq!(h.selected(), "H3");
@@ -675,7 +557,7 @@ fn a_chord_waits_for_its_second_key_and_esc_cancels_it() {
 
 #[test]
 fn help_enter_runs_the_picked_action() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('?'));
     h.chars("transcript");
     h.key(KeyCode::Enter);
@@ -685,7 +567,7 @@ fn help_enter_runs_the_picked_action() {
 
 #[test]
 fn palette_runs_by_fuzzy_name() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char(':'));
     assert!(matches!(h.state.modal, Some(Modal::Palette { .. })));
     h.chars("claim");
@@ -699,7 +581,7 @@ fn palette_runs_by_fuzzy_name() {
 
 #[test]
 fn compose_send_key_comes_from_the_keymap() {
-    let mut h = Harness::new();
+    let mut h = harness();
     let alt_s = super::keymap::Key::new(KeyCode::Char('s'), KeyModifiers::ALT);
     h.state.keymap.bind(
         super::keymap::Context::Compose,
@@ -718,7 +600,7 @@ fn compose_send_key_comes_from_the_keymap() {
 
 #[test]
 fn bulk_flag_with_a_reason_is_one_change_and_one_undo() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.chars("  ");
     assert_eq!(h.state.marked.len(), 2);
@@ -754,7 +636,7 @@ fn bulk_flag_with_a_reason_is_one_change_and_one_undo() {
 
 #[test]
 fn bulk_claim_and_mark_all_of_a_section() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('2'));
     h.key(KeyCode::Char('A'));
     assert_eq!(h.state.marked.len(), 2);
@@ -770,7 +652,7 @@ fn bulk_claim_and_mark_all_of_a_section() {
 
 #[test]
 fn sort_cycles_columns_and_keeps_the_selection() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     let ids = |h: &Harness| -> Vec<String> {
         h.state
@@ -793,7 +675,7 @@ fn sort_cycles_columns_and_keeps_the_selection() {
 
 #[test]
 fn shift_z_snoozes_and_undo_wakes() {
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('Z'));
     assert_eq!(
         h.store.queue_row("H1").ok().flatten().map(|r| r.status),
@@ -810,7 +692,7 @@ fn shift_z_snoozes_and_undo_wakes() {
 #[test]
 fn a_helpdesk_sync_reloads_the_queue_keeping_section_and_selection() {
     use crate::backend::BackendState;
-    let mut h = Harness::new();
+    let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('j'));
     let before = h.selected();
@@ -865,7 +747,7 @@ fn visible_ids(h: &Harness) -> Vec<String> {
 
 #[test]
 fn saved_sections_jump_by_number_count_and_follow_changes() {
-    let mut h = Harness::new();
+    let mut h = harness();
     super::update::set_sections(
         &mut h.state,
         vec![
@@ -899,7 +781,7 @@ fn saved_sections_jump_by_number_count_and_follow_changes() {
 
 #[test]
 fn the_filter_applies_on_top_of_a_saved_section() {
-    let mut h = Harness::new();
+    let mut h = harness();
     super::update::set_sections(
         &mut h.state,
         vec![saved("Billing", "team:billing"), saved("None", "tag:vip")],
@@ -915,9 +797,9 @@ fn the_filter_applies_on_top_of_a_saved_section() {
 
 #[test]
 fn select_section_is_what_the_number_keys_do() {
-    let mut by_key = Harness::new();
+    let mut by_key = harness();
     by_key.key(KeyCode::Char('3'));
-    let mut by_call = Harness::new();
+    let mut by_call = harness();
     let effects = super::update::select_section(&mut by_call.state, 2);
     assert!(
         effects
@@ -935,7 +817,7 @@ fn select_section_is_what_the_number_keys_do() {
 
 #[test]
 fn a_section_that_reads_the_clock_is_recounted_each_minute() {
-    let mut h = Harness::new();
+    let mut h = harness();
     super::update::set_sections(
         &mut h.state,
         vec![saved("Breached", "sla:breached"), saved("Fresh", "age:<1h")],
@@ -974,7 +856,7 @@ fn store_changed(h: &Harness, seen: i64) -> (Event, i64) {
 
 #[test]
 fn another_process_s_changes_merge_row_by_row_and_ring_for_urgent_arrivals() {
-    let mut h = Harness::new();
+    let mut h = harness();
     let seen = h.store.change_seq().unwrap_or_default();
     assert_eq!(h.state.counts[..3], [3, 2, 5]);
     let before = h.selected();

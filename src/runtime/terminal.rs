@@ -27,7 +27,42 @@ static PANIC_HOOK: Once = Once::new();
 /// The log file a panic is written to and the message after it names.
 static LOG_FILE: OnceLock<PathBuf> = OnceLock::new();
 
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// The terminal, dropped safely: ratatui's `Terminal` shows the cursor when
+/// dropped and `eprintln!`s if it cannot, and printing to a terminal that
+/// has gone away (SIGHUP after the window closed) panics. So the cursor is
+/// shown here first and, if the terminal is gone, the `Terminal` is never
+/// dropped (the process is on its way out; `restore` has done the rest).
+pub struct Tui(Option<Terminal<CrosstermBackend<Stdout>>>);
+
+impl std::ops::Deref for Tui {
+    type Target = Terminal<CrosstermBackend<Stdout>>;
+    fn deref(&self) -> &Self::Target {
+        match &self.0 {
+            Some(t) => t,
+            // Only `drop` takes it out.
+            None => unreachable!("terminal used after drop"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for Tui {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match &mut self.0 {
+            Some(t) => t,
+            None => unreachable!("terminal used after drop"),
+        }
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if let Some(mut terminal) = self.0.take()
+            && terminal.show_cursor().is_err()
+        {
+            std::mem::forget(terminal);
+        }
+    }
+}
 
 /// Ask `enter` to turn mouse reporting on (or not). Set before `enter`.
 pub fn use_mouse(on: bool) {
@@ -54,7 +89,7 @@ pub fn enter() -> io::Result<Tui> {
     if MOUSE.load(Ordering::SeqCst) {
         execute!(out, EnableMouseClicks)?;
     }
-    Terminal::new(CrosstermBackend::new(io::stdout()))
+    Terminal::new(CrosstermBackend::new(io::stdout())).map(|t| Tui(Some(t)))
 }
 
 /// Undo everything `enter` did, in reverse. Safe to call more than once.

@@ -386,3 +386,25 @@ impl Drop for Screen {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// The id the screen selects first: the top of my queue.
+pub fn top_of_my_queue(sb: &Sandbox) -> String {
+    let out = sb.stdout(&["queue", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    rows.get(0)
+        .and_then(|r| r.get("id"))
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("empty queue: {out}"))
+}
+
+/// A Chatwoot API response from tests/fixtures/chatwoot, in the shapes of
+/// its OpenAPI spec.
+pub fn chatwoot_fixture(name: &str) -> serde_json::Value {
+    let path = format!(
+        "{}/tests/fixtures/chatwoot/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
