@@ -7,15 +7,21 @@
 //! SQLite writes instead of before them. Any other shape (an array, an object
 //! over several lines, a syntax error) is parsed whole as before, so every
 //! file gets the same report it always did.
+//!
+//! Unknown fields are warnings: printed to stderr after the summary, at most
+//! [`import::WARNINGS_KEPT`] lines per run, and they do not change the exit
+//! status.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use chrono::{DateTime, Utc};
 
 use super::output::{Failure, print};
-use crate::domain::import::{self, ImportError, Imported, JsonlShape, Line, LineStream};
+use crate::domain::import::{
+    self, ImportError, ImportWarning, Imported, JsonlShape, Line, LineStream, Warnings,
+};
 use crate::store::{ImportReport, Store, StoreError};
 use crate::workspace::{Options, Workspace};
 
@@ -41,6 +47,14 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let mut ws = Workspace::open(opts, false, now)?;
     let mut problems: Vec<String> = Vec::new();
     let mut summary = String::new();
+    // Warnings of every file, in order: the first few shown, all counted.
+    let mut shown: Vec<ImportWarning> = Vec::new();
+    let mut total_warnings = 0;
+    let mut add_warnings = |w: Warnings| {
+        total_warnings += w.total;
+        let room = import::WARNINGS_KEPT.saturating_sub(shown.len());
+        shown.extend(w.kept.into_iter().take(room));
+    };
     for path in &args.files {
         let name = path.display().to_string();
         let label = if name == "-" {
@@ -50,11 +64,19 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         };
         // Each file is one transaction: all of it or none of it.
         match import_file(&mut ws.store, path, &label, now)? {
-            Outcome::Imported { records, report } => summary.push_str(&format!(
-                "{label}: imported {records} ({} new, {} updated)\n",
-                report.inserted, report.updated
-            )),
-            Outcome::Invalid(errors) => {
+            Outcome::Imported {
+                records,
+                report,
+                warnings,
+            } => {
+                summary.push_str(&format!(
+                    "{label}: imported {records} ({} new, {} updated)\n",
+                    report.inserted, report.updated
+                ));
+                add_warnings(warnings);
+            }
+            Outcome::Invalid(errors, warnings) => {
+                add_warnings(warnings);
                 problems.extend(errors.iter().map(ToString::to_string));
                 problems.push(format!(
                     "{label}: nothing imported ({} invalid record{})",
@@ -69,6 +91,19 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         ws.mark_initialised(now)?;
     }
     print(&summary)?;
+    if total_warnings > 0 {
+        let mut text: String = shown.iter().map(|w| format!("{w}\n")).collect();
+        let more = total_warnings - shown.len();
+        if more > 0 {
+            text.push_str(&format!(
+                "… and {more} more warning{}\n",
+                if more == 1 { "" } else { "s" }
+            ));
+        }
+        // Like the errors: bare FILE:LINE: lines; a closed stderr is no
+        // reason to fail an import that worked.
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
     if problems.is_empty() {
         Ok(())
     } else {
@@ -80,17 +115,19 @@ enum Outcome {
     Imported {
         records: usize,
         report: ImportReport,
+        warnings: Warnings,
     },
     /// Bad records: nothing from the file was kept.
-    Invalid(Vec<ImportError>),
+    Invalid(Vec<ImportError>, Warnings),
     /// Not readable, or not UTF-8: nothing from the file was kept.
     Unreadable(String),
 }
 
 /// How the reading thread ended.
 enum ReadEnd {
-    /// Every line read: the number of records, or every problem.
-    Lines(Result<usize, Vec<ImportError>>),
+    /// Every line read: the number of records, or every problem; and the
+    /// unknown fields.
+    Lines(Result<usize, Vec<ImportError>>, Warnings),
     /// Not JSON Lines: parse the whole text. Standard input cannot be read
     /// twice, so its bytes come along; a file is read again.
     Whole(Option<Vec<u8>>),
@@ -123,16 +160,18 @@ fn import_file(
             let finished = reader.join().unwrap_or_else(|_| {
                 ReadEnd::Unreadable("the reading thread stopped unexpectedly".to_string())
             });
-            let keep = matches!(finished, ReadEnd::Lines(Ok(_)));
+            let keep = matches!(finished, ReadEnd::Lines(Ok(_), _));
             end = Some(finished);
             keep
         })
     })?;
     match (end, stored) {
-        (Some(ReadEnd::Lines(Ok(records))), Some(report)) => {
-            Ok(Outcome::Imported { records, report })
-        }
-        (Some(ReadEnd::Lines(Err(errors))), _) => Ok(Outcome::Invalid(errors)),
+        (Some(ReadEnd::Lines(Ok(records), warnings)), Some(report)) => Ok(Outcome::Imported {
+            records,
+            report,
+            warnings,
+        }),
+        (Some(ReadEnd::Lines(Err(errors), warnings)), _) => Ok(Outcome::Invalid(errors, warnings)),
         (Some(ReadEnd::Unreadable(reason)), _) => Ok(Outcome::Unreadable(reason)),
         (Some(ReadEnd::Whole(Some(bytes))), _) => match utf8(bytes) {
             Ok(text) => import_whole(store, label, &text, now),
@@ -140,7 +179,7 @@ fn import_file(
         },
         (Some(ReadEnd::Whole(None)), _) => import_not_jsonl(store, path, label, now),
         // `keep` always runs once the records are written.
-        (None, _) | (Some(ReadEnd::Lines(Ok(_))), None) => Ok(Outcome::Unreadable(
+        (None, _) | (Some(ReadEnd::Lines(Ok(_), _)), None) => Ok(Outcome::Unreadable(
             "the reading thread stopped unexpectedly".to_string(),
         )),
     }
@@ -192,8 +231,9 @@ fn import_not_jsonl(
     }) {
         return Ok(Outcome::Unreadable(reason));
     }
+    let warnings = stream.take_warnings();
     match stream.finish() {
-        Err(errors) => Ok(Outcome::Invalid(errors)),
+        Err(errors) => Ok(Outcome::Invalid(errors, warnings)),
         // Cannot happen (a line that is not JSON is an error); reading the
         // whole file is right in any case.
         Ok(_) => whole(store),
@@ -252,15 +292,16 @@ fn import_whole(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Outcome, StoreError> {
-    match import::parse(label, text) {
-        Ok(items) => {
+    match import::parse_with_warnings(label, text) {
+        (Ok(items), warnings) => {
             let report = store.import(&items, now)?;
             Ok(Outcome::Imported {
                 records: items.len(),
                 report,
+                warnings,
             })
         }
-        Err(errors) => Ok(Outcome::Invalid(errors)),
+        (Err(errors), warnings) => Ok(Outcome::Invalid(errors, warnings)),
     }
 }
 
@@ -329,7 +370,7 @@ fn read_lines(
                     };
                     // A closed channel: the store failed, and says why.
                     if batches.send(full).is_err() {
-                        return ReadEnd::Lines(stream.finish());
+                        return ReadEnd::Lines(stream.finish(), Warnings::default());
                     }
                     // Free what has been written, on this thread.
                     written.try_iter().for_each(drop);
@@ -353,7 +394,8 @@ fn read_lines(
             back,
         });
     }
-    ReadEnd::Lines(stream.finish())
+    let warnings = stream.take_warnings();
+    ReadEnd::Lines(stream.finish(), warnings)
 }
 
 fn read(path: &Path) -> Result<String, String> {

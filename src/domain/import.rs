@@ -8,8 +8,13 @@
 //!
 //! Text is cleaned here, once, at ingestion (`sanitize`); the record's original
 //! JSON text is kept beside the handoff for audit.
+//!
+//! Fields the format does not define are ignored (newer producers must keep
+//! working) but reported as warnings, `FILE:LINE: warning: field: reason`,
+//! with the known field the producer probably meant: a misplaced or
+//! misspelled field otherwise imports "fine" and silently loses its value.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -52,6 +57,42 @@ impl fmt::Display for ImportError {
         )
     }
 }
+
+/// A field the format does not define: ignored, and the record still
+/// imports. Reported as `FILE:LINE: warning: field: reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportWarning {
+    pub file: String,
+    /// 1-based line where the record starts.
+    pub line: usize,
+    /// Path of the unknown field (`ai.confidence`, `transcript[2].autor`).
+    pub field: String,
+    pub reason: String,
+}
+
+impl fmt::Display for ImportWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: warning: {}: {}",
+            self.file, self.line, self.field, self.reason
+        )
+    }
+}
+
+/// The warnings of one file. Only the first record with each unknown field
+/// is kept, and at most [`WARNINGS_KEPT`] of those; the rest are counted: a
+/// producer that adds its own field to all of a 100k-record export gets one
+/// line, not 100k held in memory, and a real typo further down still shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Warnings {
+    pub kept: Vec<ImportWarning>,
+    /// Every warning, kept or not.
+    pub total: usize,
+}
+
+/// See [`Warnings`]: about a screenful.
+pub const WARNINGS_KEPT: usize = 20;
 
 /// Ids longer than this (in characters, after cleaning) are rejected: an id is
 /// shown in lists and used as a key, not a place for prose.
@@ -108,6 +149,22 @@ const TECHNICAL_FIELDS: &[&str] = &["error", "client"];
 const ROUTING_FIELDS: &[&str] = &["team", "skills", "priority", "assignee", "sla_due_at"];
 const MESSAGE_FIELDS: &[&str] = &["at", "author", "name", "text", "private"];
 
+/// Where each field list applies, to suggest the right place for a field
+/// written at the wrong level (`ai.confidence` -> `summary.confidence`).
+const LEVELS: &[(&str, &[&str])] = &[
+    ("", FIELDS),
+    ("customer", CUSTOMER_FIELDS),
+    ("ai", AI_FIELDS),
+    ("summary", SUMMARY_FIELDS),
+    ("summary.collected[]", COLLECTED_FIELDS),
+    ("summary.attempted[]", ATTEMPT_FIELDS),
+    ("summary.escalation", ESCALATION_FIELDS),
+    ("summary.promised", PROMISE_FIELDS),
+    ("summary.technical", TECHNICAL_FIELDS),
+    ("routing", ROUTING_FIELDS),
+    ("transcript[]", MESSAGE_FIELDS),
+];
+
 const SOURCES: [Source; 3] = [Source::Customer, Source::Lookup, Source::Page];
 const AUTHORS: [Author; 4] = [Author::Customer, Author::Ai, Author::Agent, Author::System];
 
@@ -118,11 +175,21 @@ const AUTHORS: [Author; 4] = [Author::Customer, Author::Ai, Author::Agent, Autho
 /// almost always a wrong path or a failed export); an explicit empty array
 /// `[]` is a valid, empty batch.
 pub fn parse(file: &str, text: &str) -> Result<Vec<Imported>, Vec<ImportError>> {
+    parse_with_warnings(file, text).0
+}
+
+/// [`parse`], plus the file's unknown fields (reported whether or not the
+/// file is valid: a misspelled required field shows up as both).
+pub fn parse_with_warnings(
+    file: &str,
+    text: &str,
+) -> (Result<Vec<Imported>, Vec<ImportError>>, Warnings) {
     let mut batch = Batch::new(file);
     // Editors on Windows like to write a BOM; serde_json rejects it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some(start) = text.find(|c: char| !c.is_ascii_whitespace()) else {
-        return Err(vec![batch.error(1, "-", "no handoffs in file".to_string())]);
+        let e = batch.error(1, "-", "no handoffs in file".to_string());
+        return (Err(vec![e]), Warnings::default());
     };
 
     let (records, syntax) = split(text, start);
@@ -134,7 +201,8 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Imported>, Vec<ImportError>> 
     for record in records {
         imported.extend(batch.record(record.line, &record.value, record.raw));
     }
-    batch.finish().map(|_| imported)
+    let warnings = std::mem::take(&mut batch.warnings);
+    (batch.finish().map(|_| imported), warnings)
 }
 
 /// What a file's records have in common while they are read: the errors so
@@ -144,6 +212,10 @@ struct Batch {
     file: String,
     errors: Vec<ImportError>,
     seen: HashMap<String, usize>,
+    warnings: Warnings,
+    /// Fields already warned about (array positions dropped), while
+    /// warnings are still kept.
+    warned: HashSet<String>,
 }
 
 impl Batch {
@@ -152,6 +224,8 @@ impl Batch {
             file: file.to_string(),
             errors: Vec::new(),
             seen: HashMap::new(),
+            warnings: Warnings::default(),
+            warned: HashSet::new(),
         }
     }
 
@@ -167,7 +241,14 @@ impl Batch {
     /// Validate one record starting on `line`: the handoff, or its problems
     /// recorded.
     fn record(&mut self, line: usize, value: &Value, raw: String) -> Option<Imported> {
-        let (id, result) = convert(value);
+        let Converted {
+            id,
+            result,
+            warnings,
+        } = convert(value);
+        for (field, reason) in warnings {
+            self.warn(line, field, reason);
+        }
         let imported = match result {
             Ok(handoff) => Some(Imported { handoff, raw }),
             Err(problems) => {
@@ -190,6 +271,35 @@ impl Batch {
             }
         }
         imported
+    }
+
+    /// Count a warning; keep it if it is the first for its field and there
+    /// is room.
+    fn warn(&mut self, line: usize, field: String, reason: String) {
+        self.warnings.total += 1;
+        if self.warnings.kept.len() >= WARNINGS_KEPT {
+            return;
+        }
+        // `transcript[0].x` and `transcript[1].x` are the same mistake.
+        let mut same = String::with_capacity(field.len());
+        let mut in_index = false;
+        for ch in field.chars() {
+            match ch {
+                '[' => in_index = true,
+                ']' => in_index = false,
+                _ if in_index => continue,
+                _ => {}
+            }
+            same.push(ch);
+        }
+        if self.warned.insert(same) {
+            self.warnings.kept.push(ImportWarning {
+                file: self.file.clone(),
+                line,
+                field,
+                reason,
+            });
+        }
     }
 
     fn finish(mut self) -> Result<(), Vec<ImportError>> {
@@ -290,6 +400,12 @@ impl LineStream {
         }
     }
 
+    /// The unknown fields seen so far (taken: call it once, at the end).
+    pub fn take_warnings(&mut self) -> Warnings {
+        self.batch.warned.clear();
+        std::mem::take(&mut self.batch.warnings)
+    }
+
     /// Whether a bad record has been seen: the file will not be stored, so
     /// records after it need not be written.
     pub fn failed(&self) -> bool {
@@ -314,7 +430,7 @@ impl LineStream {
 /// adapter builds records in this format): the same checks, cleaning, note
 /// parsing and merge as a file import. Errors are `field: reason`.
 pub fn from_value(value: &Value) -> Result<Handoff, Vec<String>> {
-    convert(value).1.map_err(|problems| {
+    convert(value).result.map_err(|problems| {
         problems
             .into_iter()
             .map(|(f, r)| format!("{f}: {r}"))
@@ -655,9 +771,28 @@ fn wrong_type(expected: &str, v: &Value) -> String {
 #[derive(Default)]
 struct Check {
     errors: Problems,
+    /// Unknown fields: ignored, but worth telling the producer about.
+    warnings: Problems,
 }
 
 impl Check {
+    /// Note the fields of `o` that the parser does not read. Runs on every
+    /// object of every record, so the common case (all fields known) only
+    /// compares each key with a dozen short names and allocates nothing.
+    fn unknown_fields(&mut self, o: &Obj<'_>) {
+        for key in o.map.keys() {
+            if !o.known.contains(&key.as_str()) {
+                let reason = match suggest(key, o) {
+                    Some(known) => {
+                        format!("not a handoff field, ignored (did you mean {known}?)")
+                    }
+                    None => "not a handoff field, ignored".to_string(),
+                };
+                self.warnings.push((o.path(&show_key(key)), reason));
+            }
+        }
+    }
+
     fn fail(&mut self, path: String, reason: String) {
         self.errors.push((path, reason));
     }
@@ -827,7 +962,11 @@ impl Check {
         known: &'static [&'static str],
     ) -> Option<Obj<'v>> {
         match v {
-            Value::Object(map) => Some(Obj { map, path, known }),
+            Value::Object(map) => {
+                let o = Obj { map, path, known };
+                self.unknown_fields(&o);
+                Some(o)
+            }
             v => {
                 self.fail(path, wrong_type("an object", v));
                 None
@@ -892,12 +1031,24 @@ impl Check {
 /// (field path, reason) pairs for one record.
 type Problems = Vec<(String, String)>;
 
-/// Validate and convert one record. Returns the record's id whenever the id
-/// itself is valid (so duplicates are reported even beside other errors).
-fn convert(v: &Value) -> (Option<String>, Result<Handoff, Problems>) {
+/// One record read: the handoff or its problems, and its unknown fields.
+struct Converted {
+    /// The record's id whenever the id itself is valid (so duplicates are
+    /// reported even beside other errors).
+    id: Option<String>,
+    result: Result<Handoff, Problems>,
+    warnings: Problems,
+}
+
+/// Validate and convert one record.
+fn convert(v: &Value) -> Converted {
     let Value::Object(map) = v else {
         let reason = format!("expected a JSON object (one handoff), found {}", kind(v));
-        return (None, Err(vec![("-".to_string(), reason)]));
+        return Converted {
+            id: None,
+            result: Err(vec![("-".to_string(), reason)]),
+            warnings: Vec::new(),
+        };
     };
     let o = Obj {
         map,
@@ -905,6 +1056,7 @@ fn convert(v: &Value) -> (Option<String>, Result<Handoff, Problems>) {
         known: FIELDS,
     };
     let mut c = Check::default();
+    c.unknown_fields(&o);
     let id = c.id(&o);
     let created_at = c.time(&o, "created_at");
     let escalated_at = c.req_time(&o, "escalated_at");
@@ -939,7 +1091,11 @@ fn convert(v: &Value) -> (Option<String>, Result<Handoff, Problems>) {
     let (Some(clean_id), Some(escalated_at), true) =
         (id.clone(), escalated_at, c.errors.is_empty())
     else {
-        return (id, Err(c.errors));
+        return Converted {
+            id,
+            result: Err(c.errors),
+            warnings: c.warnings,
+        };
     };
     let mut h = Handoff {
         id: clean_id,
@@ -971,7 +1127,123 @@ fn convert(v: &Value) -> (Option<String>, Result<Handoff, Problems>) {
         None => explicit,
     };
     h.note = note;
-    (id, Ok(h))
+    Converted {
+        id,
+        result: Ok(h),
+        warnings: c.warnings,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Unknown fields
+// ---------------------------------------------------------------------------
+
+/// An unknown key as it goes into a field path: bare if it looks like a
+/// field name, else quoted, escaped, cleaned and cut like a value (the key
+/// is the producer's text and reaches a terminal).
+fn show_key(key: &str) -> String {
+    let plain = !key.is_empty()
+        && key.len() <= 60
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if plain {
+        key.to_string()
+    } else {
+        show(&Value::String(key.to_string()))
+    }
+}
+
+/// The known field an unknown `key` of `o` was probably meant to be: the
+/// same name in another object (`ai.confidence` -> `summary.confidence`;
+/// several if it is known in several), or a close spelling in the same
+/// object (`routing.sla_due` -> `routing.sla_due_at`). Names are compared
+/// ignoring case, `_` and `-`, so `escalatedAt` finds `escalated_at`. Only
+/// runs for unknown fields, which are rare.
+fn suggest(key: &str, o: &Obj<'_>) -> Option<String> {
+    // No field name is this long; keeps a hostile huge key cheap.
+    if key.len() > 64 {
+        return None;
+    }
+    let wanted = normalise(key);
+    if wanted.is_empty() {
+        return None;
+    }
+    let here = o
+        .known
+        .iter()
+        .filter_map(|f| closeness(&wanted, &normalise(f)).map(|d| (d, *f)))
+        .min_by_key(|(d, _)| *d);
+    if let Some((0, f)) = here {
+        return Some(o.path(f));
+    }
+    let elsewhere: Vec<String> = LEVELS
+        .iter()
+        .filter(|(_, fields)| !std::ptr::eq(*fields, o.known))
+        .flat_map(|(level, fields)| fields.iter().map(move |f| (*level, *f)))
+        .filter(|(_, f)| normalise(f) == wanted)
+        .map(|(level, f)| {
+            if level.is_empty() {
+                f.to_string()
+            } else {
+                format!("{level}.{f}")
+            }
+        })
+        .collect();
+    if !elsewhere.is_empty() {
+        return Some(elsewhere.join(" or "));
+    }
+    here.map(|(_, f)| o.path(f))
+}
+
+fn normalise(name: &str) -> Vec<char> {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// How far `typed` is from the known name `known` if it is close enough to
+/// suggest: an edit distance of at most 2 (1 for names of up to 4
+/// letters, where 2 would match almost anything), or `typed` cut short
+/// (`sla_due` for `sla_due_at`), ranked as 2.
+fn closeness(typed: &[char], known: &[char]) -> Option<usize> {
+    let limit = if known.len() <= 4 { 1 } else { 2 };
+    if typed.len().abs_diff(known.len()) <= limit {
+        let d = distance(typed, known);
+        if d <= limit {
+            return Some(d);
+        }
+    }
+    (typed.len() >= 4 && known.starts_with(typed)).then_some(2)
+}
+
+/// Edit distance counting a swap of neighbours as one edit (optimal string
+/// alignment): `nmae` is one typo away from `name`, not two.
+fn distance(a: &[char], b: &[char]) -> usize {
+    let width = b.len() + 1;
+    let mut d: Vec<usize> = vec![0; (a.len() + 1) * width];
+    for (i, row) in d.chunks_mut(width).enumerate() {
+        if let Some(first) = row.first_mut() {
+            *first = i;
+        }
+    }
+    for (j, cell) in d.iter_mut().take(width).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[a.len() * width + b.len()]
 }
 
 fn read_customer(c: &mut Check, o: &Obj<'_>) -> Customer {
@@ -1688,6 +1960,181 @@ mod tests {
         assert_eq!(h.summary.issue.as_deref(), Some("Lost access"));
         assert_eq!(h.summary.collected[0].source, Source::Customer);
         assert!(!h.transcript[0].private);
+    }
+
+    // --- unknown fields: warnings ------------------------------------------
+
+    /// The records and the warnings as printed; panics on errors.
+    fn warned(text: &str) -> (Vec<Imported>, Vec<String>, usize) {
+        match parse_with_warnings("f.json", text) {
+            (Ok(records), w) => {
+                let shown = w.kept.iter().map(ToString::to_string).collect();
+                (records, shown, w.total)
+            }
+            (Err(errors), _) => panic!("expected Ok, got {:#?}", messages(&errors)),
+        }
+    }
+
+    #[test]
+    fn a_misplaced_field_is_a_warning_naming_where_it_belongs() {
+        let text = format!(
+            "\n{{\"id\": \"a\", {MIN}, \"ai\": {{\"agent\": \"Fin\", \"confidence\": 0.3}}}}\n"
+        );
+        let (records, warnings, total) = warned(&text);
+        assert_eq!(
+            warnings,
+            vec![
+                "f.json:2: warning: ai.confidence: not a handoff field, ignored (did you mean summary.confidence?)"
+            ]
+        );
+        assert_eq!(total, 1);
+        // Still imported, the known fields read, and the raw record intact.
+        assert_eq!(records.len(), 1);
+        let r = &records[0];
+        assert_eq!(r.handoff.ai.agent.as_deref(), Some("Fin"));
+        assert_eq!(r.handoff.summary.confidence, None);
+        assert!(r.raw.contains(r#""confidence": 0.3"#), "{}", r.raw);
+        // A name known in several places lists them all.
+        let (_, warnings, _) = warned(&format!("{{\"id\": \"a\", {MIN}, \"name\": \"Dana\"}}"));
+        assert_eq!(
+            warnings,
+            vec![
+                "f.json:1: warning: name: not a handoff field, ignored (did you mean customer.name or transcript[].name?)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelled_field_suggests_the_close_name_at_its_level() {
+        let text = format!(
+            r#"{{"id": "a", {MIN}, "routing": {{"sla_due": "2026-05-01T10:30:00Z", "Priority": "high"}},
+                "summary": {{"nxet_step": "Refund"}}, "transcript": [{{"at": "2026-05-01T09:00:00Z", "author": "ai", "text": "t", "autor": "x"}}]}}"#
+        );
+        let (records, warnings, _) = warned(&text);
+        assert_eq!(
+            warnings,
+            vec![
+                "f.json:1: warning: summary.nxet_step: not a handoff field, ignored (did you mean summary.next_step?)",
+                "f.json:1: warning: routing.Priority: not a handoff field, ignored (did you mean routing.priority?)",
+                "f.json:1: warning: routing.sla_due: not a handoff field, ignored (did you mean routing.sla_due_at?)",
+                "f.json:1: warning: transcript[0].autor: not a handoff field, ignored (did you mean transcript[0].author?)",
+            ]
+        );
+        assert_eq!(records[0].handoff.routing.sla_due_at, None);
+        // Nothing close: no guess.
+        let (_, warnings, _) = warned(&format!("{{\"id\": \"a\", {MIN}, \"xyzzy\": 1}}"));
+        assert_eq!(
+            warnings,
+            vec!["f.json:1: warning: xyzzy: not a handoff field, ignored"]
+        );
+    }
+
+    #[test]
+    fn nested_unknown_fields_are_reported_but_not_their_contents() {
+        let (_, warnings, total) = warned(&format!(
+            r#"{{"id": "a", {MIN}, "summary": {{"escalation": {{"trigger": "other", "reason": "r"}}}},
+                "v2": {{"deep": {{"deeper": 1}}}}}}"#
+        ));
+        assert_eq!(
+            warnings,
+            vec![
+                "f.json:1: warning: v2: not a handoff field, ignored",
+                "f.json:1: warning: summary.escalation.reason: not a handoff field, ignored",
+            ]
+        );
+        assert_eq!(total, 2);
+    }
+
+    #[test]
+    fn records_with_only_known_fields_give_no_warnings() {
+        let (records, warnings, total) = warned(VALID_ARRAY);
+        assert!(!records.is_empty());
+        assert_eq!((warnings, total), (Vec::<String>::new(), 0));
+        // valid.jsonl has one field from the future on purpose.
+        let (_, warnings, _) = warned(VALID_JSONL);
+        assert_eq!(
+            warnings,
+            vec!["f.json:4: warning: future_field: not a handoff field, ignored"]
+        );
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap_or_default();
+        let (_, warnings, _) = warned(&schema["examples"][0].to_string());
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn warnings_come_with_errors_too() {
+        // A misspelled required field: the error and the warning explain
+        // each other.
+        let (result, w) = parse_with_warnings(
+            "f.json",
+            r#"{"id": "a", "escalatedAt": "2026-05-01T09:30:00Z"}"#,
+        );
+        assert_eq!(
+            messages(&result.err().unwrap_or_default()),
+            vec!["f.json:1: escalated_at: is required"]
+        );
+        assert_eq!(
+            w.kept.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            vec![
+                "f.json:1: warning: escalatedAt: not a handoff field, ignored (did you mean escalated_at?)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_unknown_field_is_shown_once_and_counted() {
+        let line = |id: usize| {
+            format!(
+                r#"{{"id": "r{id}", {MIN}, "trace_id": "t", "transcript": [{{"at": "2026-05-01T09:00:00Z", "author": "ai", "text": "t", "x": 1}}, {{"at": "2026-05-01T09:00:00Z", "author": "ai", "text": "t", "x": 2}}]}}"#
+            )
+        };
+        let mut text: Vec<String> = (0..50).map(line).collect();
+        // A real typo far down still shows; distinct fields beyond the
+        // limit are only counted.
+        text.push(format!(r#"{{"id": "typo", {MIN}, "chanel": "web"}}"#));
+        for i in 0..WARNINGS_KEPT {
+            text.push(format!(r#"{{"id": "f{i}", {MIN}, "field_{i}": 1}}"#));
+        }
+        let (records, warnings, total) = warned(&text.join("\n"));
+        assert_eq!(records.len(), 51 + WARNINGS_KEPT);
+        assert_eq!(total, 50 * 3 + 1 + WARNINGS_KEPT);
+        assert_eq!(warnings.len(), WARNINGS_KEPT);
+        assert_eq!(
+            warnings[..3],
+            [
+                "f.json:1: warning: trace_id: not a handoff field, ignored",
+                "f.json:1: warning: transcript[0].x: not a handoff field, ignored",
+                "f.json:51: warning: chanel: not a handoff field, ignored (did you mean channel?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_unknown_keys_are_escaped_and_cheap() {
+        let key = format!("\\u001b]0;pwned\\u0007{}", "k".repeat(100_000));
+        let (_, warnings, _) = warned(&format!("{{\"id\": \"a\", {MIN}, \"{key}\": 1}}"));
+        assert_eq!(warnings.len(), 1);
+        let w = &warnings[0];
+        assert!(!w.contains('\u{1b}') && !w.contains('\u{7}'), "{w}");
+        assert!(w.len() < 200, "{w}");
+    }
+
+    #[test]
+    fn reading_a_line_at_a_time_warns_exactly_as_parse_does() {
+        let text = format!(
+            "{{\"id\": \"a\", {MIN}, \"ai\": {{\"confidence\": 1}}}}\n\n{{\"id\": \"b\", {MIN}, \"ai\": {{\"confidence\": 1}}, \"chanel\": \"web\"}}\n{{\"id\": 5, \"x\": 1}}\n"
+        );
+        let mut stream = LineStream::new("f.json");
+        for line in text.split('\n') {
+            assert!(!matches!(stream.line(line), Line::Whole));
+        }
+        let streamed = stream.take_warnings();
+        assert!(stream.finish().is_err());
+        let (result, parsed) = parse_with_warnings("f.json", &text);
+        assert!(result.is_err());
+        assert_eq!(streamed, parsed);
+        assert_eq!(parsed.total, 4);
+        assert_eq!(parsed.kept.len(), 3);
     }
 
     #[test]
