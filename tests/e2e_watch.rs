@@ -136,3 +136,38 @@ fn a_read_only_workspace_sees_others_changes_too() {
     lead.send("q");
     assert!(lead.wait_exit());
 }
+
+/// `--read-only` writes nothing, the queue's loader and watcher included:
+/// a store in an older shape is shown as it is and left unmigrated.
+#[test]
+fn a_read_only_workspace_leaves_an_old_store_as_it_was() {
+    let sb = sandbox();
+    let db = sb.data_dir().join("handoff.db");
+    let column = || -> bool {
+        rusqlite::Connection::open(&db)
+            .and_then(|conn| {
+                conn.query_row(
+                    "SELECT COUNT(*) FROM pragma_table_info('handoffs') \
+                     WHERE name = 'first_agent_message_at'",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .is_ok_and(|n| n == 1)
+    };
+    let undone = rusqlite::Connection::open(&db).and_then(|conn| {
+        conn.execute_batch(
+            "DROP INDEX handoffs_metrics;
+             ALTER TABLE handoffs DROP COLUMN first_agent_message_at;",
+        )
+    });
+    assert!(undone.is_ok(), "{undone:?}");
+    assert!(!column());
+    let mut lead = sb.open_with_args(180, 30, &["--read-only"]);
+    lead.wait_for("read-only");
+    lead.send("3");
+    lead.wait_for("Walter Two");
+    lead.send("q");
+    assert!(lead.wait_exit());
+    assert!(!column(), "the read-only workspace migrated the store");
+}

@@ -54,7 +54,9 @@ fn run(
     events: &UnboundedSender<Event>,
     changes: &UnboundedSender<Changes>,
 ) {
-    let store = match Store::open(database) {
+    // Only reads: the workspace has opened (and, unless read-only, set up
+    // and migrated) the store already, and `--read-only` must write nothing.
+    let store = match Store::open_read_only(database) {
         Ok(s) => s,
         Err(e) => {
             let _ = events.send(failed(&e));
