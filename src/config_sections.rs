@@ -48,7 +48,8 @@ pub fn build(
             Some(s) => s,
             None => continue,
         };
-        let same = |s: &Section| normalise(&s.name) == normalise(&section.name);
+        // As `handoff queue --section` finds them.
+        let same = |s: &Section| Section::key(&s.name) == Section::key(&section.name);
         if let Some((_, first)) = sections.iter().find(|(s, _)| same(s)) {
             report(
                 at,
@@ -209,12 +210,6 @@ fn read_entry(
             }
         }
     }
-}
-
-/// Names compare without case, spaces or `-`/`_` differences, as
-/// `handoff queue --section` finds them.
-fn normalise(name: &str) -> String {
-    name.trim().to_lowercase().replace(['-', ' '], "_")
 }
 
 #[cfg(test)]

@@ -356,13 +356,18 @@ impl Section {
         !self.query.only_mine()
     }
 
+    /// A section name as compared: case, surrounding space and `-`/`_`/
+    /// space differences ignored ("Bot-held" is "bot_held").
+    pub fn key(name: &str) -> String {
+        name.trim().to_lowercase().replace(['-', ' '], "_")
+    }
+
     /// The section of `list` called `name` (case and `-`/`_` ignored), or
     /// the built-in of that name when the list does not have it.
     pub fn find(list: &[Section], name: &str) -> Option<Section> {
-        let norm = |s: &str| s.trim().to_lowercase().replace(['-', ' '], "_");
-        let want = norm(name);
+        let want = Section::key(name);
         list.iter()
-            .find(|s| norm(&s.name) == want)
+            .find(|s| Section::key(&s.name) == want)
             .or_else(|| {
                 let b = Builtin::parse(name)?;
                 list.iter().find(|s| s.builtin == Some(b))
