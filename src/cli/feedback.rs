@@ -76,38 +76,33 @@ fn jsonl(records: &[FeedbackRecord]) -> String {
 }
 
 fn csv(records: &[FeedbackRecord]) -> Result<String, Failure> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let fail = |e: ::csv::Error| Failure::runtime(format!("writing CSV: {e}"));
-    w.write_record([
-        "handoff_id",
-        "verdict",
-        "reasons",
-        "note",
-        "agent",
-        "at",
-        "procedure",
-        "procedure_version",
-        "trigger",
-    ])
-    .map_err(fail)?;
-    for r in records {
+    super::output::csv_text(|w| {
         w.write_record([
-            r.handoff_id.as_str(),
-            r.verdict.as_str(),
-            &reasons(r).join(";"),
-            r.note.as_deref().unwrap_or(""),
-            &r.agent,
-            &r.at.to_rfc3339(),
-            r.procedure.as_deref().unwrap_or(""),
-            r.procedure_version.as_deref().unwrap_or(""),
-            r.trigger.as_deref().unwrap_or(""),
-        ])
-        .map_err(fail)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Failure::runtime(format!("writing CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Failure::runtime(format!("writing CSV: {e}")))
+            "handoff_id",
+            "verdict",
+            "reasons",
+            "note",
+            "agent",
+            "at",
+            "procedure",
+            "procedure_version",
+            "trigger",
+        ])?;
+        for r in records {
+            w.write_record([
+                r.handoff_id.as_str(),
+                r.verdict.as_str(),
+                &reasons(r).join(";"),
+                r.note.as_deref().unwrap_or(""),
+                &r.agent,
+                &r.at.to_rfc3339(),
+                r.procedure.as_deref().unwrap_or(""),
+                r.procedure_version.as_deref().unwrap_or(""),
+                r.trigger.as_deref().unwrap_or(""),
+            ])?;
+        }
+        Ok(())
+    })
 }
 
 /// Pipes and newlines would break a Markdown table cell.

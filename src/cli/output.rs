@@ -18,6 +18,18 @@ pub const INVALID_INPUT: u8 = 3;
 pub const NOT_FOUND: u8 = 4;
 pub const CONFIG: u8 = 78;
 
+/// CSV text from what `write` puts in a writer; any failure says it was
+/// the CSV.
+pub fn csv_text(
+    write: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> Result<(), ::csv::Error>,
+) -> Result<String, Failure> {
+    let fail = |e: &dyn std::fmt::Display| Failure::runtime(format!("writing CSV: {e}"));
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    write(&mut w).map_err(|e| fail(&e))?;
+    let bytes = w.into_inner().map_err(|e| fail(&e))?;
+    String::from_utf8(bytes).map_err(|e| fail(&e))
+}
+
 impl Failure {
     pub fn runtime(message: impl Into<String>) -> Failure {
         Failure {

@@ -197,60 +197,56 @@ fn sheet(text: &str) -> String {
 }
 
 fn csv(r: &Review) -> Result<String, Failure> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let fail = |e: ::csv::Error| Failure::runtime(format!("writing CSV: {e}"));
-    w.write_record([
-        "reason",
-        "procedure",
-        "cluster_count",
-        "cluster_previous",
-        "cluster_change",
-        "handoff_id",
-        "escalated_at",
-        "issue",
-        "trigger",
-        "confidence",
-        "procedure_version",
-        "reasons",
-        "note",
-        "flagged_by",
-        "team",
-    ])
-    .map_err(fail)?;
-    for c in &r.clusters {
-        let head = [
-            c.reason_key().to_string(),
-            sheet(c.procedure.as_deref().unwrap_or("")),
-            c.count.to_string(),
-            c.previous.to_string(),
-            c.change().to_string(),
-        ];
-        if c.handoffs.is_empty() {
-            let mut row = head.to_vec();
-            row.extend(std::iter::repeat_n(String::new(), 10));
-            w.write_record(&row).map_err(fail)?;
+    super::output::csv_text(|w| {
+        w.write_record([
+            "reason",
+            "procedure",
+            "cluster_count",
+            "cluster_previous",
+            "cluster_change",
+            "handoff_id",
+            "escalated_at",
+            "issue",
+            "trigger",
+            "confidence",
+            "procedure_version",
+            "reasons",
+            "note",
+            "flagged_by",
+            "team",
+        ])?;
+        for c in &r.clusters {
+            let head = [
+                c.reason_key().to_string(),
+                sheet(c.procedure.as_deref().unwrap_or("")),
+                c.count.to_string(),
+                c.previous.to_string(),
+                c.change().to_string(),
+            ];
+            if c.handoffs.is_empty() {
+                let mut row = head.to_vec();
+                row.extend(std::iter::repeat_n(String::new(), 10));
+                w.write_record(&row)?;
+            }
+            for h in &c.handoffs {
+                let mut row = head.to_vec();
+                row.extend([
+                    sheet(&h.id),
+                    stamp(h.escalated_at),
+                    sheet(h.issue.as_deref().unwrap_or("")),
+                    h.trigger.map_or("", |t| t.as_str()).to_string(),
+                    h.confidence.map(|c| format!("{c:.2}")).unwrap_or_default(),
+                    sheet(h.procedure_version.as_deref().unwrap_or("")),
+                    reasons(h, ";", false),
+                    sheet(h.note.as_deref().unwrap_or("")),
+                    sheet(&h.agent),
+                    sheet(h.team.as_deref().unwrap_or("")),
+                ]);
+                w.write_record(&row)?;
+            }
         }
-        for h in &c.handoffs {
-            let mut row = head.to_vec();
-            row.extend([
-                sheet(&h.id),
-                stamp(h.escalated_at),
-                sheet(h.issue.as_deref().unwrap_or("")),
-                h.trigger.map_or("", |t| t.as_str()).to_string(),
-                h.confidence.map(|c| format!("{c:.2}")).unwrap_or_default(),
-                sheet(h.procedure_version.as_deref().unwrap_or("")),
-                reasons(h, ";", false),
-                sheet(h.note.as_deref().unwrap_or("")),
-                sheet(&h.agent),
-                sheet(h.team.as_deref().unwrap_or("")),
-            ]);
-            w.write_record(&row).map_err(fail)?;
-        }
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Failure::runtime(format!("writing CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Failure::runtime(format!("writing CSV: {e}")))
+        Ok(())
+    })
 }
 
 /// One cluster per line, its handoffs nested; a cluster gone quiet has none.

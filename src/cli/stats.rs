@@ -518,25 +518,22 @@ fn csv(
     by: Option<Dimension>,
     groups: &[Group],
 ) -> Result<String, Failure> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let fail = |e: ::csv::Error| Failure::runtime(format!("writing CSV: {e}"));
-    w.write_record(CSV_HEADER).map_err(fail)?;
-    let mut all: Vec<(&str, &str, &Quality, &Quality)> = vec![("all", "all", now, prev)];
-    let by_name = by.map_or("", Dimension::as_str);
-    for g in groups {
-        all.push((by_name, g.group.as_str(), &g.current, &g.previous));
-    }
-    for (group_by, group, n, p) in all {
-        for row in csv_rows(n, p) {
-            let mut record = vec![group_by.to_string(), group.to_string()];
-            record.extend(row);
-            w.write_record(&record).map_err(fail)?;
+    super::output::csv_text(|w| {
+        w.write_record(CSV_HEADER)?;
+        let mut all: Vec<(&str, &str, &Quality, &Quality)> = vec![("all", "all", now, prev)];
+        let by_name = by.map_or("", Dimension::as_str);
+        for g in groups {
+            all.push((by_name, g.group.as_str(), &g.current, &g.previous));
         }
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Failure::runtime(format!("writing CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Failure::runtime(format!("writing CSV: {e}")))
+        for (group_by, group, n, p) in all {
+            for row in csv_rows(n, p) {
+                let mut record = vec![group_by.to_string(), group.to_string()];
+                record.extend(row);
+                w.write_record(&record)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Rows from "metric" on (16 cells), for one group's two windows.
