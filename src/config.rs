@@ -64,19 +64,22 @@ impl Config {
     /// Read `path`. A missing file is an empty config unless `required`
     /// (the user named it with --config).
     pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
-                return Ok(Config::default());
-            }
-            Err(source) => {
-                return Err(ConfigError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-        };
-        Config::parse(path, &text)
+        match Config::read_text(path, required)? {
+            Some(text) => Config::parse(path, &text),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// The file's text; `None` when it is missing and not `required`.
+    pub fn read_text(path: &Path, required: bool) -> Result<Option<String>, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(None),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {

@@ -10,18 +10,11 @@ use crate::config_problem::{Problem, line_of};
 /// Every problem in the config file at `path` (none: it is fine). A missing
 /// file is fine unless `required`.
 pub fn check(path: &Path, required: bool, themes_dir: Option<&Path>) -> Vec<Problem> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Vec::new(),
-        Err(source) => {
-            let e = ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            };
-            return vec![Problem::from_error(&e)];
-        }
-    };
-    check_text(path, &text, themes_dir)
+    match Config::read_text(path, required) {
+        Ok(Some(text)) => check_text(path, &text, themes_dir),
+        Ok(None) => Vec::new(),
+        Err(e) => vec![Problem::from_error(&e)],
+    }
 }
 
 pub fn check_text(path: &Path, text: &str, themes_dir: Option<&Path>) -> Vec<Problem> {

@@ -60,23 +60,19 @@ impl Workspace {
             .config
             .clone()
             .unwrap_or_else(config::default_config_path);
-        let config = match Config::load(&config_path, opts.config.is_some()) {
-            Ok(c) => c,
+        let required = opts.config.is_some();
+        let config = if opts.lenient_config {
             // Keep what parses; the screen lists the rest.
-            Err(e @ ConfigError::Invalid { .. }) if opts.lenient_config => {
-                match std::fs::read_to_string(&config_path) {
-                    Ok(text) => crate::config_check::salvage(&config_path, &text).0,
-                    Err(_) => Config {
-                        problems: vec![crate::config_problem::Problem::from_error(&e)],
-                        ..Config::default()
-                    },
-                }
+            match Config::read_text(&config_path, required) {
+                Ok(Some(text)) => crate::config_check::salvage(&config_path, &text).0,
+                Ok(None) => Config::default(),
+                Err(e) => Config {
+                    problems: vec![crate::config_problem::Problem::from_error(&e)],
+                    ..Config::default()
+                },
             }
-            Err(e) if opts.lenient_config => Config {
-                problems: vec![crate::config_problem::Problem::from_error(&e)],
-                ..Config::default()
-            },
-            Err(e) => return Err(e.into()),
+        } else {
+            Config::load(&config_path, required)?
         };
         let data_dir = opts
             .data_dir
