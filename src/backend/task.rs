@@ -113,6 +113,11 @@ async fn run(
             };
             let ok = match backend.refresh(&mut store, since).await {
                 Ok(report) => {
+                    // The queue goes to the screen after a full refresh and
+                    // when this one wrote rows: a quiet poll (every few
+                    // seconds, and on every live nudge) re-reads and re-sorts
+                    // nothing.
+                    let rows = full || report.new + report.updated > 0;
                     full = false;
                     tracing::info!(
                         new = report.new,
@@ -122,7 +127,7 @@ async fn run(
                         skipped = report.skipped,
                         "chatwoot refresh"
                     );
-                    send(BackendState::Online, Some(&store), true)
+                    send(BackendState::Online, Some(&store), rows)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "chatwoot refresh failed");
