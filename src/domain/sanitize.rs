@@ -133,6 +133,23 @@ pub fn clean_line(text: &str) -> String {
     cap_graphemes(&out)
 }
 
+/// An error and each of its sources, once each, as one clean line:
+/// "error sending request: client error (Connect): tcp connect error: Connection refused".
+/// Strip URLs first (`reqwest::Error::without_url`): they can hold secrets.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    clean_line(&text)
+}
+
 /// Display width in terminal cells, summed per grapheme (as ratatui lays
 /// text out). Meant for single-line, cleaned text.
 pub fn width(text: &str) -> usize {

@@ -296,34 +296,19 @@ fn classify(status: StatusCode, retry_after: Option<Duration>, body: &[u8]) -> A
 
 fn transport_error(e: reqwest::Error, cfg: &WebhookConfig) -> Answer {
     if e.is_builder() {
-        return Answer::Permanent(error_chain(&e.without_url()));
+        return Answer::Permanent(sanitize::error_chain(&e.without_url()));
     }
     let error = if e.is_timeout() {
         format!("timed out after {:.1}s", cfg.timeout().as_secs_f64())
     } else {
         // The URL can hold a secret (Slack's does): never in errors or logs.
-        error_chain(&e.without_url())
+        sanitize::error_chain(&e.without_url())
     };
     Answer::Transient {
         error,
         retry_after: None,
         whole_receiver: true,
     }
-}
-
-/// "error sending request: client error (Connect): tcp connect error: Connection refused"
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    sanitize::clean_line(&text)
 }
 
 /// At most `BODY_CAP` bytes of the body; a receiver cannot make us buffer more.

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::handoffs::{log_activity, write_handoff};
-use super::remote::enqueue_change;
-use super::{Result, Store, StoreError, parse_list, to_ms};
+use super::{Result, Store, parse_list};
 use crate::domain::change::Change;
 use crate::domain::handoff::Handoff;
 use crate::domain::sanitize;
@@ -31,23 +29,14 @@ impl Store {
     ) -> Result<Handoff> {
         // A name typed on the command line is as untrusted as an import.
         let team = team.map(sanitize::clean_line).filter(|t| !t.is_empty());
-        let mut h = self
-            .handoff(id)?
-            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
-        let from = std::mem::replace(&mut h.routing.team, team.clone());
-        let detail = json!({ "team": team, "from": from });
         let remote = Change::Team {
-            team,
+            team: team.clone(),
             agent: agent.to_string(),
         };
-        let tx = self.conn.transaction()?;
-        let seq = super::changes::next(&tx)?;
-        write_handoff(&tx, &h, None, to_ms(at), seq)?;
-        log_activity(&tx, id, agent, "team", &detail, at)?;
-        enqueue_change(&tx, self.helpdesk.as_ref(), id, &remote, at)?;
-        tx.commit()?;
-        self.written = seq;
-        Ok(h)
+        self.modify(id, agent, "team", at, remote, |h| {
+            let from = std::mem::replace(&mut h.routing.team, team.clone());
+            json!({ "team": team, "from": from })
+        })
     }
 
     /// Every team the store knows: the agents', the handoffs' and those a
@@ -100,7 +89,7 @@ mod tests {
     use crate::domain::agent::Agent;
     use crate::domain::handoff::{Customer, Routing, Status, Summary};
     use crate::domain::import::Imported;
-    use crate::store::Destination;
+    use crate::store::{Destination, StoreError};
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 use serde_json::json;
 
-use super::handoffs::log_activity;
+use super::handoffs::{log_activity, text};
 use super::{Result, Store, StoreError, from_ms, to_ms};
 use crate::domain::change::Change;
 use crate::domain::feedback::{Feedback, Reason, Verdict};
@@ -30,20 +30,27 @@ fn reasons_json(reasons: &[Reason]) -> String {
 }
 
 fn parse_reasons(text: &str) -> Vec<Reason> {
-    serde_json::from_str::<Vec<String>>(text)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|r| Reason::parse(r))
-        .collect()
+    // Reason names need no escapes, so they are read in place; anything
+    // else falls back to owned strings (the same result, slower).
+    match serde_json::from_str::<Vec<&str>>(text) {
+        Ok(names) => names.iter().filter_map(|r| Reason::parse(r)).collect(),
+        Err(_) => serde_json::from_str::<Vec<String>>(text)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| Reason::parse(r))
+            .collect(),
+    }
 }
 
-fn feedback_from_row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
-    let verdict: String = r.get(1)?;
-    let reasons: String = r.get(2)?;
+/// `handoff_id, verdict, reasons, note, agent, at` of a feedback row, the
+/// verdict and reasons read in place (`stats` reads every row).
+pub(super) fn feedback_row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
     Ok(Feedback {
         handoff_id: r.get(0)?,
-        verdict: Verdict::parse(&verdict).unwrap_or(Verdict::Bad),
-        reasons: parse_reasons(&reasons),
+        // Only "good" and "bad" are ever written; treat anything else as a
+        // flag so it is looked at rather than silently counted as fine.
+        verdict: Verdict::parse(text(r, 1)?.unwrap_or_default()).unwrap_or(Verdict::Bad),
+        reasons: parse_reasons(text(r, 2)?.unwrap_or_default()),
         note: r.get(3)?,
         agent: r.get(4)?,
         at: from_ms(r.get(5)?),
@@ -58,7 +65,7 @@ impl Store {
                 "SELECT handoff_id, verdict, reasons, note, agent, at FROM feedback
                  WHERE handoff_id = ?1",
                 [id],
-                feedback_from_row,
+                feedback_row,
             )
             .optional()?)
     }
@@ -144,7 +151,7 @@ impl Store {
         )?;
         let since = since.map(to_ms).unwrap_or(i64::MIN);
         let rows = stmt.query_map([since], |r| {
-            let f = feedback_from_row(r)?;
+            let f = feedback_row(r)?;
             Ok(FeedbackRecord {
                 handoff_id: f.handoff_id,
                 verdict: f.verdict,

@@ -30,14 +30,17 @@ pub(super) const ROW_COLUMNS: &str =
     h.plan, h.vip, h.at_risk, h.issue, h.team, h.skills, h.language, h.assignee,
     h.confidence, h.trigger, h.procedure, h.completeness, f.verdict";
 
+/// A text column read in place, without copying it into a `String`.
+pub(super) fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    r.get_ref(i)?.as_str_or_null().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// Text columns are read in place and repeated names shared through
 /// `names`, so loading 100k rows makes few allocations and a small index.
 pub(super) fn row_from_sql(r: &Row<'_>, names: &mut Interner) -> rusqlite::Result<QueueRow> {
-    let text = |i: usize| -> rusqlite::Result<Option<&str>> {
-        r.get_ref(i)?.as_str_or_null().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        })
-    };
+    let text = |i: usize| text(r, i);
     let mut name =
         |i: usize| -> rusqlite::Result<Option<Name>> { Ok(text(i)?.map(|s| names.name(s))) };
     let plan = name(6)?;
@@ -302,19 +305,22 @@ impl Store {
             .optional()?)
     }
 
-    fn modify(
+    /// Apply `change` to `id` and write it in one transaction with its
+    /// activity record (`kind`, with the detail `change` returns) and, for a
+    /// mirrored handoff, its outbox row.
+    pub(super) fn modify(
         &mut self,
         id: &str,
         agent: &str,
-        (kind, detail): (&str, serde_json::Value),
+        kind: &str,
         at: DateTime<Utc>,
         remote: Change,
-        change: impl FnOnce(&mut Handoff),
+        change: impl FnOnce(&mut Handoff) -> serde_json::Value,
     ) -> Result<Handoff> {
         let mut h = self
             .handoff(id)?
             .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
-        change(&mut h);
+        let detail = change(&mut h);
         let tx = self.conn.transaction()?;
         let seq = changes::next(&tx)?;
         write_handoff(&tx, &h, None, to_ms(at), seq)?;
@@ -333,13 +339,13 @@ impl Store {
         agent: &str,
         at: DateTime<Utc>,
     ) -> Result<Handoff> {
-        let detail = json!({ "assignee": assignee });
         let remote = Change::Assign {
             assignee: assignee.map(str::to_string),
             agent: agent.to_string(),
         };
-        self.modify(id, agent, ("assign", detail), at, remote, |h| {
+        self.modify(id, agent, "assign", at, remote, |h| {
             h.routing.assignee = assignee.map(str::to_string);
+            json!({ "assignee": assignee })
         })
     }
 
@@ -350,13 +356,13 @@ impl Store {
         agent: &str,
         at: DateTime<Utc>,
     ) -> Result<Handoff> {
-        let detail = json!({ "status": status.as_str() });
         let remote = Change::Status {
             status,
             agent: agent.to_string(),
         };
-        self.modify(id, agent, ("status", detail), at, remote, |h| {
-            h.status = status
+        self.modify(id, agent, "status", at, remote, |h| {
+            h.status = status;
+            json!({ "status": status.as_str() })
         })
     }
 

@@ -13,10 +13,12 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::OptionalExtension;
 
+use super::feedback::feedback_row;
+use super::handoffs::text;
 use super::{Result, Store, from_ms, migrate, to_ms};
-use crate::domain::feedback::{Feedback, Reason, Verdict};
+use crate::domain::feedback::Feedback;
 use crate::domain::handoff::{Priority, Status, Trigger};
 use crate::domain::metrics::{ActivityEvent, ActivityKind, MetricInput};
 use crate::domain::sanitize::clean_line;
@@ -247,50 +249,13 @@ impl Store {
     }
 }
 
-/// A text column read in place, without copying it into a `String`.
-fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
-    r.get_ref(i)?.as_str_or_null().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-/// `handoff_id, verdict, reasons, note, agent, at` of a feedback row.
-fn feedback_row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
-    Ok(Feedback {
-        handoff_id: r.get(0)?,
-        verdict: verdict(text(r, 1)?.unwrap_or_default()),
-        reasons: reasons(text(r, 2)?.unwrap_or_default()),
-        note: r.get(3)?,
-        agent: r.get(4)?,
-        at: from_ms(r.get(5)?),
-    })
-}
-
-fn verdict(text: &str) -> Verdict {
-    // Only "good" and "bad" are ever written; treat anything else as a flag
-    // so it is looked at rather than silently counted as fine.
-    Verdict::parse(text).unwrap_or(Verdict::Bad)
-}
-
-fn reasons(text: &str) -> Vec<Reason> {
-    // Reason names need no escapes, so they are read in place; anything
-    // else falls back to owned strings (the same result, slower).
-    match serde_json::from_str::<Vec<&str>>(text) {
-        Ok(names) => names.iter().filter_map(|r| Reason::parse(r)).collect(),
-        Err(_) => serde_json::from_str::<Vec<String>>(text)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|r| Reason::parse(r))
-            .collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
     use serde_json::json;
 
     use super::*;
+    use crate::domain::feedback::{Reason, Verdict};
     use crate::domain::import;
 
     fn t0() -> DateTime<Utc> {

@@ -72,7 +72,8 @@ fn row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
     })
 }
 
-fn after(at: DateTime<Utc>, d: Duration) -> i64 {
+/// `d` after `at`, in the store's milliseconds (saturating).
+pub(super) fn after(at: DateTime<Utc>, d: Duration) -> i64 {
     to_ms(at).saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
@@ -330,7 +331,8 @@ fn same_verdict(told: &VerdictEvent, next: Option<&Feedback>) -> bool {
     })
 }
 
-fn new_key() -> String {
+/// A fresh idempotency key (time-ordered).
+pub(super) fn new_key() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
@@ -378,18 +380,46 @@ fn insert(
     due: i64,
     at: DateTime<Utc>,
 ) -> Result<()> {
+    insert_row(
+        tx,
+        &NewRow {
+            key: &event.event_id,
+            destination: &dest.name,
+            handoff_id: &event.handoff_id,
+            kind: event.kind.as_str(),
+            payload: &to_json(event),
+            due,
+            at,
+        },
+    )
+}
+
+/// One outbox row to write: `due` is when it may first be sent (store
+/// milliseconds), `at` when it was made.
+pub(super) struct NewRow<'a> {
+    pub key: &'a str,
+    pub destination: &'a str,
+    pub handoff_id: &'a str,
+    pub kind: &'a str,
+    pub payload: &'a str,
+    pub due: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Write one pending row (every outbox row is written here).
+pub(super) fn insert_row(tx: &Transaction<'_>, row: &NewRow<'_>) -> Result<()> {
     tx.execute(
         "INSERT INTO outbox (idempotency_key, destination, handoff_id, kind, payload,
                              next_attempt_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
-            event.event_id,
-            dest.name,
-            event.handoff_id,
-            event.kind.as_str(),
-            to_json(event),
-            due,
-            to_ms(at)
+            row.key,
+            row.destination,
+            row.handoff_id,
+            row.kind,
+            row.payload,
+            row.due,
+            to_ms(row.at)
         ],
     )?;
     Ok(())

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::handoffs::write_handoff;
+use super::outbox::{NewRow, after, insert_row, new_key};
 use super::{Destination, Result, Store, to_ms};
 use crate::domain::change::Change;
 use crate::domain::import::Imported;
@@ -119,9 +120,8 @@ pub(super) fn enqueue_change(
         return Ok(());
     }
     let payload = serde_json::to_string(change).unwrap_or_else(|_| "{}".into());
-    let hold = i64::try_from(dest.hold.as_millis()).unwrap_or(i64::MAX);
     if let Change::Verdict { verdict, .. } = change {
-        let due = to_ms(at).saturating_add(hold);
+        let due = after(at, dest.hold);
         let unsent: Option<i64> = tx
             .query_row(
                 "SELECT seq FROM outbox WHERE handoff_id = ?1 AND destination = ?2
@@ -165,19 +165,16 @@ fn insert(
     due: i64,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    tx.execute(
-        "INSERT INTO outbox (idempotency_key, destination, handoff_id, kind, payload,
-                             next_attempt_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            uuid::Uuid::now_v7().to_string(),
-            dest.name,
-            id,
+    insert_row(
+        tx,
+        &NewRow {
+            key: &new_key(),
+            destination: &dest.name,
+            handoff_id: id,
             kind,
             payload,
             due,
-            to_ms(at)
-        ],
-    )?;
-    Ok(())
+            at,
+        },
+    )
 }

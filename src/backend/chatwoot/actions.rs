@@ -29,7 +29,6 @@ use super::model::{Labels, MessageList, Team};
 use super::{CHATWOOT, map, sync};
 use crate::domain::change::Change;
 use crate::domain::feedback::Reason;
-use crate::domain::handoff::Status;
 use crate::outbox::delivery::{Answer, Pass, Report, Sender, run_pass};
 use crate::store::{OutboxRow, Store, StoreError};
 
@@ -213,14 +212,11 @@ async fn send(
             Ok(())
         }
         Change::Status { status, .. } => {
-            let status = match status {
-                Status::Open => "open",
-                Status::Pending => "pending",
-                Status::Snoozed => "snoozed",
-                Status::Resolved => "resolved",
-            };
             client
-                .post(&path("toggle_status"), &json!({ "status": status }))
+                .post(
+                    &path("toggle_status"),
+                    &json!({ "status": status.as_str() }),
+                )
                 .await?;
             Ok(())
         }

@@ -50,15 +50,7 @@ pub enum ApiError {
 impl ApiError {
     /// Worth trying again later, unchanged.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            ApiError::Unreachable(_)
-                | ApiError::Tls(_)
-                | ApiError::Timeout(_)
-                | ApiError::RateLimited
-                | ApiError::Server(..)
-                | ApiError::Unauthorized
-        )
+        self.whole_server() || matches!(self, ApiError::Server(..))
     }
     /// About the server as a whole, not one request: stop for now.
     pub fn whole_server(&self) -> bool {
@@ -272,7 +264,8 @@ impl Client {
         if e.is_timeout() {
             return ApiError::Timeout(self.timeout.as_secs_f64());
         }
-        let chain = error_chain(e).to_lowercase();
+        // The URL is never part of it.
+        let chain = sanitize::error_chain(&e.without_url()).to_lowercase();
         if ["certificate", "tls", "handshake", "ssl"]
             .iter()
             .any(|w| chain.contains(w))
@@ -296,22 +289,6 @@ impl Client {
 /// The path without its query, for messages.
 fn path_only(path: &str) -> String {
     sanitize::clean_line(path.split('?').next().unwrap_or(path))
-}
-
-/// Every source's text, once each; the URL is never part of it.
-fn error_chain(e: reqwest::Error) -> String {
-    let e = e.without_url();
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    sanitize::clean_line(&text)
 }
 
 /// The body, or `None` when it is larger than `MAX_BODY`.

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::model::{Contact, Conversation, Message, SenderKind};
-use crate::domain::handoff::Handoff;
+use crate::domain::handoff::{Handoff, Priority, Status};
 use crate::domain::import;
 
 /// The custom attribute that holds the AI's summary.
@@ -119,22 +119,14 @@ fn channel(name: &str) -> String {
     out
 }
 
+/// Chatwoot's priority, or `normal` (none, or one we do not know).
 fn priority(p: Option<&str>) -> &'static str {
-    match p {
-        Some("urgent") => "urgent",
-        Some("high") => "high",
-        Some("low") => "low",
-        _ => "normal",
-    }
+    p.and_then(Priority::parse).unwrap_or_default().as_str()
 }
 
+/// Chatwoot's status, or `open` (one we do not know).
 fn status(s: &str) -> &'static str {
-    match s {
-        "pending" => "pending",
-        "snoozed" => "snoozed",
-        "resolved" => "resolved",
-        _ => "open",
-    }
+    Status::parse(s).unwrap_or_default().as_str()
 }
 
 fn truthy(v: Option<&Value>) -> bool {
