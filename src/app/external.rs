@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::effect::{DraftKind, EditTarget, Effect};
 use super::event::Detail;
 use super::state::{Modal, State, ToastKind};
-use super::update::{textarea, toast};
+use super::update::{target, textarea, toast};
 use crate::config::Config;
 use crate::domain::filter::Viewer;
 use crate::domain::handoff::{Handoff, Priority};
@@ -123,8 +123,7 @@ impl Field {
 
 /// Copy `field` of the selected handoff, or say why not.
 pub fn copy(state: &mut State, field: Field) -> Vec<Effect> {
-    let Some(row) = state.selected().cloned() else {
-        toast(state, "No handoff selected".into(), ToastKind::Info);
+    let Some(row) = target(state) else {
         return Vec::new();
     };
     let detail = state.selected_detail();
@@ -225,8 +224,7 @@ pub fn summary_text(h: &Handoff, url: Option<String>) -> String {
 
 /// `O`: open the selected handoff's page in the browser.
 pub fn open_in_browser(state: &mut State) -> Vec<Effect> {
-    let Some(id) = state.selected().map(|r| r.id.clone()) else {
-        toast(state, "No handoff selected".into(), ToastKind::Info);
+    let Some(id) = target(state).map(|r| r.id) else {
         return Vec::new();
     };
     match state.web_ui.url(&id) {

@@ -67,14 +67,18 @@ fn on_workspace(state: &mut State, input: Input, at: Position) -> Vec<Effect> {
     if areas.queue.contains(at) {
         return match input {
             Input::Click => click_queue(state, areas.queue, at.y),
-            Input::Wheel(delta) => move_selection(state, delta),
+            // The wheel over the queue moves the selection, whichever pane
+            // has focus.
+            Input::Wheel(delta) => update::move_cursor(state, delta),
         };
     }
     if areas.detail.contains(at) {
         return match input {
             Input::Click => update::apply(state, Action::FocusDetail),
+            // Scroll the summary or transcript without taking focus,
+            // stopping at its last page as the keys do.
             Input::Wheel(delta) => {
-                scroll_detail(state, delta * WHEEL_LINES);
+                update::scroll_detail(state, delta * WHEEL_LINES);
                 Vec::new()
             }
         };
@@ -96,31 +100,6 @@ fn click_queue(state: &mut State, queue: Rect, y: u16) -> Vec<Effect> {
     state.focus = Focus::Queue;
     update::keep_cursor_visible(state);
     update::load_selected(state)
-}
-
-/// The wheel over the queue moves the selection, whichever pane has focus.
-fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
-    if state.visible.is_empty() {
-        return Vec::new();
-    }
-    let last = state.visible.len() - 1;
-    state.cursor = state.cursor.saturating_add_signed(delta).min(last);
-    update::keep_cursor_visible(state);
-    update::load_selected(state)
-}
-
-/// Scroll the summary or transcript without taking focus, stopping at its
-/// last page as the keys do.
-fn scroll_detail(state: &mut State, delta: isize) {
-    let total = crate::ui::pane::detail_line_count(state);
-    let max = total.saturating_sub(layout::detail_lines(state.width, state.height));
-    let max = u16::try_from(max).unwrap_or(u16::MAX);
-    let scroll = state.detail_scroll.saturating_add_signed(clamp_i16(delta));
-    state.detail_scroll = scroll.min(max);
-}
-
-fn clamp_i16(v: isize) -> i16 {
-    i16::try_from(v).unwrap_or(if v < 0 { i16::MIN } else { i16::MAX })
 }
 
 /// Lead screens: the wheel scrolls; a click on a tab shows that screen.

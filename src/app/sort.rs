@@ -5,7 +5,6 @@
 use std::cmp::Ordering;
 
 use super::state::State;
-use crate::domain::handoff::Priority;
 use crate::domain::queue::QueueRow;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,15 +42,11 @@ impl SortKey {
     }
 
     fn compare(self, a: &QueueRow, b: &QueueRow) -> Ordering {
-        let rank = |p: Priority| match p {
-            Priority::Urgent => 0,
-            Priority::High => 1,
-            Priority::Normal => 2,
-            Priority::Low => 3,
-        };
         match self {
             SortKey::Urgency => Ordering::Equal,
-            SortKey::Priority => rank(a.priority).cmp(&rank(b.priority)),
+            // Declared Urgent, High, Normal, Low: the derived order puts the
+            // most urgent first.
+            SortKey::Priority => a.priority.cmp(&b.priority),
             SortKey::Age => a.escalated_at.cmp(&b.escalated_at),
             // Unknown confidence sorts last: there is nothing to compare.
             SortKey::Confidence => match (a.confidence, b.confidence) {
@@ -95,5 +90,26 @@ mod tests {
         assert_eq!(k.next(), SortKey::Urgency);
         seen.dedup();
         assert_eq!(seen.len(), 5);
+    }
+
+    #[test]
+    fn priority_order_puts_the_most_urgent_first() {
+        use crate::domain::handoff::Priority;
+        let mut all = [
+            Priority::Low,
+            Priority::Normal,
+            Priority::High,
+            Priority::Urgent,
+        ];
+        all.sort();
+        assert_eq!(
+            all,
+            [
+                Priority::Urgent,
+                Priority::High,
+                Priority::Normal,
+                Priority::Low
+            ]
+        );
     }
 }

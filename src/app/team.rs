@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::bulk::{batch, marked_rows, plural};
 use super::effect::{Done, Effect};
 use super::state::{Modal, State, ToastKind};
-use super::update::toast;
+use super::update::{target, toast};
 use crate::domain::queue::QueueRow;
 
 /// Open the picker for the marked handoffs, else the selected one. The
@@ -18,12 +18,9 @@ use crate::domain::queue::QueueRow;
 /// full list (with teams a helpdesk listed) follows as `TeamsLoaded`.
 pub fn open(state: &mut State) -> Vec<Effect> {
     let ids: Vec<String> = if state.marked.is_empty() {
-        match state.selected() {
-            Some(row) => vec![row.id.clone()],
-            None => {
-                toast(state, "No handoff selected".into(), ToastKind::Info);
-                return Vec::new();
-            }
+        match target(state) {
+            Some(row) => vec![row.id],
+            None => return Vec::new(),
         }
     } else {
         marked_rows(state).into_iter().map(|r| r.id).collect()
@@ -131,9 +128,10 @@ pub fn on_key(
 
 /// Move `ids` to `team` as one change; those already in it stay as they are.
 fn assign(state: &mut State, ids: &[String], team: &str) -> Vec<Effect> {
+    let index = state.rows.positions(ids);
     let rows: Vec<QueueRow> = ids
         .iter()
-        .filter_map(|id| state.rows.position(id).and_then(|i| state.rows.get(i)))
+        .filter_map(|id| index.get(id.as_str()).and_then(|&i| state.rows.get(i)))
         .cloned()
         .collect();
     let in_team = |r: &QueueRow| {

@@ -582,13 +582,15 @@ pub(super) fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
         return Vec::new();
     }
     if state.focus == Focus::Detail {
-        // Stop at the last page, so scrolling back up responds at once.
-        let total = crate::ui::pane::detail_line_count(state);
-        let max = total.saturating_sub(layout::detail_lines(state.width, state.height));
-        let scroll = (state.detail_scroll as isize).saturating_add(delta);
-        state.detail_scroll = scroll.clamp(0, max.min(u16::MAX as usize) as isize) as u16;
+        scroll_detail(state, delta);
         return Vec::new();
     }
+    move_cursor(state, delta)
+}
+
+/// Move the queue's selection by `delta` rows (clamped to the list), keep it
+/// in view and load its detail. Focus is left as it is.
+pub(super) fn move_cursor(state: &mut State, delta: isize) -> Vec<Effect> {
     if state.visible.is_empty() {
         return Vec::new();
     }
@@ -596,6 +598,16 @@ pub(super) fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
     state.cursor = (state.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
     keep_cursor_visible(state);
     load_selected(state)
+}
+
+/// Scroll the summary or transcript by `delta` lines. Focus is left as it
+/// is.
+pub(super) fn scroll_detail(state: &mut State, delta: isize) {
+    // Stop at the last page, so scrolling back up responds at once.
+    let total = crate::ui::pane::detail_line_count(state);
+    let max = total.saturating_sub(layout::detail_lines(state.width, state.height));
+    let scroll = (state.detail_scroll as isize).saturating_add(delta);
+    state.detail_scroll = scroll.clamp(0, max.min(u16::MAX as usize) as isize) as u16;
 }
 
 pub(super) fn keep_cursor_visible(state: &mut State) {
@@ -992,7 +1004,7 @@ fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// The selected row's id, or a toast saying there is nothing to act on.
-fn target(state: &mut State) -> Option<QueueRow> {
+pub(super) fn target(state: &mut State) -> Option<QueueRow> {
     let row = state.selected().cloned();
     if row.is_none() {
         toast(state, "No handoff selected".into(), ToastKind::Info);
@@ -1210,15 +1222,6 @@ fn compose(state: &mut State, kind: DraftKind) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Whether `key` sends in the reply box (Ctrl-S, Alt-Enter by default; see
-/// the keymap's compose table).
-fn is_send(state: &State, key: &KeyEvent) -> bool {
-    state
-        .keymap
-        .resolve(Context::Compose, &[], Key::from_event(key))
-        == Resolved::Action(Action::Send)
-}
-
 /// Whether `key` does `action` in the reply box's key table.
 pub(super) fn is_compose_key(state: &State, key: &KeyEvent, action: Action) -> bool {
     state
@@ -1322,7 +1325,7 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.modal = Some(Modal::Compose { id, kind, input });
                 return super::external::edit_in_editor(state);
             }
-            if is_send(state, &key) {
+            if is_compose_key(state, &key, Action::Send) {
                 let text = input.lines().join("\n").trim().to_string();
                 if text.is_empty() {
                     toast(state, "Nothing to send".into(), ToastKind::Info);

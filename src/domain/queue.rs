@@ -2,7 +2,7 @@
 //! sections. Rows are what lists and filters work on; full records load on demand.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::{Deref, Index};
 use std::sync::Arc;
@@ -618,6 +618,22 @@ impl Rows {
     /// The index of the row with this id.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.iter().position(|r| r.id == id)
+    }
+
+    /// `position` of each of `ids` that is here, in one pass over the rows
+    /// however many ids there are.
+    pub fn positions<'a>(&self, ids: &'a [String]) -> HashMap<&'a str, usize> {
+        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut found = HashMap::with_capacity(wanted.len());
+        for (i, row) in self.iter().enumerate() {
+            if found.len() == wanted.len() {
+                break;
+            }
+            if let Some(&id) = wanted.get(row.id.as_str()) {
+                found.entry(id).or_insert(i);
+            }
+        }
+        found
     }
 }
 

@@ -19,10 +19,11 @@ pub fn render(
     input: &TextArea<'static>,
     theme: &Theme,
 ) {
+    // The box is nearly always on the selected handoff: no scan then.
     let customer = state
-        .rows
-        .iter()
-        .find(|r| r.id == id)
+        .selected()
+        .filter(|r| r.id == id)
+        .or_else(|| state.rows.iter().find(|r| r.id == id))
         .map(|r| text::one_line(&r.customer))
         .unwrap_or_else(|| "the customer".into());
     let (title, who) = match kind {
@@ -55,7 +56,7 @@ pub fn render(
     if !send.is_empty() {
         footer.push(Span::styled(" send · ", theme.muted));
     }
-    if let Some(key) = keys(Action::EditInEditor).into_iter().next() {
+    if let Some(key) = state.keymap.key_in(Context::Compose, Action::EditInEditor) {
         footer.push(Span::styled(key, theme.key));
         footer.push(Span::styled(" editor · ", theme.muted));
     }

@@ -140,16 +140,24 @@ fn describe(state: &State, ids: &[String]) -> (String, Option<String>) {
         [one] => one.clone(),
         many => format!("{} handoffs", many.len()),
     };
+    (what, shared_team(state, ids))
+}
+
+/// The team all of `ids` are in (case ignored), as the first one spells
+/// it; none if one is not loaded or has no team. Runs per frame: one pass
+/// over the rows, however many ids.
+fn shared_team(state: &State, ids: &[String]) -> Option<String> {
+    let index = state.rows.positions(ids);
     let mut teams = ids.iter().map(|id| {
-        state
-            .rows
-            .position(id)
-            .and_then(|i| state.rows.get(i))
-            .and_then(|r| r.team.as_deref().map(str::to_string))
+        index
+            .get(id.as_str())
+            .and_then(|&i| state.rows.get(i))
+            .and_then(|r| r.team.as_deref())
     });
     let first = teams.next().flatten();
-    let shared = first.filter(|f| teams.all(|t| t.is_some_and(|t| t.eq_ignore_ascii_case(f))));
-    (what, shared)
+    first
+        .filter(|f| teams.all(|t| t.is_some_and(|t| t.eq_ignore_ascii_case(f))))
+        .map(str::to_string)
 }
 
 /// Open handoffs per team (lower-cased name). Counted per frame while the
@@ -166,4 +174,76 @@ fn open_per_team(state: &State) -> HashMap<String, usize> {
         *out.entry(name.to_lowercase()).or_default() += n;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::handoff::Handoff;
+    use crate::domain::queue::{Name, QueueRow};
+
+    fn row(id: &str, team: Option<&str>) -> QueueRow {
+        let json = r#"{"id": "X", "escalated_at": "2026-01-01T10:00:00Z",
+            "customer": {"name": "C"}, "routing": {}}"#;
+        let h: Handoff = serde_json::from_str(json).expect("a minimal handoff");
+        let mut row = QueueRow::from_handoff(&h, None);
+        row.id = id.to_string();
+        row.team = team.map(Name::from);
+        row
+    }
+
+    /// What `describe` did before: a `Rows::position` per id.
+    fn per_id(state: &State, ids: &[String]) -> Option<String> {
+        let mut teams = ids.iter().map(|id| {
+            state
+                .rows
+                .position(id)
+                .and_then(|i| state.rows.get(i))
+                .and_then(|r| r.team.as_deref().map(str::to_string))
+        });
+        let first = teams.next().flatten();
+        first.filter(|f| teams.all(|t| t.is_some_and(|t| t.eq_ignore_ascii_case(f))))
+    }
+
+    #[test]
+    fn the_shared_team_is_found_in_one_pass_as_per_id() {
+        let now = chrono::Utc::now();
+        let mut state = State::new("me".into(), now);
+        state.rows = vec![
+            row("A", Some("billing")),
+            row("B", Some("Billing")),
+            row("C", Some("BILLING")),
+            row("D", Some("accounts")),
+            row("E", None),
+            row("A", Some("security")),
+            row("F", Some("billing")),
+        ]
+        .into();
+        let cases: &[&[&str]] = &[
+            &[],
+            &["A"],
+            &["B"],
+            &["E"],
+            &["Z"],
+            &["A", "B"],
+            &["B", "A"],
+            &["C", "B", "A", "F"],
+            &["F", "C"],
+            &["A", "D"],
+            &["D", "A"],
+            &["A", "E"],
+            &["E", "A"],
+            &["A", "Z"],
+            &["Z", "A"],
+            &["A", "A"],
+            &["B", "B", "C"],
+            &["D", "D"],
+        ];
+        for ids in cases {
+            let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+            assert_eq!(shared_team(&state, &ids), per_id(&state, &ids), "{ids:?}");
+        }
+        let ids = ["B".to_string(), "A".to_string()];
+        assert_eq!(shared_team(&state, &ids).as_deref(), Some("Billing"));
+    }
 }

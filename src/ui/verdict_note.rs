@@ -49,12 +49,7 @@ pub fn draw(
     ];
     // The box takes the reply box's editor key, as the user bound it (none
     // if unbound); Enter and Esc are the dialog's own.
-    if let Some(key) = state
-        .keymap
-        .keys_for(Context::Compose, Action::EditInEditor)
-        .into_iter()
-        .next()
-    {
+    if let Some(key) = state.keymap.key_in(Context::Compose, Action::EditInEditor) {
         hint.push(Span::styled(key, theme.key));
         hint.push(Span::styled(" editor, ", theme.muted));
     }
