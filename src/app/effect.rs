@@ -46,7 +46,6 @@ pub enum Effect {
     /// answer comes back as `Event::Filtered` with the same `generation`.
     Filter {
         generation: u64,
-        text: String,
         snapshot: Box<crate::domain::filter::Snapshot>,
     },
     /// Put a verdict in force, or clear it with `None`.

@@ -907,7 +907,6 @@ fn refresh_filter(state: &mut State) -> Vec<Effect> {
     }
     vec![Effect::Filter {
         generation: state.filter.generation,
-        text: state.filter.text.clone(),
         snapshot: Box::new(Snapshot {
             query: state.filter.query.clone(),
             rows: state.rows.clone(),

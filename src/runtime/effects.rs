@@ -23,7 +23,6 @@ pub fn run(store: &mut Store, me: &str, effect: Effect) -> Event {
         Effect::Filter {
             generation,
             snapshot,
-            ..
         } => {
             return Event::Filtered {
                 generation,

@@ -154,7 +154,6 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
                         Effect::Filter {
                             generation,
                             snapshot,
-                            ..
                         },
                         Some(worker),
                     ) => {
@@ -233,10 +232,8 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         {
             // No worker after all: filter here; the answer comes round as
             // any other event.
-            let text = state.filter.text.clone();
             let effect = Effect::Filter {
                 generation,
-                text,
                 snapshot,
             };
             let _ = tx.send(effects::run(&mut ws.store, &state.me, effect));
