@@ -18,6 +18,14 @@ pub const INVALID_INPUT: u8 = 3;
 pub const NOT_FOUND: u8 = 4;
 pub const CONFIG: u8 = 78;
 
+/// A runtime on this thread for a command's network calls.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("starting the runtime: {e}")))
+}
+
 /// CSV text from what `write` puts in a writer; any failure says it was
 /// the CSV.
 pub fn csv_text(

@@ -12,6 +12,7 @@ pub mod hostile;
 pub mod import;
 pub mod metrics;
 pub mod note_parser;
+pub mod problem;
 pub mod queue;
 pub mod routing;
 pub mod sanitize;

@@ -110,7 +110,8 @@ pub async fn deliver_due(
     cfg: &ChatwootConfig,
     now: DateTime<Utc>,
 ) -> Result<Report, StoreError> {
-    let mut me_id: Option<i64> = store.meta(sync::ME_ID)?.and_then(|v| v.parse().ok());
+    let mut me_id: Option<i64> =
+        crate::backend::sync::me_id(store, CHATWOOT)?.and_then(|v| v.parse().ok());
     let pass = Pass {
         destination: CHATWOOT,
         // A row does a few requests; the lease outlives them all.
@@ -271,8 +272,12 @@ async fn me(client: &Client, cached: &mut Option<i64>) -> Result<i64, Failure> {
         sync::SyncError::Api(a) => Failure::Api(a),
         other => Failure::Permanent(other.to_string()),
     })?;
-    *cached = Some(me.id);
-    Ok(me.id)
+    let id = me
+        .id
+        .parse()
+        .map_err(|_| Failure::Permanent(format!("Chatwoot user id '{}' is not a number", me.id)))?;
+    *cached = Some(id);
+    Ok(id)
 }
 
 /// Post a message once: after an attempt that may have landed, look for

@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::auth::Secret;
+use super::Secret;
 use super::config::ChatwootConfig;
 use crate::domain::sanitize;
 use crate::outbox::backoff;

@@ -22,15 +22,18 @@ use crate::domain::import;
 /// The custom attribute that holds the AI's summary.
 pub const HANDOFF_ATTRIBUTE: &str = "handoff";
 
+/// What our ids for Chatwoot conversations start with.
+pub const ID_PREFIX: &str = "cw-";
+
 /// Our id for a conversation: `cw-<display id>`.
 pub fn handoff_id(display_id: i64) -> String {
-    format!("cw-{display_id}")
+    format!("{ID_PREFIX}{display_id}")
 }
 
 /// The display id in one of our ids, if it is a Chatwoot one.
 pub fn display_id(handoff_id: &str) -> Option<i64> {
     handoff_id
-        .strip_prefix("cw-")
+        .strip_prefix(ID_PREFIX)
         .and_then(|n| n.parse().ok())
         .filter(|&n: &i64| n > 0)
 }
