@@ -55,8 +55,15 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         pass = Some((revived, report));
     }
     let rows = ws.store.outbox_unsent()?;
+    // Where changes go from here, as the config file says.
+    let mut going_to: Vec<&str> = Vec::new();
+    if ws.config.webhook.is_some() {
+        going_to.push(crate::outbox::WEBHOOK);
+    }
+    going_to.extend(ws.desk.as_ref().map(|d| d.name()));
     if args.json {
         print(&to_json(&json!({
+            "destinations": going_to,
             "pass": pass.as_ref().map(|(revived, r)| pass_json(*revived, r)),
             "unsent": rows,
         }))?)?;
@@ -66,12 +73,18 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
             out.push_str(&pass_text(*revived, report));
         }
         out.push_str(&table(&rows));
+        if going_to.is_empty() {
+            out.push_str(
+                "No webhook and no helpdesk are configured, so verdicts stay in this store. \
+                 README: \"Sending verdicts out\" and \"Working a helpdesk\" say how.\n",
+            );
+        }
         print(&out)?;
     }
     let failed = rows.iter().filter(|r| r.state == "failed").count();
     match (args.retry, failed, rows.len()) {
         (true, f, _) if f > 0 => Err(Failure::runtime(format!(
-            "{f} event(s) refused by the webhook"
+            "{f} change(s) refused where they were sent"
         ))),
         (true, _, n) if n > 0 => Err(Failure::runtime(format!("{n} event(s) not delivered yet"))),
         _ => Ok(()),
@@ -150,7 +163,7 @@ fn pass_json(revived: usize, report: &Report) -> serde_json::Value {
 
 fn table(rows: &[OutboxRow]) -> String {
     if rows.is_empty() {
-        return "Nothing waiting: every verdict event was delivered.\n".into();
+        return "Nothing waiting: every change was delivered.\n".into();
     }
     let mut out = format!(
         "{}{}{}{}{}{}LAST ERROR\n",

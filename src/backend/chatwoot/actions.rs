@@ -148,10 +148,11 @@ impl From<Result<(), Failure>> for Answer {
             Ok(()) => Answer::Ok(200),
             Err(Failure::Permanent(error)) => Answer::Permanent(error),
             Err(Failure::Api(e)) if !e.is_transient() => Answer::Permanent(e.to_string()),
-            // Chatwoot's 429 carries no Retry-After: our backoff decides.
+            // Chatwoot's own 429 carries no Retry-After (our backoff
+            // decides); a proxy's may.
             Err(Failure::Api(e)) => Answer::Transient {
                 error: e.to_string(),
-                retry_after: None,
+                retry_after: e.wait(),
                 whole_receiver: e.whole_server(),
             },
         }
