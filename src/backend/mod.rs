@@ -52,6 +52,9 @@ pub struct SyncReport {
     pub warnings: Vec<String>,
     /// Only what changed since the last sync was asked for.
     pub incremental: bool,
+    /// Of `new` + `updated` + `unchanged`, those outside my queues, pulled
+    /// for the team's figures (teammates' and resolved conversations).
+    pub for_figures: usize,
     /// Who the helpdesk says we are.
     pub me: String,
     pub at: DateTime<Utc>,
@@ -110,6 +113,21 @@ impl Known {
     }
 }
 
+/// What one pull is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    /// What the store already holds of this helpdesk.
+    pub known: &'a Known,
+    /// The last successful refresh: only what changed since then (`None`:
+    /// page through everything).
+    pub since: Option<DateTime<Utc>>,
+    /// My queues, and also every conversation of my teams escalated after
+    /// this, whoever holds it and whatever its status now: a lead's figures
+    /// cover the whole team (count these in `SyncReport::for_figures`).
+    pub history_since: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
 /// What one pull brought back, for [`sync::refresh`] to write in one go.
 #[derive(Debug, Clone, Default)]
 pub struct Pulled {
@@ -159,14 +177,8 @@ pub trait Helpdesk: Send + Sync {
     /// Who the token belongs to, in the configured account. `login` shows
     /// it; an error says what is wrong and what to do, for a person.
     fn whoami(&self) -> BoxFuture<'_, Result<Me, BackendError>>;
-    /// Fetch the queues: everything, or what changed since `since` (the
-    /// last successful refresh). Writes nothing: [`sync::refresh`] does.
-    fn pull<'a>(
-        &'a self,
-        known: &'a Known,
-        since: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<Pulled, BackendError>>;
+    /// Fetch what `ask` asks for. Writes nothing: [`sync::refresh`] does.
+    fn pull<'a>(&'a self, ask: Ask<'a>) -> BoxFuture<'a, Result<Pulled, BackendError>>;
     /// Send the outbox's due changes for this helpdesk.
     fn deliver<'a>(
         &'a self,
@@ -191,7 +203,13 @@ pub trait Helpdesk: Send + Sync {
 pub struct Desk {
     pub entry: &'static registry::Entry,
     pub settings: Arc<dyn Settings>,
+    /// How far back a refresh pulls the team's conversations for the
+    /// figures (`[backend] history_days`).
+    pub history: chrono::TimeDelta,
 }
+
+/// `[backend] history_days` when unset: the quality screen's eight weeks.
+pub const HISTORY_DAYS: u32 = 56;
 
 impl std::fmt::Debug for Desk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -260,7 +278,16 @@ pub fn named(
     path: &Path,
     entry: &'static registry::Entry,
 ) -> Result<Option<Desk>, ConfigError> {
-    Ok((entry.configure)(config, path)?.map(|settings| Desk { entry, settings }))
+    let days = config
+        .backend
+        .as_ref()
+        .and_then(|b| b.history_days)
+        .unwrap_or(HISTORY_DAYS);
+    Ok((entry.configure)(config, path)?.map(|settings| Desk {
+        entry,
+        settings,
+        history: chrono::TimeDelta::days(i64::from(days)),
+    }))
 }
 
 /// Every table in `config` that is not a helpdesk's is a mistake: say so

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{BackendError, Helpdesk, Known, Pulled, SyncReport};
+use super::{Ask, BackendError, Desk, Helpdesk, Known, Pulled, SyncReport};
 use crate::domain::agent::Agent;
 use crate::store::{Store, StoreError};
 
@@ -46,17 +46,24 @@ pub fn known(store: &Store, name: &str) -> Result<Known, StoreError> {
     Ok(Known { versions, unsent })
 }
 
-/// Pull from `desk` (helpdesk `name`) into `store`: everything, or what
-/// changed since `since`.
+/// Pull from `helpdesk` (set up as `desk`) into `store`: everything with
+/// `full`, else what changed since the last refresh.
 pub async fn refresh(
-    desk: &dyn Helpdesk,
-    name: &str,
+    desk: &Desk,
+    helpdesk: &dyn Helpdesk,
     store: &mut Store,
-    since: Option<DateTime<Utc>>,
+    full: bool,
     now: DateTime<Utc>,
 ) -> Result<SyncReport, BackendError> {
+    let name = desk.name();
     let known = known(store, name)?;
-    let pulled = desk.pull(&known, since, now).await?;
+    let ask = Ask {
+        known: &known,
+        since: if full { None } else { last_sync(store, name) },
+        history_since: now - desk.history,
+        now,
+    };
+    let pulled = helpdesk.pull(ask).await?;
     Ok(write(store, name, pulled, now)?)
 }
 

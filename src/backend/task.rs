@@ -7,7 +7,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
@@ -69,9 +68,8 @@ pub fn start(desk: &Desk, database: PathBuf, news: UnboundedSender<News>) -> Opt
     };
     let refresh = Arc::new(Notify::new());
     tokio::spawn(refreshing(
+        desk.clone(),
         helpdesk.clone(),
-        desk.name(),
-        desk.timing().poll,
         database,
         refresh.clone(),
         news.clone(),
@@ -113,9 +111,8 @@ impl Deliverer for Outbox {
 }
 
 async fn refreshing(
+    desk: Desk,
     helpdesk: Arc<dyn Helpdesk>,
-    name: &'static str,
-    poll: Duration,
     database: PathBuf,
     refresh: Arc<Notify>,
     news: UnboundedSender<News>,
@@ -130,15 +127,16 @@ async fn refreshing(
             return;
         }
     };
-    let last = |s: &Store| super::sync::last_sync(s, name);
+    let name = desk.name();
+    let poll = desk.timing().poll;
+    let last = |s: &Store| desk.last_sync(s);
     let _ = news.send(News::Syncing {
         last_synced: last(&store),
     });
     let mut full = true;
     loop {
-        let since = if full { None } else { last(&store) };
-        let sent = match super::sync::refresh(&*helpdesk, name, &mut store, since, Utc::now()).await
-        {
+        let refreshed = super::sync::refresh(&desk, &*helpdesk, &mut store, full, Utc::now());
+        let sent = match refreshed.await {
             Ok(report) => {
                 tracing::info!(
                     helpdesk = name,

@@ -34,15 +34,10 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     })?;
     let helpdesk = desk.connect().map_err(|e| Failure::config(e.to_string()))?;
     let runtime = super::output::runtime()?;
-    let since = if args.full {
-        None
-    } else {
-        desk.last_sync(&ws.store)
-    };
     let (sent, refreshed) = runtime.block_on(async {
         let sent = helpdesk.deliver(&mut ws.store, now).await;
         let refreshed =
-            backend::sync::refresh(&*helpdesk, desk.name(), &mut ws.store, since, Utc::now()).await;
+            backend::sync::refresh(&desk, &*helpdesk, &mut ws.store, args.full, Utc::now()).await;
         (sent, refreshed)
     });
     let sent = sent.map_err(|e| Failure::runtime(e.to_string()))?;

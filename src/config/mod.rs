@@ -82,6 +82,9 @@ pub struct BackendTable {
     /// A handoff's page in the helpdesk's web UI, `{id}` replaced by its id
     /// (for `O` and `y u`); a helpdesk that knows its own needs none.
     pub web_url: Option<String>,
+    /// How many days back a sync pulls the team's conversations (anyone's,
+    /// resolved too) for the lead's figures [default 56].
+    pub history_days: Option<u32>,
 }
 
 /// The `[clipboard]` table.

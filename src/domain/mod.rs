@@ -16,6 +16,7 @@ pub mod problem;
 pub mod queue;
 pub mod routing;
 pub mod sanitize;
+pub mod verdict_marks;
 
 #[cfg(test)]
 mod queue_tests;

@@ -200,6 +200,7 @@ mod tests {
             &[crate::store::SyncWrite {
                 imported: item("cw-7", Some("billing")),
                 version: "v1".into(),
+                marks: Default::default(),
             }],
             now(),
         )?;

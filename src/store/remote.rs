@@ -12,12 +12,15 @@ use super::outbox::{NewRow, after, insert_row, new_key};
 use super::{Destination, Result, Store, to_ms};
 use crate::domain::change::Change;
 use crate::domain::import::Imported;
+use crate::domain::verdict_marks::Marks;
 
 /// One handoff a sync pulled, and the remote version it reflects.
 #[derive(Debug, Clone)]
 pub struct SyncWrite {
     pub imported: Imported,
     pub version: String,
+    /// The verdict tags and notes on it in the helpdesk (anyone's).
+    pub marks: Marks,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

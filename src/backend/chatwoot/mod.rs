@@ -25,7 +25,7 @@ pub use client::{ApiError, Client};
 pub use config::ChatwootConfig;
 
 use super::registry::Entry;
-use super::{BackendError, Helpdesk, Known, Me, News, Pulled, Settings, Timing, TokenFor, WebLink};
+use super::{Ask, BackendError, Helpdesk, Me, News, Pulled, Settings, Timing, TokenFor, WebLink};
 use crate::config::{Config, ConfigError};
 use crate::outbox::Report;
 use crate::store::{Store, StoreError};
@@ -114,13 +114,8 @@ impl Helpdesk for ChatwootBackend {
         .boxed()
     }
 
-    fn pull<'a>(
-        &'a self,
-        known: &'a Known,
-        since: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<Pulled, BackendError>> {
-        async move { Ok(sync::pull(&self.client, &self.config, known, since, now).await?) }.boxed()
+    fn pull<'a>(&'a self, ask: Ask<'a>) -> BoxFuture<'a, Result<Pulled, BackendError>> {
+        async move { Ok(sync::pull(&self.client, &self.config, ask).await?) }.boxed()
     }
 
     fn deliver<'a>(

@@ -17,7 +17,7 @@ use super::client::{ApiError, Client};
 use super::config::ChatwootConfig;
 use super::map;
 use super::model::{Contact, Conversation, ConversationList, Message, MessageList, Profile, Team};
-use crate::backend::{Known, Me, Pulled, SyncReport};
+use crate::backend::{Ask, Me, Pulled, SyncReport};
 use crate::domain::import::Imported;
 use crate::domain::sanitize::clean_line;
 use crate::store::{Store, StoreError, SyncWrite};
@@ -87,18 +87,25 @@ pub async fn refresh(
     now: DateTime<Utc>,
 ) -> Result<SyncReport, SyncError> {
     let known = crate::backend::sync::known(store, CHATWOOT)?;
-    let pulled = pull(client, cfg, &known, since, now).await?;
+    let ask = Ask {
+        known: &known,
+        since,
+        history_since: now - TimeDelta::days(i64::from(crate::backend::HISTORY_DAYS)),
+        now,
+    };
+    let pulled = pull(client, cfg, ask).await?;
     Ok(crate::backend::sync::write(store, CHATWOOT, pulled, now)?)
 }
 
-/// The conversations to write, for `since` as in [`refresh`]; writes nothing.
+/// The conversations `ask` asks for; writes nothing.
 pub async fn pull(
     client: &Client,
     cfg: &ChatwootConfig,
-    known: &Known,
-    since: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
+    ask: Ask<'_>,
 ) -> Result<Pulled, SyncError> {
+    let Ask {
+        known, since, now, ..
+    } = ask;
     let (_, me) = whoami(client).await?;
     let me_id: i64 = me.id.parse().unwrap_or_default();
     let (teams, every_team) = my_teams(client, cfg).await?;
@@ -189,6 +196,7 @@ pub async fn pull(
                         raw: raw.to_string(),
                     },
                     version,
+                    marks: map::marks(&c, &messages),
                 });
             }
             Err(problems) => {
