@@ -263,23 +263,19 @@ async fn kill_9_mid_delivery_loses_nothing_and_sends_nothing_twice() {
 
     let out = env.run(&["sync"]);
     assert!(out.status.success(), "{}", text(&out));
-    for (id, reason) in [("cw-1042", "wrong_data"), ("cw-1043", "misrouted")] {
-        let out = env.run(&[
-            "tag",
-            id,
-            "bad",
-            "--reason",
-            reason,
-            "--note",
-            "asked for the wrong order",
-        ]);
-        assert!(out.status.success(), "{}", text(&out));
-    }
-
-    // First run: the note POST lands but its answer never comes; kill -9.
+    // `tag` sends at once: the first one's note POST lands but its answer
+    // never comes; kill -9.
     fake.with(|s| s.message_delay = Some(Duration::from_secs(30)));
     let mut child = env
-        .command(&["sync"])
+        .command(&[
+            "tag",
+            "cw-1042",
+            "bad",
+            "--reason",
+            "wrong_data",
+            "--note",
+            "asked for the wrong order",
+        ])
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
@@ -293,6 +289,18 @@ async fn kill_9_mid_delivery_loses_nothing_and_sends_nothing_twice() {
     child.kill().unwrap_or_else(|e| panic!("kill: {e}"));
     let _ = child.wait();
     assert_eq!(fake.with(|s| s.posted.len()), 1);
+    // The second goes out at once.
+    fake.with(|s| s.message_delay = None);
+    let out = env.run(&[
+        "tag",
+        "cw-1043",
+        "bad",
+        "--reason",
+        "misrouted",
+        "--note",
+        "asked for the wrong order",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
 
     // Meanwhile someone else labels the conversation.
     fake.with(|s| {

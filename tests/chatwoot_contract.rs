@@ -88,10 +88,14 @@ async fn mount_identity(server: &MockServer) {
         .await;
 }
 
-/// Team 3's unassigned queue and the pending queue: empty unless mounted
-/// otherwise with a higher priority.
+/// Team 3's unassigned queue, the pending queue and the team's history for
+/// the figures: empty unless mounted otherwise with a higher priority.
 async fn mount_empty_queues(server: &MockServer) {
-    for (k, v) in [("assignee_type", "unassigned"), ("status", "pending")] {
+    for (k, v) in [
+        ("assignee_type", "unassigned"),
+        ("status", "pending"),
+        ("status", "all"),
+    ] {
         Mock::given(method("GET"))
             .and(path(format!("{ACCOUNT}/conversations")))
             .and(query_param(k, v))
@@ -620,6 +624,7 @@ async fn incremental_sync_asks_for_changes_only() {
 async fn pending_conversations_map_to_pending() {
     let server = MockServer::start().await;
     mount_identity(&server).await;
+    mount_empty_queues(&server).await;
     mount_messages(&server).await;
     mount_mine(&server, Vec::new()).await;
     Mock::given(method("GET"))

@@ -19,7 +19,7 @@ use crate::domain::agent::Agent;
 use crate::domain::queue::QueueRow;
 use crate::outbox::Report;
 use crate::outbox::worker::Deliverer;
-use crate::store::{Store, StoreError};
+use crate::store::{Routing, Store, StoreError};
 
 /// What the helpdesk tasks report.
 #[derive(Debug, Clone)]
@@ -51,7 +51,15 @@ pub struct Started {
 /// Connect to `desk` and start its refresh and live tasks. Without a
 /// usable token (or client) the reason goes out as [`News::Failed`] and
 /// nothing starts.
-pub fn start(desk: &Desk, database: PathBuf, news: UnboundedSender<News>) -> Option<Started> {
+/// `routing`: where the workspace's connection enqueues changes; the
+/// refresh's connection does the same (a teammate's verdict read back goes
+/// to the webhook).
+pub fn start(
+    desk: &Desk,
+    database: PathBuf,
+    routing: Routing,
+    news: UnboundedSender<News>,
+) -> Option<Started> {
     let helpdesk = match desk.connect() {
         Ok(h) => h,
         Err(e) => {
@@ -71,6 +79,7 @@ pub fn start(desk: &Desk, database: PathBuf, news: UnboundedSender<News>) -> Opt
         desk.clone(),
         helpdesk.clone(),
         database,
+        routing,
         refresh.clone(),
         news.clone(),
     ));
@@ -114,11 +123,15 @@ async fn refreshing(
     desk: Desk,
     helpdesk: Arc<dyn Helpdesk>,
     database: PathBuf,
+    routing: Routing,
     refresh: Arc<Notify>,
     news: UnboundedSender<News>,
 ) {
     let mut store = match Store::open(&database) {
-        Ok(s) => s,
+        Ok(mut s) => {
+            s.set_routing(routing);
+            s
+        }
         Err(e) => {
             let _ = news.send(News::Failed {
                 error: format!("sync: {e}"),

@@ -101,6 +101,11 @@ fn render(
         if !reasons.is_empty() {
             v.push_str(&format!(" ({})", reasons.join(", ")));
         }
+        // Whose: a teammate's verdict comes back from the helpdesk.
+        v.push_str(&format!(
+            " by {}",
+            crate::domain::sanitize::clean_line(&f.agent)
+        ));
         facts.push(v);
     }
     out.push_str(&facts.join(" · "));

@@ -90,6 +90,13 @@ fn text(label: &str, r: &SyncReport, sent: &Report) -> String {
     if r.held > 0 {
         out.push_str("  held: your changes to them are still on the way out\n");
     }
+    if r.for_figures > 0 {
+        out.push_str(&format!(
+            "  {} of them for the team's figures: your teams' conversations others hold or \
+             that are closed\n",
+            r.for_figures
+        ));
+    }
     for w in &r.warnings {
         out.push_str(&format!("  warning: {}\n", clean_line(w)));
     }

@@ -77,11 +77,55 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let agent = ws.agent.clone();
     ws.store
         .set_feedback(&args.id, Some(&feedback), &agent, now)?;
+    let sent = send_now(&mut ws, &args.id)?;
     print(&format!(
-        "{}: {} handoff recorded\n",
+        "{}: {} handoff recorded{sent}\n",
         args.id,
         verdict.as_str()
     ))
+}
+
+/// On a helpdesk workspace, send the handoff's change to the helpdesk now
+/// (there is no reason or note left to wait for), and say where it stands:
+/// "; sent to Chatwoot", or why it waits in the outbox.
+fn send_now(ws: &mut Workspace, id: &str) -> Result<String, Failure> {
+    let Some(desk) = ws.desk.clone() else {
+        return Ok(String::new());
+    };
+    let now = Utc::now();
+    if ws.store.outbox_hurry(id, desk.name(), now)? == 0 {
+        // Not mirrored from the helpdesk (an imported handoff): nothing to send.
+        return Ok(String::new());
+    }
+    let waits = |why: &str| {
+        format!(
+            "; waits in the outbox for {}: {} (`handoff outbox --retry` sends it)",
+            desk.label(),
+            sanitize::clean_line(why)
+        )
+    };
+    let helpdesk = match desk.connect() {
+        Ok(h) => h,
+        Err(e) => return Ok(waits(&e.to_string())),
+    };
+    let runtime = super::output::runtime()?;
+    runtime.block_on(helpdesk.deliver(&mut ws.store, now))?;
+    let left: Vec<_> = ws
+        .store
+        .outbox_unsent()?
+        .into_iter()
+        .filter(|r| r.handoff_id == id && r.destination == desk.name())
+        .collect();
+    Ok(match left.first() {
+        None => format!("; sent to {}", desk.label()),
+        Some(row) => match &row.last_error {
+            Some(e) => waits(&format!(
+                "{e}; next try {}",
+                row.next_attempt_at.format("%H:%M:%S UTC")
+            )),
+            None => waits("not tried yet"),
+        },
+    })
 }
 
 /// Withdraw the handoff's verdict, if it has one.
@@ -101,5 +145,6 @@ fn clear(opts: &Options, args: &Args) -> Result<(), Failure> {
     }
     let agent = ws.agent.clone();
     ws.store.set_feedback(&args.id, None, &agent, now)?;
-    print(&format!("{}: verdict withdrawn\n", args.id))
+    let sent = send_now(&mut ws, &args.id)?;
+    print(&format!("{}: verdict withdrawn{sent}\n", args.id))
 }

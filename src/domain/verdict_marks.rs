@@ -35,9 +35,20 @@ pub fn tags_for(verdict: Option<&str>, reasons: &[String]) -> Vec<String> {
     }
 }
 
-/// The tags after putting `verdict` in force: everyone else's kept, in order.
-pub fn merged_tags(current: &[String], verdict: Option<&str>, reasons: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = current.iter().filter(|l| !is_ours(l)).cloned().collect();
+/// The tags after putting `verdict` in force: everyone else's kept, in
+/// order, and `keep` (the tags teammates' verdicts need) left on.
+pub fn merged_tags(
+    current: &[String],
+    verdict: Option<&str>,
+    reasons: &[String],
+    keep: &[String],
+) -> Vec<String> {
+    let needed = |l: &String| keep.iter().any(|k| k.eq_ignore_ascii_case(l));
+    let mut out: Vec<String> = current
+        .iter()
+        .filter(|l| !is_ours(l) || needed(l))
+        .cloned()
+        .collect();
     out.extend(tags_for(verdict, reasons));
     let mut seen = std::collections::HashSet::new();
     out.retain(|l| seen.insert(l.clone()));
@@ -168,6 +179,81 @@ pub struct Marks {
     pub notes: Vec<MarkNote>,
 }
 
+/// A verdict read back from a helpdesk, as it counts for the team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorVerdict {
+    /// As the helpdesk names them; "unknown" for a verdict with tags only.
+    pub agent: String,
+    pub verdict: Verdict,
+    pub reasons: Vec<Reason>,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Who a verdict with tags and no note of ours is put down to.
+pub const UNKNOWN_AGENT: &str = "unknown";
+
+/// The verdicts in force on a conversation, from its marks: each author's
+/// latest verdict note while verdict tags are on it; the tags alone (by
+/// "unknown", at `seen_at`) when no note says who. No verdict tag at all
+/// means every verdict was taken off in the helpdesk: none is in force.
+pub fn read_back(marks: &Marks, seen_at: DateTime<Utc>) -> Vec<AuthorVerdict> {
+    let Some((tagged, tag_reasons)) = from_tags(&marks.tags) else {
+        return Vec::new();
+    };
+    let mut latest: std::collections::BTreeMap<&str, (&MarkNote, NoteVerdict)> =
+        std::collections::BTreeMap::new();
+    for note in &marks.notes {
+        if let Some(parsed) = parse_note(&note.text) {
+            match latest.get(note.author.as_str()) {
+                Some((seen, _)) if seen.at > note.at => {}
+                _ => {
+                    latest.insert(note.author.as_str(), (note, parsed));
+                }
+            }
+        }
+    }
+    let found: Vec<AuthorVerdict> = latest
+        .into_iter()
+        .filter_map(|(author, (note, parsed))| {
+            Some(AuthorVerdict {
+                agent: author.to_string(),
+                verdict: parsed.verdict?,
+                reasons: parsed.reasons,
+                note: parsed.note,
+                at: note.at,
+            })
+        })
+        .collect();
+    if found.is_empty() {
+        return vec![AuthorVerdict {
+            agent: UNKNOWN_AGENT.to_string(),
+            verdict: tagged,
+            reasons: tag_reasons,
+            note: None,
+            at: seen_at,
+        }];
+    }
+    found
+}
+
+/// The tags the verdicts of everyone but `me` need on a conversation, so
+/// withdrawing or changing mine leaves theirs on.
+pub fn others_tags(notes: &[MarkNote], me: &str) -> Vec<String> {
+    let marks = Marks {
+        tags: vec![BAD_TAG.to_string()],
+        notes: notes.to_vec(),
+    };
+    read_back(&marks, Utc::now())
+        .into_iter()
+        .filter(|v| v.agent != me && v.agent != UNKNOWN_AGENT)
+        .flat_map(|v| {
+            let reasons: Vec<String> = v.reasons.iter().map(|r| r.as_str().to_string()).collect();
+            tags_for(Some(v.verdict.as_str()), &reasons)
+        })
+        .collect()
+}
+
 /// One of our verdict notes as the helpdesk holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkNote {
@@ -189,16 +275,98 @@ mod tests {
     #[test]
     fn tags_merge_keeps_others_and_swaps_ours() {
         let cur = strings(&["billing", "ai-good-handoff", "vip", "ai-bad-misrouted"]);
-        let bad = merged_tags(&cur, Some("bad"), &strings(&["wrong_data"]));
+        let bad = merged_tags(&cur, Some("bad"), &strings(&["wrong_data"]), &[]);
         assert_eq!(
             bad,
             ["billing", "vip", "ai-bad-handoff", "ai-bad-wrong-data"]
         );
         assert_eq!(
-            merged_tags(&cur, Some("good"), &[]),
+            merged_tags(&cur, Some("good"), &[], &[]),
             ["billing", "vip", "ai-good-handoff"]
         );
-        assert_eq!(merged_tags(&cur, None, &[]), ["billing", "vip"]);
+        assert_eq!(merged_tags(&cur, None, &[], &[]), ["billing", "vip"]);
+        // A teammate's bad verdict keeps its tags when mine goes.
+        let keep = strings(&["ai-bad-handoff", "ai-bad-misrouted"]);
+        assert_eq!(
+            merged_tags(&cur, None, &[], &keep),
+            ["billing", "vip", "ai-bad-misrouted"]
+        );
+    }
+
+    fn note(author: &str, mins: i64, text: &str) -> MarkNote {
+        MarkNote {
+            author: author.into(),
+            at: DateTime::from_timestamp(1_800_000_000 + mins * 60, 0).unwrap_or_default(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn verdicts_read_back_per_author_while_tagged() {
+        let seen = DateTime::from_timestamp(1_900_000_000, 0).unwrap_or_default();
+        let notes = vec![
+            note(
+                "Aiko Tanaka",
+                1,
+                "Bad AI handoff, flagged by Aiko in handoff.\nReasons: misrouted\n\n[handoff:aa]",
+            ),
+            note(
+                "Ben Ode",
+                2,
+                "Good AI handoff (rightly escalated), marked by Ben in handoff.\n\n[handoff:bb]",
+            ),
+            note(
+                "Ben Ode",
+                3,
+                "AI handoff verdict withdrawn by Ben in handoff.\n\n[handoff:cc]",
+            ),
+            note("Aiko Tanaka", 0, "Customer asked again. [handoff:dd]"),
+        ];
+        let marks = Marks {
+            tags: strings(&["ai-bad-handoff", "ai-bad-misrouted", "vip"]),
+            notes: notes.clone(),
+        };
+        let back = read_back(&marks, seen);
+        assert_eq!(back.len(), 1, "{back:?}");
+        assert_eq!(back[0].agent, "Aiko Tanaka");
+        assert_eq!(back[0].verdict, Verdict::Bad);
+        assert_eq!(back[0].reasons, vec![Reason::Misrouted]);
+        // Tags taken off in the helpdesk: nothing is in force any more.
+        let untagged = Marks {
+            tags: strings(&["vip"]),
+            notes,
+        };
+        assert!(read_back(&untagged, seen).is_empty());
+        // Tags with no note of ours: someone, unknown, flagged it.
+        let bare = Marks {
+            tags: strings(&["ai-bad-handoff", "ai-bad-wrong-data"]),
+            notes: Vec::new(),
+        };
+        let back = read_back(&bare, seen);
+        assert_eq!(back.len(), 1);
+        assert_eq!((back[0].agent.as_str(), back[0].at), (UNKNOWN_AGENT, seen));
+        assert_eq!(back[0].reasons, vec![Reason::WrongData]);
+    }
+
+    #[test]
+    fn others_tags_leave_mine_out() {
+        let notes = vec![
+            note(
+                "Maya Chen",
+                1,
+                "Bad AI handoff, flagged by Maya in handoff.\nReasons: wrong or missing data collected\n[handoff:aa]",
+            ),
+            note(
+                "Aiko Tanaka",
+                2,
+                "Bad AI handoff, flagged by Aiko in handoff.\nReasons: misrouted\n[handoff:bb]",
+            ),
+        ];
+        assert_eq!(
+            others_tags(&notes, "Maya Chen"),
+            ["ai-bad-handoff", "ai-bad-misrouted"]
+        );
+        assert!(others_tags(&notes[..1], "Maya Chen").is_empty());
     }
 
     #[test]

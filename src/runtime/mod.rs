@@ -61,7 +61,9 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
     // keeps reading the store, reloaded after each refresh.
     let (news_tx, mut news_rx) = mpsc::unbounded_channel::<News>();
     let helpdesk = match (&ws.desk, ws.read_only) {
-        (Some(desk), false) => crate::backend::task::start(desk, database.clone(), news_tx),
+        (Some(desk), false) => {
+            crate::backend::task::start(desk, database.clone(), ws.store.routing(), news_tx)
+        }
         _ => None,
     };
     // Changes leave through the outbox, one delivery loop per destination,

@@ -24,7 +24,7 @@ pub struct FeedbackRecord {
     pub trigger: Option<String>,
 }
 
-fn reasons_json(reasons: &[Reason]) -> String {
+pub(super) fn reasons_json(reasons: &[Reason]) -> String {
     let names: Vec<&str> = reasons.iter().map(|r| r.as_str()).collect();
     serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())
 }
@@ -92,21 +92,29 @@ impl Store {
         // The queue row shows the verdict: stamp it as changed.
         let seq = super::changes::next(&tx)?;
         super::changes::touch(&tx, id, seq)?;
+        // Putting a teammate's verdict back (an undo) is taking mine off:
+        // theirs, still in the helpdesk, comes back in force by itself.
+        let feedback = match feedback {
+            Some(f) if f.agent != agent && super::readback::is_remote(&tx, id, f)? => None,
+            other => other,
+        };
+        let before = super::readback::in_force(&tx, id)?;
         match feedback {
             Some(f) => {
                 tx.execute(
-                    "INSERT INTO feedback (handoff_id, verdict, reasons, note, agent, at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                    "INSERT INTO feedback (handoff_id, verdict, reasons, note, agent, at, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                      ON CONFLICT (handoff_id) DO UPDATE SET verdict = excluded.verdict,
                         reasons = excluded.reasons, note = excluded.note,
-                        agent = excluded.agent, at = excluded.at",
+                        agent = excluded.agent, at = excluded.at, source = excluded.source",
                     params![
                         id,
                         f.verdict.as_str(),
                         reasons_json(&f.reasons),
                         f.note,
                         f.agent,
-                        to_ms(f.at)
+                        to_ms(f.at),
+                        super::readback::LOCAL
                     ],
                 )?;
                 let detail = json!({
@@ -122,10 +130,22 @@ impl Store {
             }
         }
         // In the same transaction: a verdict is never durable without the
-        // event that announces it, nor the other way round.
-        for dest in &self.destinations {
-            super::outbox::enqueue_verdict_change(&tx, dest, id, feedback, agent, at)?;
-        }
+        // event that announces it, nor the other way round. The webhook
+        // hears the verdict in force after this (a teammate's, once mine
+        // is withdrawn); the helpdesk hears mine.
+        let source = self
+            .helpdesk
+            .as_ref()
+            .map_or("helpdesk", |d| d.name.as_str());
+        super::readback::settle(
+            &tx,
+            &self.destinations,
+            source,
+            id,
+            before.as_ref(),
+            Some(agent),
+            at,
+        )?;
         let remote = Change::Verdict {
             verdict: feedback.map(|f| f.verdict.as_str().to_string()),
             reasons: feedback
@@ -141,14 +161,36 @@ impl Store {
         Ok(previous)
     }
 
-    /// Every verdict in force given at or after `since`, oldest first.
+    /// Every verdict given at or after `since`, oldest first: the
+    /// workspace's own, and each one the helpdesk holds by someone else —
+    /// once per handoff and author, named as the helpdesk names them.
     pub fn feedback_export(&self, since: Option<DateTime<Utc>>) -> Result<Vec<FeedbackRecord>> {
-        let mut stmt = self.conn.prepare(
+        // A read-only store from before the team's verdicts were read back
+        // has only the workspace's own.
+        let team = super::migrate::table_has_column(&self.conn, "feedback", "source")?;
+        let sql = if team {
             "SELECT f.handoff_id, f.verdict, f.reasons, f.note, f.agent, f.at,
                     h.procedure, h.procedure_version, h.trigger
              FROM feedback f JOIN handoffs h ON h.id = f.handoff_id
-             WHERE f.at >= ?1 ORDER BY f.at, f.handoff_id",
-        )?;
+             WHERE f.at >= ?1 AND f.source = 'local'
+             UNION ALL
+             SELECT r.handoff_id, r.verdict, r.reasons, r.note, r.agent, r.at,
+                    h.procedure, h.procedure_version, h.trigger
+             FROM remote_feedback r JOIN handoffs h ON h.id = r.handoff_id
+             WHERE r.at >= ?1 AND NOT EXISTS (
+                 -- Ours, read back: the workspace's own row says it already.
+                 SELECT 1 FROM feedback f WHERE f.handoff_id = r.handoff_id
+                   AND f.source = 'local'
+                   AND (f.agent = r.agent
+                        OR r.agent IN (SELECT value FROM meta WHERE key LIKE '%.me_name')))
+             ORDER BY 6, 1, 5"
+        } else {
+            "SELECT f.handoff_id, f.verdict, f.reasons, f.note, f.agent, f.at,
+                    h.procedure, h.procedure_version, h.trigger
+             FROM feedback f JOIN handoffs h ON h.id = f.handoff_id
+             WHERE f.at >= ?1 ORDER BY f.at, f.handoff_id"
+        };
+        let mut stmt = self.conn.prepare(sql)?;
         let since = since.map(to_ms).unwrap_or(i64::MIN);
         let rows = stmt.query_map([since], |r| {
             let f = feedback_row(r)?;

@@ -70,16 +70,22 @@ pub(super) fn has_metrics(conn: &Connection) -> Result<bool> {
 
 /// Whether nothing is left to migrate.
 fn is_current(conn: &Connection) -> Result<bool> {
-    Ok(
-        has_metrics(conn)?
-            && has_column(conn, changes::COLUMN)?
-            && has_index(conn, changes::INDEX)?,
-    )
+    Ok(has_metrics(conn)?
+        && has_column(conn, changes::COLUMN)?
+        && has_index(conn, changes::INDEX)?
+        && table_has_column(conn, "feedback", "source")?
+        && table_has_column(conn, "outbox", "sent_at")?)
 }
 
 pub(super) fn has_column(conn: &Connection, column: &str) -> Result<bool> {
-    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info('handoffs')")?;
-    let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    table_has_column(conn, "handoffs", column)
+}
+
+/// Whether `table` has `column` (a read-only store made by an older
+/// version may lack one).
+pub(super) fn table_has_column(conn: &Connection, table: &str, column: &str) -> Result<bool> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1)")?;
+    let names = stmt.query_map([table], |r| r.get::<_, String>(0))?;
     for name in names {
         if name? == column {
             return Ok(true);
@@ -116,6 +122,13 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
         ))?;
     }
     tx.execute_batch(changes::CREATE_INDEX)?;
+    // Verdicts read back from a helpdesk sit beside the workspace's own.
+    if !table_has_column(&tx, "feedback", "source")? {
+        tx.execute_batch("ALTER TABLE feedback ADD COLUMN source TEXT NOT NULL DEFAULT 'local'")?;
+    }
+    if !table_has_column(&tx, "outbox", "sent_at")? {
+        tx.execute_batch("ALTER TABLE outbox ADD COLUMN sent_at INTEGER")?;
+    }
     tx.commit()?;
     Ok(())
 }

@@ -11,6 +11,7 @@ mod handoffs;
 mod metrics;
 mod migrate;
 mod outbox;
+mod readback;
 mod remote;
 #[cfg(test)]
 mod tests;
@@ -23,7 +24,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub use changes::Changes;
 pub use feedback::FeedbackRecord;
 pub use handoffs::ImportReport;
-pub use outbox::{Destination, OutboxCounts, OutboxRow};
+pub use outbox::{Destination, OutboxCounts, OutboxRow, Routing};
 pub use remote::{SyncWrite, Synced};
 
 #[derive(Debug, thiserror::Error)]

@@ -24,6 +24,15 @@ pub struct Destination {
     pub hold: Duration,
 }
 
+/// The destinations a connection enqueues changes for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Routing {
+    /// Verdict events (the webhook).
+    pub destinations: Vec<Destination>,
+    /// The helpdesk the store mirrors.
+    pub helpdesk: Option<Destination>,
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OutboxRow {
     pub id: i64,
@@ -81,6 +90,20 @@ impl Store {
     /// Where verdict changes are sent from now on (empty: nowhere).
     pub fn set_destinations(&mut self, destinations: Vec<Destination>) {
         self.destinations = destinations;
+    }
+
+    /// Where this connection enqueues changes: for another connection to
+    /// the same store (a sync task's) to do the same.
+    pub fn routing(&self) -> Routing {
+        Routing {
+            destinations: self.destinations.clone(),
+            helpdesk: self.helpdesk.clone(),
+        }
+    }
+
+    pub fn set_routing(&mut self, routing: Routing) {
+        self.destinations = routing.destinations;
+        self.helpdesk = routing.helpdesk;
     }
 
     /// Rows for `destination` that may be sent at `now`, oldest due first.
@@ -153,8 +176,8 @@ impl Store {
     /// The destination acknowledged row `id` (a 2xx).
     pub fn outbox_sent(&self, id: i64) -> Result<()> {
         self.conn.execute(
-            "UPDATE outbox SET state = 'sent', last_error = NULL WHERE seq = ?1",
-            [id],
+            "UPDATE outbox SET state = 'sent', last_error = NULL, sent_at = ?2 WHERE seq = ?1",
+            params![id, to_ms(Utc::now())],
         )?;
         Ok(())
     }
@@ -175,6 +198,29 @@ impl Store {
             params![id, error],
         )?;
         Ok(())
+    }
+
+    /// Make `handoff`'s waiting rows for `destination` due at `now` (its
+    /// hold is for a reason or note still to come: a script has none).
+    /// How many rows wait.
+    pub fn outbox_hurry(
+        &mut self,
+        handoff: &str,
+        destination: &str,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        self.conn.execute(
+            "UPDATE outbox SET next_attempt_at = ?3 WHERE handoff_id = ?1 AND destination = ?2
+               AND state = 'pending' AND attempts = 0 AND next_attempt_at > ?3",
+            params![handoff, destination, to_ms(now)],
+        )?;
+        let waiting: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE handoff_id = ?1 AND destination = ?2
+               AND state <> 'sent'",
+            params![handoff, destination],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(waiting).unwrap_or(0))
     }
 
     /// Put failed rows back and make everything unsent due at `now`.

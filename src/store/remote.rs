@@ -106,6 +106,14 @@ impl Store {
             } else {
                 report.inserted += 1;
             }
+            super::readback::record(
+                &tx,
+                &self.destinations,
+                destination,
+                &h.id,
+                &item.marks,
+                now,
+            )?;
             tx.execute(
                 "INSERT INTO remote_versions (handoff_id, destination, version, synced_at)
                  VALUES (?1, ?2, ?3, ?4)

@@ -45,14 +45,29 @@ CREATE TABLE IF NOT EXISTS handoffs (
 CREATE INDEX IF NOT EXISTS handoffs_assignee ON handoffs (assignee, status);
 CREATE INDEX IF NOT EXISTS handoffs_team ON handoffs (team, status);
 
--- The verdict in force per handoff.
+-- The verdict in force per handoff: this workspace's own (`source` =
+-- 'local'), else the latest one the helpdesk holds (`source` = its name;
+-- see remote_feedback). Older stores get `source` in migrate.rs.
 CREATE TABLE IF NOT EXISTS feedback (
     handoff_id TEXT PRIMARY KEY REFERENCES handoffs (id),
     verdict    TEXT NOT NULL,
     reasons    TEXT NOT NULL DEFAULT '[]',
     note       TEXT,
     agent      TEXT NOT NULL,
-    at         INTEGER NOT NULL
+    at         INTEGER NOT NULL,
+    source     TEXT NOT NULL DEFAULT 'local'
+);
+
+-- Verdicts a helpdesk holds on a mirrored handoff, one per author as the
+-- helpdesk names them (teammates' included), read back at every sync.
+CREATE TABLE IF NOT EXISTS remote_feedback (
+    handoff_id TEXT NOT NULL,
+    agent      TEXT NOT NULL,
+    verdict    TEXT NOT NULL,
+    reasons    TEXT NOT NULL DEFAULT '[]',
+    note       TEXT,
+    at         INTEGER NOT NULL,
+    PRIMARY KEY (handoff_id, agent)
 );
 
 -- Append-only log of everything an agent did, in order. Metrics and audits
@@ -80,7 +95,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
     last_error      TEXT,
-    created_at      INTEGER NOT NULL
+    created_at      INTEGER NOT NULL,
+    -- When the destination acknowledged it (older stores: migrate.rs).
+    sent_at         INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, next_attempt_at);
 -- Per-handoff ordering: "is an earlier event for this handoff unsent?"

@@ -397,3 +397,74 @@ fn an_old_store_gets_change_stamps_on_open() -> super::Result<()> {
     assert_eq!(changes.rows[0].assignee.as_deref(), Some("Maya"));
     Ok(())
 }
+
+/// A teammate's verdict read back from the helpdesk: in force while I have
+/// none, told to the webhook once, and back in force when I undo mine.
+#[test]
+fn a_teammates_verdict_is_read_back_once_and_outlives_my_undo() -> super::Result<()> {
+    use crate::domain::verdict_marks::{MarkNote, Marks};
+    use crate::store::{Destination, SyncWrite};
+    let mut s = Store::open_in_memory()?;
+    let hold = std::time::Duration::ZERO;
+    s.set_destinations(vec![Destination {
+        name: "webhook".into(),
+        hold,
+    }]);
+    s.set_helpdesk(Some(Destination {
+        name: "desk".into(),
+        hold,
+    }));
+    let marks = Marks {
+        tags: vec!["ai-bad-handoff".into(), "ai-bad-misrouted".into()],
+        notes: vec![MarkNote {
+            author: "Aiko Tanaka".into(),
+            at: now() - Duration::minutes(5),
+            text: "Bad AI handoff, flagged by Aiko in handoff.\nReasons: misrouted\n[handoff:ab]"
+                .into(),
+        }],
+    };
+    let write = |version: &str| SyncWrite {
+        imported: handoff("D1", "Charged twice"),
+        version: version.into(),
+        marks: marks.clone(),
+    };
+    s.write_synced("desk", &[write("v1")], now())?;
+    let fb = s.feedback("D1")?;
+    assert_eq!(fb.as_ref().map(|f| f.agent.as_str()), Some("Aiko Tanaka"));
+    assert_eq!(fb.map(|f| f.reasons), Some(vec![Reason::Misrouted]));
+    let events = |s: &Store| -> super::Result<Vec<String>> {
+        Ok(s.outbox_unsent()?
+            .into_iter()
+            .filter(|r| r.destination == "webhook")
+            .map(|r| r.kind)
+            .collect())
+    };
+    assert_eq!(events(&s)?, ["handoff.verdict"]);
+    // Read again unchanged: nothing new for the webhook.
+    s.write_synced("desk", &[write("v2")], now())?;
+    assert_eq!(events(&s)?.len(), 1);
+
+    // Mine replaces it in force; undo puts Aiko's back. Mine never went
+    // out, so the helpdesk hears nothing of either.
+    let previous = s.set_feedback(
+        "D1",
+        Some(&bad("D1", vec![Reason::WrongData], None)),
+        "Maya",
+        now(),
+    )?;
+    assert_eq!(s.feedback("D1")?.map(|f| f.agent), Some("Maya".into()));
+    s.set_feedback("D1", previous.as_ref(), "Maya", now())?;
+    let back = s.feedback("D1")?;
+    assert_eq!(back.as_ref().map(|f| f.agent.as_str()), Some("Aiko Tanaka"));
+    let to_desk = s
+        .outbox_unsent()?
+        .into_iter()
+        .filter(|r| r.destination == "desk")
+        .count();
+    assert_eq!(to_desk, 0);
+    // The export has Aiko's once; mine is gone.
+    let export = s.feedback_export(None)?;
+    let who: Vec<&str> = export.iter().map(|r| r.agent.as_str()).collect();
+    assert_eq!(who, ["Aiko Tanaka"]);
+    Ok(())
+}

@@ -98,6 +98,7 @@ fn body_lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> 
     match state.pane {
         Pane::Summary => summary::lines(
             detail,
+            &state.me,
             state.now,
             theme,
             width,

@@ -126,9 +126,11 @@ impl Out<'_> {
 
 /// Every line of the summary body, wrapped to `width`. `compact`: the
 /// terminal is in its compact mode (see `layout::COMPACT`), so labels and
-/// the customer's context take their short forms.
+/// the customer's context take their short forms. A verdict someone other
+/// than `me` gave (a teammate's, read back from the helpdesk) names them.
 pub fn lines(
     detail: &Detail,
+    me: &str,
     now: DateTime<Utc>,
     theme: &Theme,
     width: usize,
@@ -157,6 +159,9 @@ pub fn lines(
         }
         if let Some(note) = &fb.note {
             item.push(Span::styled(format!(" · “{note}”"), theme.normal));
+        }
+        if fb.agent != me {
+            item.push(Span::styled(format!(" · by {}", fb.agent), theme.muted));
         }
         out.one("VERDICT", item);
     }

@@ -1,5 +1,8 @@
 //! A stand-in Chatwoot account for the conformance suite: the fixtures'
 //! shapes (tests/fixtures/chatwoot, from the OpenAPI file), with state.
+//! tests/team_loop.rs uses it too, with teammates' conversations.
+
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -27,6 +30,26 @@ struct State {
     next: i64,
 }
 
+impl State {
+    /// The labels of conversation `id`, as both endpoints show them; a
+    /// change moves the conversation's times, as Chatwoot's does.
+    fn set_labels(&mut self, id: i64, labels: Vec<String>) {
+        if let Some(c) = self.conversations.get_mut(&id) {
+            c["labels"] = json!(labels);
+            touch(c);
+        }
+        self.labels.insert(id, labels);
+    }
+}
+
+/// The conversation changed now.
+fn touch(c: &mut Value) {
+    // Chatwoot's times have fractions: two changes within a second differ.
+    let t = chrono::Utc::now().timestamp_micros() as f64 / 1e6;
+    c["updated_at"] = json!(t);
+    c["last_activity_at"] = json!(t);
+}
+
 #[derive(Default)]
 pub struct Chatwoot(Mutex<State>);
 
@@ -40,12 +63,60 @@ impl Chatwoot {
         f(&mut s)
     }
 
+    /// Add a conversation `shape` makes from the fixture (given its id);
+    /// its handoff id.
+    pub fn add_shaped(&self, shape: impl FnOnce(&mut Value)) -> String {
+        let id = self.add(|id| {
+            let mut c = common::chatwoot_fixture("conversation.json");
+            c["id"] = json!(id);
+            shape(&mut c);
+            c
+        });
+        format!("cw-{id}")
+    }
+
+    /// Someone posts a private note on `handoff` (a teammate's verdict note).
+    pub fn add_note(&self, handoff: &str, author: &str, text: &str) {
+        let id = display_id(handoff);
+        self.with(|s| {
+            let n = s.posted.values().map(Vec::len).sum::<usize>() as i64;
+            let message = json!({
+                "id": 400_000 + n, "content": text, "private": true, "message_type": 1,
+                "content_type": "text", "status": "sent", "conversation_id": id,
+                "inbox_id": 2, "created_at": chrono::Utc::now().timestamp() - 3600,
+                "content_attributes": {}, "source_id": null, "attachments": [],
+                "sender": { "id": 8, "name": author, "type": "user" }
+            });
+            s.posted.entry(id).or_default().push(message);
+        });
+    }
+
+    /// Someone takes every verdict label off `handoff` in Chatwoot (which
+    /// then reports the conversation as changed).
+    pub fn remove_verdict_labels(&self, handoff: &str) {
+        let id = display_id(handoff);
+        self.with(|s| {
+            let mut labels = s.labels.get(&id).cloned().unwrap_or_default();
+            labels.retain(|t| !t.starts_with("ai-bad-") && !t.starts_with("ai-good-"));
+            s.set_labels(id, labels);
+        });
+    }
+
     fn add(&self, conversation: impl FnOnce(i64) -> Value) -> i64 {
         self.with(|s| {
             s.next += 1;
             let id = 2000 + s.next;
-            s.conversations.insert(id, conversation(id));
-            s.labels.insert(id, vec!["billing".into()]);
+            let c = conversation(id);
+            let labels = c["labels"]
+                .as_array()
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_else(|| vec!["billing".to_string()]);
+            s.conversations.insert(id, c);
+            s.labels.insert(id, labels);
             id
         })
     }
@@ -67,6 +138,30 @@ fn query(req: &Request, key: &str) -> Option<String> {
         .query_pairs()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())
+}
+
+/// Whether conversation `c` answers the list query of `req`, as
+/// Chatwoot's conversation_finder filters: assignee type (me is user 7),
+/// status (`all`: any), team, and `updated_within` (seconds).
+fn listed(req: &Request, c: &Value) -> bool {
+    let status = query(req, "status").unwrap_or_else(|| "open".into());
+    let assignee = c["meta"]["assignee"]["id"].as_i64();
+    let by_assignee = match query(req, "assignee_type").as_deref() {
+        Some("me") => assignee == Some(7),
+        Some("unassigned") => assignee.is_none(),
+        _ => true,
+    };
+    let by_status = status == "all" || c["status"].as_str() == Some(status.as_str());
+    let by_team = query(req, "team_id")
+        .and_then(|t| t.parse::<i64>().ok())
+        .is_none_or(|t| c["meta"]["team"]["id"].as_i64() == Some(t));
+    let by_time = query(req, "updated_within")
+        .and_then(|w| w.parse::<f64>().ok())
+        .is_none_or(|w| {
+            let at = c["last_activity_at"].as_f64().unwrap_or(0.0);
+            at >= chrono::Utc::now().timestamp() as f64 - w
+        });
+    by_assignee && by_status && by_team && by_time
 }
 
 impl StandIn for Chatwoot {
@@ -102,7 +197,7 @@ impl StandIn for Chatwoot {
         let id = self.add(|id| {
             let mut c = common::chatwoot_fixture("conversation.json");
             c["id"] = json!(id);
-            c["status"] = json!(["not", "a", "status"]);
+            c["priority"] = json!(["not", "a", "priority"]);
             c
         });
         id.to_string()
@@ -115,7 +210,11 @@ impl StandIn for Chatwoot {
 
     fn add_tag(&self, id: &str, tag: &str) {
         let id = display_id(id);
-        self.with(|s| s.labels.entry(id).or_default().push(tag.into()));
+        self.with(|s| {
+            let mut labels = s.labels.get(&id).cloned().unwrap_or_default();
+            labels.push(tag.into());
+            s.set_labels(id, labels);
+        });
     }
 
     fn notes(&self, id: &str) -> Vec<String> {
@@ -159,16 +258,15 @@ impl StandIn for Chatwoot {
                 ok(common::chatwoot_fixture("teams.json"))
             }
             (false, p, _) if p == format!("{ACCOUNT}/conversations") => {
-                // Mine, or what changed lately; the other queues are empty.
-                let mine = query(req, "assignee_type").as_deref() == Some("me")
-                    || query(req, "updated_within").is_some();
                 let paged = query(req, "updated_within").is_none();
                 let page: usize = query(req, "page").and_then(|p| p.parse().ok()).unwrap_or(1);
-                let all: Vec<Value> = if mine {
-                    self.with(|s| s.conversations.values().cloned().collect())
-                } else {
-                    Vec::new()
-                };
+                let all: Vec<Value> = self.with(|s| {
+                    s.conversations
+                        .values()
+                        .filter(|c| listed(req, c))
+                        .cloned()
+                        .collect()
+                });
                 let items: Vec<Value> = if paged {
                     all.into_iter().skip((page - 1) * PAGE).take(PAGE).collect()
                 } else {
@@ -190,7 +288,7 @@ impl StandIn for Chatwoot {
             (true, p, Some(id)) if p.ends_with("/labels") => {
                 let labels: Vec<String> =
                     serde_json::from_value(body["labels"].clone()).unwrap_or_default();
-                self.with(|s| s.labels.insert(id, labels.clone()));
+                self.with(|s| s.set_labels(id, labels.clone()));
                 ok(json!({ "payload": labels }))
             }
             (true, p, Some(id)) if p.ends_with("/messages") => {
@@ -206,6 +304,9 @@ impl StandIn for Chatwoot {
                         "sender": { "id": 7, "name": "Maya Chen", "type": "user" }
                     });
                     s.posted.entry(id).or_default().push(message);
+                    if let Some(c) = s.conversations.get_mut(&id) {
+                        touch(c);
+                    }
                     s.note_delay
                 });
                 let answer = ok(common::chatwoot_fixture("message_created.json"));

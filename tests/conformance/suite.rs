@@ -409,13 +409,14 @@ pub async fn a_rate_limited_verdict_waits_then_goes_out_once(desk: Arc<dyn Stand
     let id = ids[0].clone();
     let (_mock, server, env) = started(desk.clone()).await;
     assert!(env.run(&["sync"]).status.success());
-    let out = env.run(&["tag", &id, "bad", "--reason", "wrong_data"]);
-    assert!(out.status.success(), "{}", text(&out));
     let wait = Duration::from_secs(30);
     server.trouble(Trouble::RateLimited(Some(wait)), usize::MAX, true);
     let asked = Utc::now();
-    let out = env.run(&["outbox", "--retry"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    // `tag` tries at once, and says why the verdict waits.
+    let out = env.run(&["tag", &id, "bad", "--reason", "wrong_data"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("waits in the outbox"), "{}", text(&out));
+    assert!(text(&out).contains("429"), "{}", text(&out));
     let rows = env.unsent();
     assert_eq!(rows.len(), 1, "{rows:?}");
     let next: DateTime<Utc> = serde_json::from_value(rows[0]["next_attempt_at"].clone())
@@ -440,24 +441,19 @@ pub async fn a_verdict_arrives_exactly_once_across_kill_9(desk: Arc<dyn StandIn>
     let (_mock, _server, env) = started(desk.clone()).await;
     let out = env.run(&["sync"]);
     assert!(out.status.success(), "{}", text(&out));
-    for (id, reason) in ids.iter().zip(["wrong_data", "misrouted"]) {
-        let out = env.run(&[
-            "tag",
-            id,
-            "bad",
-            "--reason",
-            reason,
-            "--note",
-            "asked for the wrong order",
-        ]);
-        assert!(out.status.success(), "{}", text(&out));
-    }
-    // The note's request lands but its answer never comes; kill -9.
+    // `tag` sends at once: the note's request lands but its answer never
+    // comes; kill -9.
     desk.delay_notes(Some(Duration::from_secs(30)));
-    let mut child = env
-        .command(&["outbox", "--retry"])
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let args = [
+        "tag",
+        &ids[0],
+        "bad",
+        "--reason",
+        "wrong_data",
+        "--note",
+        "asked for the wrong order",
+    ];
+    let mut child = env.command(&args).spawn().unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
     while desk.notes_posted() == 0 {
         assert!(
@@ -471,7 +467,10 @@ pub async fn a_verdict_arrives_exactly_once_across_kill_9(desk: Arc<dyn StandIn>
     assert_eq!(desk.notes_posted(), 1);
     desk.delay_notes(None);
     desk.add_tag(&ids[0], "vip-escalation");
+    let out = env.run(&["tag", &ids[1], "bad", "--reason", "misrouted"]);
+    assert!(out.status.success(), "{}", text(&out));
 
+    // Restart: what still waits goes out, once.
     let out = env.run(&["outbox", "--retry"]);
     assert!(out.status.success(), "{}", text(&out));
     for (id, reason) in ids.iter().zip(["ai-bad-wrong-data", "ai-bad-misrouted"]) {

@@ -34,7 +34,7 @@ pub use crate::domain::verdict_marks::{BAD_TAG as BAD_LABEL, GOOD_TAG as GOOD_LA
 
 /// The labels after putting `verdict` in force: everyone else's kept.
 pub fn merged_labels(current: &[String], verdict: Option<&str>, reasons: &[String]) -> Vec<String> {
-    crate::domain::verdict_marks::merged_tags(current, verdict, reasons)
+    crate::domain::verdict_marks::merged_tags(current, verdict, reasons, &[])
 }
 
 /// The private note that carries a verdict to the people reading Chatwoot.
@@ -60,9 +60,11 @@ pub async fn deliver_due(
         max_backoff: cfg.max_backoff(),
         what: "chatwoot delivery",
     };
+    let me_name = crate::backend::sync::me_name(store, CHATWOOT)?.unwrap_or_default();
     let sender = Chatwoot {
         client,
         me_id: &mut me_id,
+        me_name: &me_name,
         teams: None,
     };
     run_pass(store, &pass, now, sender).await
@@ -72,13 +74,19 @@ struct Chatwoot<'a> {
     client: &'a Client,
     /// My Chatwoot user id, looked up once when a claim first needs it.
     me_id: &'a mut Option<i64>,
+    /// My name as Chatwoot gives it (the author of my notes).
+    me_name: &'a str,
     /// The account's teams, listed once per pass when a move first needs them.
     teams: Option<Vec<Team>>,
 }
 
 impl Sender for Chatwoot<'_> {
     async fn send(&mut self, row: &OutboxRow, _now: DateTime<Utc>) -> Answer {
-        Answer::from(send(self.client, row, self.me_id, &mut self.teams).await)
+        let me = Me {
+            id: self.me_id,
+            name: self.me_name,
+        };
+        Answer::from(send(self.client, row, me, &mut self.teams).await)
     }
 }
 
@@ -110,10 +118,16 @@ impl From<ApiError> for Failure {
     }
 }
 
+/// Who I am in Chatwoot, as far as a delivery needs to know.
+struct Me<'a> {
+    id: &'a mut Option<i64>,
+    name: &'a str,
+}
+
 async fn send(
     client: &Client,
     row: &OutboxRow,
-    me_id: &mut Option<i64>,
+    me: Me<'_>,
     teams: &mut Option<Vec<Team>>,
 ) -> Result<(), Failure> {
     let change: Change = serde_json::from_str(&row.payload)
@@ -127,7 +141,16 @@ async fn send(
             verdict, reasons, ..
         } => {
             let current: Labels = client.get(&path("labels")).await?;
-            let next = merged_labels(&current.payload, verdict.as_deref(), reasons);
+            // Teammates' verdicts on the same conversation keep their labels.
+            let (messages, ..) = super::sync::messages(client, conversation).await?;
+            let notes = super::map::marks(&[], &messages).notes;
+            let keep = crate::domain::verdict_marks::others_tags(&notes, me.name);
+            let next = crate::domain::verdict_marks::merged_tags(
+                &current.payload,
+                verdict.as_deref(),
+                reasons,
+                &keep,
+            );
             if next != current.payload {
                 client
                     .post(&path("labels"), &json!({ "labels": next }))
@@ -141,7 +164,7 @@ async fn send(
         Change::Assign { assignee, agent } => {
             let assignee_id = match assignee {
                 None => Value::Null,
-                Some(name) if name == agent => json!(me(client, me_id).await?),
+                Some(name) if name == agent => json!(my_id(client, me.id).await?),
                 Some(name) => {
                     return Err(Failure::Permanent(format!(
                         "assigning to someone else ({name}) is not supported; only claiming"
@@ -205,7 +228,7 @@ async fn team_id(
         .ok_or_else(|| Failure::Permanent(format!("Chatwoot has no team called '{name}'")))
 }
 
-async fn me(client: &Client, cached: &mut Option<i64>) -> Result<i64, Failure> {
+async fn my_id(client: &Client, cached: &mut Option<i64>) -> Result<i64, Failure> {
     if let Some(id) = *cached {
         return Ok(id);
     }

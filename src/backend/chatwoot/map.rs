@@ -49,9 +49,9 @@ pub fn version(c: &Conversation) -> String {
     )
 }
 
-/// The verdict tags and notes on a conversation: its labels, and the
+/// The verdict tags and notes on a conversation: its `labels`, and the
 /// private notes that carry our marker, whoever wrote them.
-pub fn marks(c: &Conversation, messages: &[Message]) -> Marks {
+pub fn marks(labels: &[String], messages: &[Message]) -> Marks {
     let mut notes: Vec<MarkNote> = messages
         .iter()
         .filter(|m| m.private)
@@ -74,7 +74,7 @@ pub fn marks(c: &Conversation, messages: &[Message]) -> Marks {
         .collect();
     notes.sort_by_key(|n| n.at);
     Marks {
-        tags: c.labels.clone(),
+        tags: labels.to_vec(),
         notes,
     }
 }

@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 use super::CHATWOOT;
@@ -30,6 +31,9 @@ pub const MESSAGE_PAGE: usize = 20;
 const MAX_MESSAGES: usize = 500;
 /// Stop paging a queue after this many pages (10,000 conversations).
 const MAX_PAGES: usize = 400;
+/// Transcripts fetched at once: enough to hide the round trips, few enough
+/// to stay well inside Chatwoot's per-IP limit (3,000 a minute).
+const FETCHES: usize = 4;
 /// Older than this, an incremental refresh is not worth it.
 const INCREMENTAL_LIMIT: TimeDelta = TimeDelta::days(1);
 /// Extra seconds asked for beyond the time since the last sync, for clock
@@ -104,19 +108,32 @@ pub async fn pull(
     ask: Ask<'_>,
 ) -> Result<Pulled, SyncError> {
     let Ask {
-        known, since, now, ..
+        known,
+        since,
+        history_since,
+        now,
     } = ask;
     let (_, me) = whoami(client).await?;
-    let me_id: i64 = me.id.parse().unwrap_or_default();
+    let scope = Scope {
+        me: me.id.parse().unwrap_or_default(),
+        teams: HashSet::new(),
+        history_since: history_since.timestamp() as f64,
+    };
     let (teams, every_team) = my_teams(client, cfg).await?;
-    let team_ids: HashSet<i64> = teams.iter().map(|t| t.id).collect();
+    let scope = Scope {
+        teams: teams.iter().map(|t| t.id).collect(),
+        ..scope
+    };
 
     let mut report = SyncReport {
         at: now,
         ..SyncReport::default()
     };
     let incremental = since.filter(|s| now - *s < INCREMENTAL_LIMIT && *s <= now);
+    // What my queues' own queries return is mine to show, whatever the
+    // scope says; everything else must be in scope.
     let mut raw = Vec::new();
+    let mut queued_ids = HashSet::new();
     match incremental {
         Some(since) => {
             report.incremental = true;
@@ -128,17 +145,34 @@ pub async fn pull(
             raw.extend(list.data.payload);
         }
         None => {
-            raw.extend(all_pages(client, "assignee_type=me&status=open").await?);
+            raw.extend(all_pages(client, "assignee_type=me&status=open", None).await?);
             for team in &teams {
                 let q = format!("assignee_type=unassigned&status=open&team_id={}", team.id);
-                raw.extend(all_pages(client, &q).await?);
+                raw.extend(all_pages(client, &q, None).await?);
             }
-            raw.extend(all_pages(client, "assignee_type=all&status=pending").await?);
+            raw.extend(all_pages(client, "assignee_type=all&status=pending", None).await?);
+            queued_ids.extend(
+                raw.iter()
+                    .filter_map(|v| v.get("id").and_then(Value::as_i64)),
+            );
+            // The team's conversations for the figures, newest activity
+            // first, until they are older than the window.
+            for team in &teams {
+                let q = format!(
+                    "assignee_type=all&status=all&team_id={}&sort_by=last_activity_at_desc",
+                    team.id
+                );
+                raw.extend(all_pages(client, &q, Some(scope.history_since)).await?);
+            }
         }
     }
 
+    // What to fetch: read, in scope, not held, changed since last written.
     let mut seen = HashSet::new();
-    let mut writes = Vec::new();
+    let mut todo = Vec::new();
+    // A conversation in two listings (mine, and my team's) once.
+    let mut listed = HashSet::new();
+    raw.retain(|v| listed.insert(v.get("id").map(Value::to_string)));
     for value in raw {
         let c: Conversation = match serde_json::from_value(value.clone()) {
             Ok(c) => c,
@@ -163,7 +197,8 @@ pub async fn pull(
         }
         let id = map::handoff_id(c.id);
         let seen_before = known.version(&id);
-        if report.incremental && seen_before.is_none() && !relevant(&c, me_id, &team_ids) {
+        let queued = queued_ids.contains(&c.id) || scope.in_queue(&c);
+        if seen_before.is_none() && !queued && !scope.mine(&c) && !scope.in_history(&c) {
             continue;
         }
         if known.held(&id) {
@@ -171,11 +206,31 @@ pub async fn pull(
             continue;
         }
         let version = map::version(&c);
+        if !queued {
+            report.for_figures += 1;
+        }
         if seen_before == Some(version.as_str()) {
             report.unchanged += 1;
             continue;
         }
-        let (messages, contact, message_values) = match messages(client, c.id, &mut report).await {
+        todo.push((c, value, version));
+    }
+
+    // The transcripts, a few at a time: one request after another would
+    // make a team's first sync take minutes.
+    let fetched: Vec<_> = futures::stream::iter(todo)
+        .map(|(c, value, version)| async move {
+            let got = messages(client, c.id).await;
+            (c, value, version, got)
+        })
+        .buffered(FETCHES)
+        .collect()
+        .await;
+
+    let mut writes = Vec::new();
+    for (c, value, version, got) in fetched {
+        let id = map::handoff_id(c.id);
+        let (messages, contact, message_values, warnings) = match got {
             Ok(m) => m,
             Err(ApiError::NotFound(_)) => {
                 report.skipped += 1;
@@ -184,6 +239,9 @@ pub async fn pull(
             }
             Err(e) => return Err(e.into()),
         };
+        for w in warnings {
+            report.warn(w);
+        }
         match map::handoff(&c, &messages, contact.as_ref(), now) {
             Ok(mapped) => {
                 for w in mapped.warnings {
@@ -196,7 +254,7 @@ pub async fn pull(
                         raw: raw.to_string(),
                     },
                     version,
-                    marks: map::marks(&c, &messages),
+                    marks: map::marks(&c.labels, &messages),
                 });
             }
             Err(problems) => {
@@ -215,6 +273,53 @@ pub async fn pull(
     })
 }
 
+/// Whose conversations a pull is about.
+struct Scope {
+    me: i64,
+    /// My teams (configured, else those I am in).
+    teams: HashSet<i64>,
+    /// The figures' window starts here (Unix seconds).
+    history_since: f64,
+}
+
+impl Scope {
+    /// In one of my queues: mine, unassigned in my teams, or held by the bot.
+    fn in_queue(&self, c: &Conversation) -> bool {
+        c.status == "pending"
+            || (self.mine(c) && c.status != "resolved")
+            || (assignee(c).is_none() && c.status == "open" && self.of_my_teams(c))
+    }
+
+    /// Assigned to me (a person, not the bot), whatever its status.
+    fn mine(&self, c: &Conversation) -> bool {
+        assignee(c) == Some(self.me)
+    }
+
+    /// One of my teams' conversations active within the figures' window,
+    /// whoever holds it and whatever its status.
+    fn in_history(&self, c: &Conversation) -> bool {
+        self.of_my_teams(c) && activity(c) >= self.history_since
+    }
+
+    fn of_my_teams(&self, c: &Conversation) -> bool {
+        c.meta
+            .team
+            .as_ref()
+            .is_some_and(|t| self.teams.contains(&t.id))
+    }
+}
+
+/// The person it is assigned to (an agent bot is not one).
+fn assignee(c: &Conversation) -> Option<i64> {
+    let bot_held = c.meta.assignee_type.as_deref() == Some("AgentBot");
+    c.meta.assignee.as_ref().filter(|_| !bot_held).map(|a| a.id)
+}
+
+/// When a conversation was last active (Unix seconds).
+fn activity(c: &Conversation) -> f64 {
+    c.last_activity_at.or(c.updated_at).unwrap_or(0.0)
+}
+
 /// The last successful sync, from the store.
 pub fn last_sync(store: &Store) -> Option<DateTime<Utc>> {
     crate::backend::sync::last_sync(store, CHATWOOT)
@@ -222,15 +327,6 @@ pub fn last_sync(store: &Store) -> Option<DateTime<Utc>> {
 
 fn clean(s: &str) -> String {
     crate::domain::sanitize::truncate(&clean_line(s), 40)
-}
-
-/// Mine, unassigned in my teams, or held by the bot.
-fn relevant(c: &Conversation, me: i64, teams: &HashSet<i64>) -> bool {
-    let bot_held = c.meta.assignee_type.as_deref() == Some("AgentBot");
-    let assignee = c.meta.assignee.as_ref().filter(|_| !bot_held).map(|a| a.id);
-    c.status == "pending"
-        || assignee == Some(me)
-        || (assignee.is_none() && c.meta.team.as_ref().is_some_and(|t| teams.contains(&t.id)))
 }
 
 /// The teams "Team unassigned" comes from (configured, else those I am in),
@@ -258,25 +354,38 @@ async fn my_teams(
     Ok((teams, names))
 }
 
-/// Every page of one conversation query, until a short page.
-async fn all_pages(client: &Client, query: &str) -> Result<Vec<Value>, ApiError> {
+/// Every page of one conversation query, until a short page, or (sorted
+/// newest activity first) one that reaches back past `until`.
+async fn all_pages(
+    client: &Client,
+    query: &str,
+    until: Option<f64>,
+) -> Result<Vec<Value>, ApiError> {
     let mut out = Vec::new();
     for page in 1..=MAX_PAGES {
         let path = client.account_path(&format!("conversations?{query}&page={page}"));
         let list: ConversationList = client.get(&path).await?;
         let n = list.data.payload.len();
+        let older = until.is_some_and(|t| {
+            list.data.payload.iter().any(|v| {
+                let at = v.get("last_activity_at").and_then(Value::as_f64);
+                at.is_some_and(|a| a < t)
+            })
+        });
         out.extend(list.data.payload);
-        if n < PAGE {
+        if n < PAGE || older {
             break;
         }
     }
     Ok(out)
 }
 
-type Messages = (Vec<Message>, Option<Contact>, Vec<Value>);
+/// The messages, the contact, the raw JSON kept for audit, and warnings.
+pub(super) type Messages = (Vec<Message>, Option<Contact>, Vec<Value>, Vec<String>);
 
 /// The transcript, newest page first, then older ones with `before=`.
-async fn messages(client: &Client, id: i64, report: &mut SyncReport) -> Result<Messages, ApiError> {
+pub(super) async fn messages(client: &Client, id: i64) -> Result<Messages, ApiError> {
+    let mut warnings = Vec::new();
     let mut out = Vec::new();
     let mut values = Vec::new();
     let mut contact = None;
@@ -299,7 +408,7 @@ async fn messages(client: &Client, id: i64, report: &mut SyncReport) -> Result<M
                     out.push(m);
                     values.push(v);
                 }
-                Err(e) => report.warn(format!(
+                Err(e) => warnings.push(format!(
                     "{}: a message is unreadable ({e}); left out",
                     map::handoff_id(id)
                 )),
@@ -309,7 +418,7 @@ async fn messages(client: &Client, id: i64, report: &mut SyncReport) -> Result<M
             break;
         }
         if out.len() >= MAX_MESSAGES {
-            report.warn(format!(
+            warnings.push(format!(
                 "{}: transcript cut to the newest {MAX_MESSAGES} messages",
                 map::handoff_id(id)
             ));
@@ -317,7 +426,7 @@ async fn messages(client: &Client, id: i64, report: &mut SyncReport) -> Result<M
         }
         before = oldest;
     }
-    Ok((out, contact, values))
+    Ok((out, contact, values, warnings))
 }
 
 /// What went wrong checking who I am, and what to do about it.
