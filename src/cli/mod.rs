@@ -197,9 +197,11 @@ fn open_workspace(opts: &Options, theme: Option<&str>, no_mouse: bool) -> Result
         .enable_all()
         .build()
         .map_err(|e| Failure::runtime(format!("starting the runtime: {e}")))?;
-    runtime
-        .block_on(crate::runtime::run(ws, theme))
-        .map_err(|e| Failure::runtime(e.to_string()))
+    match runtime.block_on(crate::runtime::run(ws, theme)) {
+        Ok(None) => Ok(()),
+        Ok(Some(signal)) => Err(Failure::signal(signal)),
+        Err(e) => Err(Failure::runtime(e.to_string())),
+    }
 }
 
 /// NO_COLOR (any non-empty value) wins over every theme: monochrome keeps

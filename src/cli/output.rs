@@ -55,6 +55,14 @@ impl Failure {
             message: message.into(),
         }
     }
+    /// Ended by signal `number` after putting the terminal back: the
+    /// status a shell shows for a process the signal killed, 128 + n.
+    pub fn signal(number: i32) -> Failure {
+        Failure {
+            code: u8::try_from(128 + number).unwrap_or(u8::MAX),
+            message: String::new(),
+        }
+    }
     pub fn report(self) -> ExitCode {
         if self.code == INVALID_INPUT {
             // FILE:LINE: lines stay bare so editors and grep can jump to them.

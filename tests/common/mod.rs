@@ -368,6 +368,24 @@ impl Screen {
         }
     }
 
+    /// The process the shell of `open_shell` is running now (its one
+    /// child), to signal it rather than the shell.
+    pub fn shell_child(&self) -> Option<u32> {
+        let pid = self.pid()?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let children =
+                std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).ok()?;
+            if let Some(child) = children.split_whitespace().next() {
+                return child.parse().ok();
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
     pub fn signal(&self, sig: &str) {
         if let Some(pid) = self.pid() {
             let _ = Command::new("kill")
@@ -380,6 +398,17 @@ impl Screen {
 impl Drop for Screen {
     fn drop(&mut self) {
         let _ = self.child.kill();
+    }
+}
+
+/// `stty -a` on screen says the terminal is cooked again, as the shell had
+/// it: line editing, echo, signals from keys, CR-to-NL and output processing.
+pub fn assert_cooked(text: &str) {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .collect();
+    for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(words.contains(&flag), "{flag} off:\n{text}");
     }
 }
 
