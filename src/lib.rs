@@ -11,6 +11,7 @@ pub mod config_problem;
 pub mod config_sections;
 pub mod domain;
 pub mod outbox;
+pub mod private;
 pub mod runtime;
 pub mod store;
 pub mod ui;

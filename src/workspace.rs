@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::{self, Config, ConfigError};
 use crate::domain::demo;
-use crate::store::{Destination, ImportReport, Store, StoreError};
+use crate::store::{Check, Destination, ImportReport, PendingCheck, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -28,6 +28,9 @@ pub struct Options {
     /// A config file that does not parse opens with defaults, its problem
     /// kept in `config.problems` (the full screen shows it) instead of failing.
     pub lenient_config: bool,
+    /// Check the store on a thread of its own: the caller draws its first
+    /// frame meanwhile and calls [`Workspace::checked`] before any write.
+    pub check_later: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +49,27 @@ pub struct Workspace {
     pub config: Config,
     pub agent: String,
     pub store: Store,
+    /// The store's quick check, with `check_later` (see [`Workspace::checked`]).
+    check: Option<PendingCheck>,
+}
+
+/// The data dir, the database with its journals, and the log are the
+/// user's alone; ones left open to others are closed, and the log says so.
+/// A failure to write that note is no reason to stop working.
+fn keep_private(paths: &Paths) {
+    let mut files = vec![paths.data_dir.clone(), paths.database.clone()];
+    for journal in ["-wal", "-shm"] {
+        let mut name = paths.database.clone().into_os_string();
+        name.push(journal);
+        files.push(PathBuf::from(name));
+    }
+    files.push(paths.log.clone());
+    let changed: Vec<String> = files
+        .iter()
+        .filter_map(|f| crate::private::tighten(f))
+        .map(|what| format!("permissions: {what}"))
+        .collect();
+    let _ = crate::private::note(&paths.log, &changed);
 }
 
 /// Marks a store that holds data on purpose (imported or seeded), so the demo
@@ -85,10 +109,17 @@ impl Workspace {
             config: config_path,
             data_dir,
         };
-        let mut store = if opts.read_only {
-            Store::open_read_only(&paths.database)?
+        let (mut store, check) = if opts.read_only {
+            (Store::open_read_only(&paths.database)?, None)
         } else {
-            Store::open(&paths.database)?
+            let when = if opts.check_later {
+                Check::Background
+            } else {
+                Check::Now
+            };
+            let opened = Store::open_checked(&paths.database, when)?;
+            keep_private(&paths);
+            opened
         };
         // Every verdict written through this workspace is enqueued for these.
         store.set_destinations(
@@ -114,6 +145,8 @@ impl Workspace {
             Some(_) => store.meta(crate::backend::chatwoot::sync::ME_NAME)?,
             None => None,
         };
+        // Who "Mine" is goes into the store with every verdict and comes
+        // back out in exports and on screen: cleaned like customer text.
         let agent = opts
             .agent
             .clone()
@@ -126,13 +159,21 @@ impl Workspace {
             config,
             agent,
             store,
+            check,
         };
         // A helpdesk workspace holds the helpdesk's data, never the demo.
         let seed = seed && !opts.read_only && ws.config.chatwoot_backend().is_none();
         if seed && ws.store.meta(INITIALISED)?.is_none() && ws.store.count()? == 0 {
+            ws.checked()?;
             ws.seed_demo(None, now)?;
         }
         Ok(ws)
+    }
+
+    /// Wait for the store's quick check if it is still running: a damaged
+    /// store is an error here, before anything is written to it.
+    pub fn checked(&mut self) -> Result<(), StoreError> {
+        self.check.take().map_or(Ok(()), PendingCheck::wait)
     }
 
     /// Replace nothing, add the demo (or `count` generated handoffs) and its agents.

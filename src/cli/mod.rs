@@ -125,6 +125,9 @@ impl Cli {
             // Only the full screen opens despite a bad config (showing why);
             // subcommands stop with exit 78 so scripts notice.
             lenient_config: self.command.is_none(),
+            // The full screen draws first; it waits for the check before
+            // anything can write.
+            check_later: self.command.is_none(),
         }
     }
 }
@@ -236,11 +239,7 @@ fn choose_theme(
 
 /// Log to a file: stdout belongs to the screen.
 pub(crate) fn init_logging(path: &std::path::Path) -> Option<()> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .ok()?;
+    let file = crate::private::append(path).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("HANDOFF_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

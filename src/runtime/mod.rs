@@ -55,6 +55,9 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         },
     );
     draw(&mut tui, &state, &theme)?;
+    // The store's quick check ran while that frame was drawn; nothing
+    // below (loader, outbox, helpdesk sync, keys) starts on a damaged store.
+    ws.checked()?;
 
     // The queue index loads on its own connection so the first frame never
     // waits for it.
