@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::{self, Config, ConfigError};
 use crate::domain::demo;
+use crate::domain::sanitize::clean_line;
 use crate::store::{Check, Destination, ImportReport, PendingCheck, Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -41,6 +42,10 @@ pub enum OpenError {
     Store(#[from] StoreError),
     #[error("demo data: {0}")]
     Demo(String),
+    #[error(
+        "the agent name (--agent, HANDOFF_AGENT or `agent` in the config) is empty once control characters are removed"
+    )]
+    Agent,
 }
 
 pub struct Workspace {
@@ -152,7 +157,10 @@ impl Workspace {
             .clone()
             .or_else(|| config.agent.clone())
             .or(synced_me)
-            .unwrap_or_else(|| demo::DEFAULT_AGENT.to_string());
+            .map_or_else(|| demo::DEFAULT_AGENT.to_string(), |a| clean_line(&a));
+        if agent.is_empty() {
+            return Err(OpenError::Agent);
+        }
         let mut ws = Workspace {
             read_only: opts.read_only,
             paths,

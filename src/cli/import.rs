@@ -56,7 +56,9 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         shown.extend(w.kept.into_iter().take(room));
     };
     for path in &args.files {
-        let name = path.display().to_string();
+        // Printed in the summary and in every problem: cleaned like any
+        // text from outside.
+        let name = crate::domain::sanitize::clean_line(&path.display().to_string());
         let label = if name == "-" {
             "<stdin>".to_string()
         } else {

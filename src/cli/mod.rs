@@ -133,12 +133,28 @@ impl Cli {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let result = run(cli);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => f.report(),
     }
+}
+
+/// clap echoes the argument it could not take. One holding escape
+/// sequences or control characters is shown cleaned, without clap's
+/// colours; any other error (and `--help`) exactly as clap prints it.
+fn usage_error(e: clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    let cleaned = crate::domain::sanitize::clean(&text);
+    if !e.use_stderr() || cleaned == text {
+        e.exit()
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), cleaned.as_bytes());
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(output::USAGE))
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -252,8 +268,9 @@ pub(crate) fn init_logging(path: &std::path::Path) -> Option<()> {
 
 impl From<OpenError> for Failure {
     fn from(e: OpenError) -> Failure {
-        match e {
+        match &e {
             OpenError::Config(c) => Failure::config(c.to_string()),
+            OpenError::Agent => Failure::usage(e.to_string()),
             other => Failure::runtime(other.to_string()),
         }
     }

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use crate::domain::sanitize::clean;
 use crate::store::StoreError;
 
 /// A failure with its exit status. Codes are part of the CLI contract.
@@ -103,11 +104,15 @@ impl Failure {
         }
     }
     pub fn report(self) -> ExitCode {
+        // Messages echo what they were given (file names, ids, `--since`,
+        // text from a file): nothing in them may reach the terminal as an
+        // escape sequence.
+        let message = clean(&self.message);
         if self.code == INVALID_INPUT {
             // FILE:LINE: lines stay bare so editors and grep can jump to them.
-            let _ = writeln!(io::stderr(), "{}", self.message);
-        } else if !self.message.is_empty() {
-            let _ = writeln!(io::stderr(), "handoff: {}", self.message);
+            let _ = writeln!(io::stderr(), "{message}");
+        } else if !message.is_empty() {
+            let _ = writeln!(io::stderr(), "handoff: {message}");
         }
         ExitCode::from(self.code)
     }

@@ -50,6 +50,16 @@ impl Sandbox {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        self.run_with_env(args, stdin, &[])
+    }
+
+    /// A subcommand with `extra_env` set (e.g. `HANDOFF_AGENT`).
+    pub fn run_with_env(
+        &self,
+        args: &[&str],
+        stdin: Option<&str>,
+        extra_env: &[(&str, &str)],
+    ) -> Output {
         let mut cmd = Command::new(BIN);
         cmd.args(args)
             .env_remove("NO_COLOR")
@@ -58,6 +68,9 @@ impl Sandbox {
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         for (k, v) in self.env() {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra_env {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn: {e}"));
@@ -399,6 +412,25 @@ impl Drop for Screen {
     fn drop(&mut self) {
         let _ = self.child.kill();
     }
+}
+
+/// No byte a terminal would act on: C0 controls other than newline, DEL,
+/// C1 controls, bidi overrides and isolates, zero-width and tag characters;
+/// and no hidden payload ("pwned") survived.
+pub fn assert_clean_bytes(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for (i, c) in text.char_indices() {
+        let bad = (c < ' ' && c != '\n')
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}')
+            || ('\u{e0000}'..='\u{e007f}').contains(&c);
+        assert!(
+            !bad,
+            "{what}: {c:?} at byte {i} in {:?}",
+            &text[i.saturating_sub(40)..(i + 10).min(text.len())]
+        );
+    }
+    assert!(!text.contains("pwned"), "{what}: a hidden payload leaked");
 }
 
 /// `stty -a` on screen says the terminal is cooked again, as the shell had
