@@ -507,8 +507,8 @@ fn status_line(state: &handoff::app::State) -> String {
 
 #[test]
 fn status_bar_says_live_or_polling_in_words() {
+    use handoff::app::Link;
     use handoff::app::{Event, State, update};
-    use handoff::backend::BackendState;
     let mut state = State::new("Maya Chen".into(), chrono::Utc::now());
     update(
         &mut state,
@@ -536,7 +536,7 @@ fn status_bar_says_live_or_polling_in_words() {
         &mut state,
         Event::Synced {
             data: None,
-            backend: BackendState::Online,
+            link: Link::Online,
             last_synced: None,
         },
     );

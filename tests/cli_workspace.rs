@@ -345,3 +345,29 @@ fn read_only_reads_everything_and_writes_nothing() {
         before
     );
 }
+
+#[test]
+fn outbox_says_when_changes_have_nowhere_to_go() {
+    let sb = Sandbox::new();
+    sb.stdout(&["demo"]);
+    sb.stdout(&["tag", "HO-1001", "bad"]);
+    let out = sb.stdout(&["outbox"]);
+    assert!(out.contains("No webhook and no helpdesk"), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&sb.stdout(&["outbox", "--json"])).unwrap_or_default();
+    assert_eq!(v["destinations"], serde_json::json!([]));
+    let out = sb.run(&["outbox", "--retry"]);
+    assert_eq!(out.status.code(), Some(78));
+    assert!(
+        stderr(&out).contains("nowhere to deliver to"),
+        "{}",
+        stderr(&out)
+    );
+    // With a webhook configured, it is named and the note goes.
+    std::fs::write(sb.config(), "[webhook]\nurl = \"http://127.0.0.1:9/h\"\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!sb.stdout(&["outbox"]).contains("No webhook"));
+    let v: serde_json::Value =
+        serde_json::from_str(&sb.stdout(&["outbox", "--json"])).unwrap_or_default();
+    assert_eq!(v["destinations"], serde_json::json!(["webhook"]));
+}

@@ -54,7 +54,7 @@ pub enum Event {
         pending: usize,
         failed: usize,
     },
-    /// The helpdesk's live channel (Chatwoot's socket) came up or went down.
+    /// The helpdesk's live channel came up or went down.
     Live {
         up: bool,
     },
@@ -62,7 +62,7 @@ pub enum Event {
     /// changed), the link state and the last successful sync.
     Synced {
         data: Option<(Vec<QueueRow>, Vec<Agent>)>,
-        backend: crate::backend::BackendState,
+        link: super::state::Link,
         last_synced: Option<DateTime<Utc>>,
     },
     /// Other processes changed the local store (see `runtime::watch`): the

@@ -5,55 +5,32 @@
 
 use std::collections::HashSet;
 
-use serde::Deserialize;
-
 use super::effect::{DraftKind, EditTarget, Effect};
 use super::event::Detail;
 use super::state::{Modal, State, ToastKind};
 use super::update::{target, textarea, toast};
-use crate::config::Config;
 use crate::domain::filter::Viewer;
 use crate::domain::handoff::{Handoff, Priority};
 use crate::domain::queue::{Builtin, QueueRow, Section, SlaState};
 use crate::domain::sanitize;
 
-/// The `[clipboard]` table of config.toml.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClipboardConfig {
-    /// A command that reads the text on stdin ("wl-copy", "xclip -selection
-    /// clipboard", "pbcopy") instead of the terminal's OSC 52.
-    pub command: Option<String>,
-}
-
 /// Where a handoff's page in the helpdesk's web UI is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WebUi {
-    /// Chatwoot's web app: its origin (no trailing slash) and account id.
-    pub chatwoot: Option<(String, i64)>,
+    /// The helpdesk's own web app: ids starting with the prefix ("cw-")
+    /// have the rest put for `{n}` in the address.
+    pub helpdesk: Option<(String, String)>,
     /// `[backend] web_url`: an address with `{id}` for the handoff id.
     pub template: Option<String>,
 }
 
 impl WebUi {
-    pub fn from_config(config: &Config) -> WebUi {
-        WebUi {
-            chatwoot: config
-                .chatwoot_backend()
-                .map(|c| (c.base().to_string(), c.account_id)),
-            template: config.backend.as_ref().and_then(|b| b.web_url.clone()),
-        }
-    }
-
     /// The page for handoff `id`, or why there is none (as a toast).
     pub fn url(&self, id: &str) -> Result<String, String> {
-        if let (Some((base, account)), Some(conversation)) = (
-            &self.chatwoot,
-            crate::backend::chatwoot::map::display_id(id),
-        ) {
-            return Ok(format!(
-                "{base}/app/accounts/{account}/conversations/{conversation}"
-            ));
+        if let Some((prefix, url)) = &self.helpdesk
+            && let Some(n) = id.strip_prefix(prefix.as_str()).filter(|n| !n.is_empty())
+        {
+            return Ok(url.replace("{n}", &percent_encode(n)));
         }
         match &self.template {
             Some(template) => Ok(template.replace("{id}", &percent_encode(id))),
@@ -62,22 +39,6 @@ impl WebUi {
             )),
         }
     }
-}
-
-/// `[backend] web_url` must be an http(s) address with `{id}` in it: the
-/// opener is handed nothing else (no `file:`, no command line).
-pub fn validate_web_url(url: &str) -> Result<(), String> {
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-        return Err("web_url: must be an http:// or https:// address".into());
-    }
-    if !url.contains("{id}") {
-        return Err("web_url: must contain {id}, replaced by the handoff id".into());
-    }
-    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err("web_url: must not contain spaces or control characters".into());
-    }
-    Ok(())
 }
 
 /// Everything but RFC 3986's unreserved characters, as `%XX`: an id is

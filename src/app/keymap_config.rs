@@ -7,19 +7,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyModifiers};
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::action::Action;
 use super::keymap::{Context, Key, Keymap, PRESETS, chord_label};
-use crate::config_problem::Problem;
+use crate::domain::problem::{Problem, line_of};
 
-/// `[keys.CONTEXT]` tables, spans kept so problems can name their line.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(transparent)]
-pub struct KeysTable(
-    pub BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
-);
+/// `[keys.CONTEXT]` tables as the config file holds them (key → action
+/// name), spans kept so problems can name their line.
+pub type KeysTable = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>;
 
 /// The longest chord accepted; longer ones are hard to learn and to hint.
 const MAX_CHORD: usize = 3;
@@ -52,7 +48,7 @@ pub fn build(
     };
     // Each binding the file made: context, keys, where.
     let mut applied: Vec<(Context, Vec<Key>, usize)> = Vec::new();
-    for (ctx_name, table) in keys.map(|k| &k.0).into_iter().flatten() {
+    for (ctx_name, table) in keys.into_iter().flatten() {
         let Some(ctx) = Context::from_config_name(ctx_name.get_ref()) else {
             at(
                 ctx_name.span().start,
@@ -104,7 +100,7 @@ pub fn build(
                 continue;
             }
             if let Some((_, _, first)) = applied.iter().find(|(c, k, _)| *c == ctx && *k == keys) {
-                let line = crate::config_problem::line_of(text, *first);
+                let line = line_of(text, *first);
                 at(
                     offset,
                     format!(
@@ -271,32 +267,6 @@ fn named(name: &str) -> Option<KeyCode> {
         }
         _ => return None,
     })
-}
-
-/// The keymap problems of a config file read on their own, ignoring every
-/// other entry: for `config check` when something else in the file fails.
-pub fn problems_in(file: &Path, text: &str) -> Vec<Problem> {
-    #[derive(Deserialize)]
-    struct KeysOnly {
-        keymap: Option<Spanned<String>>,
-        keys: Option<KeysTable>,
-    }
-    match toml::from_str::<KeysOnly>(text) {
-        Ok(k) => build(k.keymap.as_ref(), k.keys.as_ref(), file, text).1,
-        // The keys themselves are malformed: that is reported elsewhere.
-        Err(_) => Vec::new(),
-    }
-}
-
-/// Put the configured keys in force and, if the config file had problems,
-/// open the workspace on the list of them (any key continues).
-pub fn install(state: &mut super::State, config: &crate::config::Config) {
-    state.keymap = config.keys_in_force.clone();
-    super::update::set_sections(state, config.sections());
-    if !config.problems.is_empty() {
-        let lines = config.problems.iter().map(|p| p.to_string()).collect();
-        state.modal = Some(super::state::Modal::Problems { lines });
-    }
 }
 
 #[cfg(test)]

@@ -26,5 +26,5 @@ mod update_tests;
 pub use action::Action;
 pub use effect::{Done, DraftKind, EditTarget, Effect, Undo};
 pub use event::{Detail, Event};
-pub use state::State;
+pub use state::{Link, Settings, State};
 pub use update::update;

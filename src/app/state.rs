@@ -192,7 +192,7 @@ pub struct State {
     pub outbox_pending: usize,
     pub outbox_failed: usize,
     /// The helpdesk link (Local without one) and its last successful sync.
-    pub backend_state: crate::backend::BackendState,
+    pub link: Link,
     pub last_synced: Option<DateTime<Utc>>,
     /// The helpdesk's live channel is up: its changes arrive as they happen,
     /// not only with the next poll.
@@ -222,7 +222,51 @@ pub struct State {
     pub web_ui: super::external::WebUi,
 }
 
+/// How the workspace stands with its helpdesk, for the status bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Link {
+    /// The embedded store only: nothing to sync.
+    #[default]
+    Local,
+    /// The first refresh is running.
+    Syncing,
+    /// The last refresh succeeded.
+    Online,
+    /// The last refresh failed (why); the queue shown is the last synced one.
+    Offline(String),
+}
+
+/// What the app is told at start, resolved by the runtime from the config
+/// file and the helpdesk: the app itself reads no files.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub keymap: Keymap,
+    /// The queue's sections in tab order (empty: the built-ins).
+    pub sections: Vec<Section>,
+    pub web_ui: super::external::WebUi,
+    /// What is wrong in the config file, one line each: shown first (any
+    /// key continues).
+    pub problems: Vec<String>,
+    /// A lead looking on: nothing is written.
+    pub read_only: bool,
+}
+
 impl State {
+    /// The workspace as `settings` say, before anything is loaded.
+    pub fn with_settings(me: String, now: DateTime<Utc>, settings: Settings) -> State {
+        let mut state = State::new(me, now);
+        state.keymap = settings.keymap;
+        state.read_only = settings.read_only;
+        state.web_ui = settings.web_ui;
+        super::update::set_sections(&mut state, settings.sections);
+        if !settings.problems.is_empty() {
+            state.modal = Some(Modal::Problems {
+                lines: settings.problems,
+            });
+        }
+        state
+    }
+
     pub fn new(me: String, now: DateTime<Utc>) -> State {
         State {
             now,
@@ -257,7 +301,7 @@ impl State {
             save_failed: None,
             outbox_pending: 0,
             outbox_failed: 0,
-            backend_state: crate::backend::BackendState::Local,
+            link: Link::Local,
             last_synced: None,
             live: false,
             focus_clock: None,

@@ -11,7 +11,7 @@ use super::effect::{Done, DraftKind, Effect, Undo};
 use super::event::{Detail, Event};
 use super::keymap::{Context, Key, Resolved};
 use super::state::{
-    Focus, FocusClock, IDLE_SECS, Modal, Pane, Screen, State, TOAST_SECS, Toast, ToastKind,
+    Focus, FocusClock, IDLE_SECS, Link, Modal, Pane, Screen, State, TOAST_SECS, Toast, ToastKind,
 };
 use crate::domain::agent::Agent;
 use crate::domain::feedback::{Feedback, Reason, Verdict};
@@ -162,15 +162,15 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Synced {
             data,
-            backend,
+            link,
             last_synced,
         } => {
-            if let crate::backend::BackendState::Offline(why) = &backend
-                && state.backend_state != backend
+            if let Link::Offline(why) = &link
+                && state.link != link
             {
                 toast(state, format!("Helpdesk sync: {why}"), ToastKind::Error);
             }
-            state.backend_state = backend;
+            state.link = link;
             state.last_synced = last_synced.or(state.last_synced);
             let Some((rows, agents)) = data else {
                 return Vec::new();

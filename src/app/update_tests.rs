@@ -691,7 +691,7 @@ fn shift_z_snoozes_and_undo_wakes() {
 
 #[test]
 fn a_helpdesk_sync_reloads_the_queue_keeping_section_and_selection() {
-    use crate::backend::BackendState;
+    use crate::app::Link;
     let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('j'));
@@ -707,7 +707,7 @@ fn a_helpdesk_sync_reloads_the_queue_keeping_section_and_selection() {
     let agents = h.state.agents.clone();
     h.send(Event::Synced {
         data: Some((rows, agents)),
-        backend: BackendState::Online,
+        link: Link::Online,
         last_synced: Some(now()),
     });
     assert_eq!(
@@ -721,7 +721,7 @@ fn a_helpdesk_sync_reloads_the_queue_keeping_section_and_selection() {
     // Going offline keeps the queue and says why, once.
     h.send(Event::Synced {
         data: None,
-        backend: BackendState::Offline("connection refused".into()),
+        link: Link::Offline("connection refused".into()),
         last_synced: None,
     });
     assert_eq!(h.state.counts[2], 6);

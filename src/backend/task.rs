@@ -1,162 +1,188 @@
-//! The full screen's sync task: on a store connection of its own, send the
-//! outbox's due changes, refresh (full at start, then incremental every
-//! `poll_secs`), and hand the screen the reloaded queue with the link state.
-//! It never touches the screen's state directly; it sends `Event::Synced`.
+//! The full screen's helpdesk tasks, the same for every helpdesk: connect,
+//! then refresh on a store connection of its own (full at start, then what
+//! changed every `poll`, or at once when the live channel says so), keep
+//! the live channel, and drain the outbox (`outbox::worker`). They never
+//! touch the screen's state: they report [`News`], which the runtime turns
+//! into screen events.
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::chatwoot::{CHATWOOT, ChatwootBackend, ChatwootConfig, auth};
-use super::{Backend, BackendState};
-use crate::app::Event;
-use crate::store::Store;
-use crate::workspace::Workspace;
+use super::{Desk, Helpdesk};
+use crate::domain::agent::Agent;
+use crate::domain::queue::QueueRow;
+use crate::outbox::Report;
+use crate::outbox::worker::Deliverer;
+use crate::store::{Store, StoreError};
 
-/// After a store error, before trying again.
-const STORE_RETRY: Duration = Duration::from_secs(5);
+/// What the helpdesk tasks report.
+#[derive(Debug, Clone)]
+pub enum News {
+    /// The first refresh is under way.
+    Syncing { last_synced: Option<DateTime<Utc>> },
+    /// A refresh succeeded: the reloaded queue when it wrote rows.
+    Synced {
+        rows: Option<(Vec<QueueRow>, Vec<Agent>)>,
+        last_synced: Option<DateTime<Utc>>,
+    },
+    /// A refresh failed, or the helpdesk could not be set up (why); the
+    /// queue shown is the last synced one.
+    Failed {
+        error: String,
+        last_synced: Option<DateTime<Utc>>,
+    },
+    /// The live channel came up or went down.
+    Live { up: bool },
+}
 
-/// Pokes for the sync task: `deliver` after the agent changed something,
-/// `refresh` when something changed on the server (the websocket's cue).
-#[derive(Debug, Clone, Default)]
-pub struct SyncHandle {
-    pub deliver: Arc<Notify>,
+/// A running helpdesk: poke `refresh` to refresh now; `outbox` is what the
+/// delivery loop drains.
+pub struct Started {
     pub refresh: Arc<Notify>,
+    pub outbox: Arc<dyn Deliverer>,
 }
 
-/// Start the task when the workspace mirrors a helpdesk (and may write).
-pub fn spawn(ws: &Workspace, events: UnboundedSender<Event>) -> Option<SyncHandle> {
-    let cfg = ws.config.chatwoot_backend()?.clone();
-    if ws.read_only {
-        return None;
-    }
-    let handle = SyncHandle::default();
-    tokio::spawn(run(
-        ws.database().to_path_buf(),
-        cfg,
-        handle.clone(),
-        events,
-    ));
-    Some(handle)
-}
-
-async fn run(
-    database: PathBuf,
-    cfg: ChatwootConfig,
-    handle: SyncHandle,
-    events: UnboundedSender<Event>,
-) {
-    let send = |backend: BackendState, store: Option<&Store>, rows: bool| {
-        let last_synced = store.and_then(super::chatwoot::sync::last_sync);
-        let data = match (rows, store) {
-            (true, Some(s)) => match (s.queue_rows(), s.agents()) {
-                (Ok(mut rows), Ok(agents)) => {
-                    crate::domain::queue::sort_by_urgency(&mut rows, Utc::now());
-                    Some((rows, agents))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
-        events
-            .send(Event::Synced {
-                data,
-                backend,
+/// Connect to `desk` and start its refresh and live tasks. Without a
+/// usable token (or client) the reason goes out as [`News::Failed`] and
+/// nothing starts.
+pub fn start(desk: &Desk, database: PathBuf, news: UnboundedSender<News>) -> Option<Started> {
+    let helpdesk = match desk.connect() {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::error!(error = %e, helpdesk = desk.name(), "sync did not start");
+            let last_synced = Store::open_read_only(&database)
+                .ok()
+                .and_then(|s| desk.last_sync(&s));
+            let _ = news.send(News::Failed {
+                error: e.to_string(),
                 last_synced,
-            })
-            .is_ok()
+            });
+            return None;
+        }
     };
+    let refresh = Arc::new(Notify::new());
+    tokio::spawn(refreshing(
+        desk.clone(),
+        helpdesk.clone(),
+        database,
+        refresh.clone(),
+        news.clone(),
+    ));
+    if let Some(live) = helpdesk.clone().live(refresh.clone(), news) {
+        tokio::spawn(live);
+    }
+    Some(Started {
+        refresh,
+        outbox: Arc::new(Outbox {
+            name: desk.name(),
+            label: desk.label(),
+            helpdesk,
+        }),
+    })
+}
+
+/// A helpdesk's changes in the outbox, as a delivery loop sees them.
+pub struct Outbox {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub helpdesk: Arc<dyn Helpdesk>,
+}
+
+impl Deliverer for Outbox {
+    fn destination(&self) -> &str {
+        self.name
+    }
+    fn label(&self) -> &str {
+        self.label
+    }
+    fn deliver<'a>(
+        &'a self,
+        store: &'a mut Store,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Report, StoreError>> {
+        self.helpdesk.deliver(store, now).boxed()
+    }
+}
+
+async fn refreshing(
+    desk: Desk,
+    helpdesk: Arc<dyn Helpdesk>,
+    database: PathBuf,
+    refresh: Arc<Notify>,
+    news: UnboundedSender<News>,
+) {
     let mut store = match Store::open(&database) {
         Ok(s) => s,
         Err(e) => {
-            send(BackendState::Offline(format!("sync: {e}")), None, false);
+            let _ = news.send(News::Failed {
+                error: format!("sync: {e}"),
+                last_synced: None,
+            });
             return;
         }
     };
-    let backend = match auth::load_token()
-        .map_err(|e| e.to_string())
-        .and_then(|t| ChatwootBackend::new(cfg.clone(), &t).map_err(|e| e.to_string()))
-    {
-        Ok(b) => b,
-        Err(error) => {
-            tracing::error!(%error, "chatwoot sync did not start");
-            send(BackendState::Offline(error), Some(&store), false);
-            return;
-        }
-    };
-    send(BackendState::Syncing, Some(&store), false);
+    let name = desk.name();
+    let poll = desk.timing().poll;
+    let last = |s: &Store| desk.last_sync(s);
+    let _ = news.send(News::Syncing {
+        last_synced: last(&store),
+    });
     let mut full = true;
-    let mut next_refresh = tokio::time::Instant::now();
     loop {
-        let pause = match backend.deliver(&mut store).await {
-            Ok(report) => report.paused_until,
+        let refreshed = super::sync::refresh(&desk, &*helpdesk, &mut store, full, Utc::now());
+        let sent = match refreshed.await {
+            Ok(report) => {
+                tracing::info!(
+                    helpdesk = name,
+                    new = report.new,
+                    updated = report.updated,
+                    unchanged = report.unchanged,
+                    held = report.held,
+                    skipped = report.skipped,
+                    "refresh"
+                );
+                // The queue goes to the screen after a full refresh and
+                // when this one wrote rows: a quiet poll (every few
+                // seconds, and on every live nudge) re-reads and re-sorts
+                // nothing.
+                let wrote = full || report.new + report.updated > 0;
+                full = false;
+                news.send(News::Synced {
+                    rows: wrote.then(|| queue(&store)).flatten(),
+                    last_synced: last(&store),
+                })
+            }
             Err(e) => {
-                tracing::error!(error = %e, "chatwoot delivery pass failed");
-                Some(Utc::now() + STORE_RETRY)
+                tracing::warn!(helpdesk = name, error = %e, "refresh failed");
+                news.send(News::Failed {
+                    error: e.to_string(),
+                    last_synced: last(&store),
+                })
             }
         };
-        if let Ok(counts) = store.outbox_counts() {
-            let _ = events.send(Event::Outbox {
-                pending: counts.pending,
-                failed: counts.failed,
-            });
+        if sent.is_err() {
+            return;
         }
-        if tokio::time::Instant::now() >= next_refresh {
-            let since = if full {
-                None
-            } else {
-                backend.last_sync(&store)
-            };
-            let ok = match backend.refresh(&mut store, since).await {
-                Ok(report) => {
-                    // The queue goes to the screen after a full refresh and
-                    // when this one wrote rows: a quiet poll (every few
-                    // seconds, and on every live nudge) re-reads and re-sorts
-                    // nothing.
-                    let rows = full || report.new + report.updated > 0;
-                    full = false;
-                    tracing::info!(
-                        new = report.new,
-                        updated = report.updated,
-                        unchanged = report.unchanged,
-                        held = report.held,
-                        skipped = report.skipped,
-                        "chatwoot refresh"
-                    );
-                    send(BackendState::Online, Some(&store), rows)
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "chatwoot refresh failed");
-                    send(BackendState::Offline(e.to_string()), Some(&store), false)
-                }
-            };
-            if !ok {
-                return;
-            }
-            next_refresh = tokio::time::Instant::now() + cfg.poll();
-        }
-        let due = store.outbox_next_due(CHATWOOT).unwrap_or(None);
-        let now = Utc::now();
-        let until_due = due
-            .map(|d| {
-                (d.max(pause.unwrap_or(d)) - now)
-                    .to_std()
-                    .unwrap_or(Duration::ZERO)
-            })
-            .unwrap_or(Duration::MAX);
-        let until_refresh = next_refresh.saturating_duration_since(tokio::time::Instant::now());
-        let wait = until_due.min(until_refresh).max(Duration::from_millis(50));
         tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = handle.deliver.notified() => {}
-            _ = handle.refresh.notified() => { next_refresh = tokio::time::Instant::now(); }
+            _ = tokio::time::sleep(poll) => {}
+            _ = refresh.notified() => {}
         }
-        if events.is_closed() {
+        if news.is_closed() {
             return;
         }
     }
+}
+
+/// The queue as the screen shows it, most urgent first.
+fn queue(store: &Store) -> Option<(Vec<QueueRow>, Vec<Agent>)> {
+    let mut rows = store.queue_rows().ok()?;
+    let agents = store.agents().ok()?;
+    crate::domain::queue::sort_by_urgency(&mut rows, Utc::now());
+    Some((rows, agents))
 }

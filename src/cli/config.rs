@@ -63,7 +63,7 @@ fn init(path: &Path, force: bool) -> Result<(), Failure> {
 
 fn check(path: &Path, required: bool, json: bool) -> Result<(), Failure> {
     let themes = themes_dir(path);
-    let problems = crate::config_check::check(path, required, Some(&themes));
+    let problems = crate::workspace::check::check_config(path, required, Some(&themes));
     let out = if json {
         to_json(&json!({
             "file": path.display().to_string(),
@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn the_template_is_a_valid_config() {
-        let problems = crate::config_check::check_text(Path::new("t.toml"), TEMPLATE, None);
+        let problems = crate::workspace::check::check_text(Path::new("t.toml"), TEMPLATE, None);
         assert!(problems.is_empty(), "{problems:?}");
         // Uncommented, every example still parses cleanly.
         let live: String = TEMPLATE
@@ -111,7 +111,7 @@ mod tests {
             .filter(|l| !l.starts_with('#'))
             .map(|l| format!("{l}\n"))
             .collect();
-        let problems = crate::config_check::check_text(Path::new("t.toml"), &live, None);
+        let problems = crate::workspace::check::check_text(Path::new("t.toml"), &live, None);
         assert!(problems.is_empty(), "{problems:?}\n{live}");
     }
 }

@@ -106,7 +106,7 @@ enum Command {
     Review(review::Args),
     /// Verdict events the webhook has not acknowledged; --retry sends them now
     Outbox(outbox::Args),
-    /// Check a helpdesk's address, API token and account (HANDOFF_CHATWOOT_TOKEN)
+    /// Check a helpdesk's address, API token and account (HANDOFF_<HELPDESK>_TOKEN)
     Login(login::Args),
     /// Send waiting changes to the helpdesk and pull its queues once, printing counts
     Sync(sync::Args),
@@ -204,9 +204,9 @@ fn open_workspace(opts: &Options, theme: Option<&str>, no_mouse: bool) -> Result
     if let Some(message) = problem {
         // A bad theme in the config file opens with the default and says so.
         let text = std::fs::read_to_string(&ws.paths.config).unwrap_or_default();
-        ws.config.problems.push(crate::config_problem::Problem {
+        ws.config.problems.push(crate::config::Problem {
             file: ws.paths.config.clone(),
-            line: crate::config_check::line_of_key(&text, "theme"),
+            line: crate::config::check::line_of_key(&text, "theme"),
             message,
         });
     }

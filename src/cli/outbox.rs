@@ -4,9 +4,12 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use std::sync::Arc;
+
 use super::output::{Failure, print, to_json};
 use crate::domain::sanitize::{clean_line, pad};
-use crate::outbox::{self, Outcome, Report};
+use crate::outbox::worker::{Deliverer, Webhook};
+use crate::outbox::{Outcome, Report};
 use crate::store::OutboxRow;
 use crate::workspace::{Options, Workspace};
 
@@ -31,43 +34,36 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let mut ws = Workspace::open(opts, false, now)?;
     let mut pass = None;
     if args.retry {
-        let webhook = ws.config.webhook.clone();
-        let helpdesk = ws.config.chatwoot_backend().cloned();
-        if webhook.is_none() && helpdesk.is_none() {
+        let to = destinations(&ws)?;
+        if to.is_empty() {
             return Err(Failure::config(format!(
-                "{}: no [webhook] table, so there is nowhere to deliver to",
+                "{}: no [webhook] table and no helpdesk ([backend] kind), so there is nowhere \
+                 to deliver to",
                 ws.paths.config.display()
             )));
         }
         let revived = ws.store.outbox_retry(now)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Failure::runtime(format!("starting the runtime: {e}")))?;
+        let runtime = super::output::runtime()?;
         let mut report = Report::default();
-        if let Some(cfg) = webhook {
-            let client = outbox::client(&cfg)
-                .map_err(|e| Failure::runtime(format!("starting the HTTP client: {e}")))?;
-            report = runtime.block_on(outbox::deliver_due(&mut ws.store, &client, &cfg, now))?;
-        }
-        // The helpdesk's changes wait in the same outbox (destination chatwoot).
-        if let Some(cfg) = helpdesk {
-            use crate::backend::Backend;
-            let token = crate::backend::chatwoot::auth::load_token()
-                .map_err(|e| Failure::config(e.to_string()))?;
-            let backend = crate::backend::chatwoot::ChatwootBackend::new(cfg, &token)
-                .map_err(|e| Failure::config(e.to_string()))?;
-            let more = runtime
-                .block_on(backend.deliver(&mut ws.store))
-                .map_err(|e| Failure::runtime(e.to_string()))?;
+        // The webhook's verdicts and the helpdesk's changes wait in the same
+        // outbox, each under its own destination.
+        for d in to {
+            let more = runtime.block_on(d.deliver(&mut ws.store, now))?;
             report.attempts.extend(more.attempts);
             report.paused_until = report.paused_until.or(more.paused_until);
         }
         pass = Some((revived, report));
     }
     let rows = ws.store.outbox_unsent()?;
+    // Where changes go from here, as the config file says.
+    let mut going_to: Vec<&str> = Vec::new();
+    if ws.config.webhook.is_some() {
+        going_to.push(crate::outbox::WEBHOOK);
+    }
+    going_to.extend(ws.desk.as_ref().map(|d| d.name()));
     if args.json {
         print(&to_json(&json!({
+            "destinations": going_to,
             "pass": pass.as_ref().map(|(revived, r)| pass_json(*revived, r)),
             "unsent": rows,
         }))?)?;
@@ -77,16 +73,39 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
             out.push_str(&pass_text(*revived, report));
         }
         out.push_str(&table(&rows));
+        if going_to.is_empty() {
+            out.push_str(
+                "No webhook and no helpdesk are configured, so verdicts stay in this store. \
+                 README: \"Sending verdicts out\" and \"Working a helpdesk\" say how.\n",
+            );
+        }
         print(&out)?;
     }
     let failed = rows.iter().filter(|r| r.state == "failed").count();
     match (args.retry, failed, rows.len()) {
         (true, f, _) if f > 0 => Err(Failure::runtime(format!(
-            "{f} event(s) refused by the webhook"
+            "{f} change(s) refused where they were sent"
         ))),
         (true, _, n) if n > 0 => Err(Failure::runtime(format!("{n} event(s) not delivered yet"))),
         _ => Ok(()),
     }
+}
+
+/// Where this workspace's outbox rows go: the webhook, the helpdesk.
+fn destinations(ws: &Workspace) -> Result<Vec<Arc<dyn Deliverer>>, Failure> {
+    let mut to: Vec<Arc<dyn Deliverer>> = Vec::new();
+    if let Some(cfg) = ws.config.webhook.clone() {
+        to.push(Arc::new(Webhook::new(cfg).map_err(Failure::runtime)?));
+    }
+    if let Some(desk) = &ws.desk {
+        let helpdesk = desk.connect().map_err(|e| Failure::config(e.to_string()))?;
+        to.push(Arc::new(crate::backend::task::Outbox {
+            name: desk.name(),
+            label: desk.label(),
+            helpdesk,
+        }));
+    }
+    Ok(to)
 }
 
 fn when(t: DateTime<Utc>) -> String {
@@ -144,7 +163,7 @@ fn pass_json(revived: usize, report: &Report) -> serde_json::Value {
 
 fn table(rows: &[OutboxRow]) -> String {
     if rows.is_empty() {
-        return "Nothing waiting: every verdict event was delivered.\n".into();
+        return "Nothing waiting: every change was delivered.\n".into();
     }
     let mut out = format!(
         "{}{}{}{}{}{}LAST ERROR\n",

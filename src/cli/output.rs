@@ -19,6 +19,14 @@ pub const INVALID_INPUT: u8 = 3;
 pub const NOT_FOUND: u8 = 4;
 pub const CONFIG: u8 = 78;
 
+/// A runtime on this thread for a command's network calls.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("starting the runtime: {e}")))
+}
+
 /// The one CSV writer: every cell goes through [`sheet`], so no text that
 /// came from a customer, a bot or an agent can run as a spreadsheet formula.
 pub struct Sheet(::csv::Writer<Vec<u8>>);

@@ -5,8 +5,7 @@ use chrono::Utc;
 use serde_json::json;
 
 use super::output::{Failure, print, to_json};
-use crate::backend::chatwoot::{ChatwootBackend, auth, sync};
-use crate::backend::{Backend, SyncReport};
+use crate::backend::{self, SyncReport};
 use crate::domain::sanitize::clean_line;
 use crate::outbox::{Outcome, Report};
 use crate::workspace::{Options, Workspace};
@@ -25,27 +24,20 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let now = Utc::now();
     let mut ws = Workspace::open(opts, false, now)?;
     let _log = super::init_logging(&ws.paths.log);
-    let cfg = ws.config.chatwoot_backend().cloned().ok_or_else(|| {
+    let desk = ws.desk.clone().ok_or_else(|| {
         Failure::config(format!(
             "{}: [backend] kind is \"local\", so there is nothing to sync \
-             (see README: Working a Chatwoot account)",
-            ws.paths.config.display()
+             (helpdesks: {}; see README: Working a helpdesk)",
+            ws.paths.config.display(),
+            backend::registry::names().join(", ")
         ))
     })?;
-    let token = auth::load_token().map_err(|e| Failure::config(e.to_string()))?;
-    let backend = ChatwootBackend::new(cfg, &token).map_err(|e| Failure::config(e.to_string()))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(format!("starting the runtime: {e}")))?;
-    let since = if args.full {
-        None
-    } else {
-        sync::last_sync(&ws.store)
-    };
+    let helpdesk = desk.connect().map_err(|e| Failure::config(e.to_string()))?;
+    let runtime = super::output::runtime()?;
     let (sent, refreshed) = runtime.block_on(async {
-        let sent = backend.deliver(&mut ws.store).await;
-        let refreshed = backend.refresh(&mut ws.store, since).await;
+        let sent = helpdesk.deliver(&mut ws.store, now).await;
+        let refreshed =
+            backend::sync::refresh(&desk, &*helpdesk, &mut ws.store, args.full, Utc::now()).await;
         (sent, refreshed)
     });
     let sent = sent.map_err(|e| Failure::runtime(e.to_string()))?;
@@ -58,14 +50,14 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
             &json!({ "sync": report, "sent": sent_json(&sent) }),
         )?);
     }
-    print(&text(&report, &sent))
+    print(&text(desk.label(), &report, &sent))
 }
 
-fn text(r: &SyncReport, sent: &Report) -> String {
+fn text(label: &str, r: &SyncReport, sent: &Report) -> String {
     let mut out = String::new();
     if !sent.attempts.is_empty() {
         out.push_str(&format!(
-            "Sent {} change(s) to Chatwoot, {} to retry, {} refused\n",
+            "Sent {} change(s) to {label}, {} to retry, {} refused\n",
             sent.sent(),
             sent.retrying(),
             sent.failed()
@@ -82,7 +74,7 @@ fn text(r: &SyncReport, sent: &Report) -> String {
         }
     }
     out.push_str(&format!(
-        "Synced from Chatwoot as {} ({}): {} new, {} updated, {} unchanged, {} held, {} skipped\n",
+        "Synced from {label} as {} ({}): {} new, {} updated, {} unchanged, {} held, {} skipped\n",
         r.me,
         if r.incremental {
             "changes since the last sync"

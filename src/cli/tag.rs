@@ -1,4 +1,5 @@
-//! `handoff tag ID bad|good`: the same store write the b and g keys make.
+//! `handoff tag ID bad|good|clear`: the same store write the b and g keys
+//! (and `u` on a verdict) make.
 
 use chrono::Utc;
 
@@ -14,6 +15,8 @@ enum VerdictArg {
     Bad,
     /// Rightly escalated with a usable note
     Good,
+    /// Withdraw the verdict given before (as `u` does in the workspace)
+    Clear,
 }
 
 #[derive(Debug, clap::Args)]
@@ -35,6 +38,7 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let verdict = match args.verdict {
         VerdictArg::Bad => Verdict::Bad,
         VerdictArg::Good => Verdict::Good,
+        VerdictArg::Clear => return clear(opts, &args),
     };
     let mut reasons = Vec::new();
     for r in &args.reasons {
@@ -78,4 +82,24 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         args.id,
         verdict.as_str()
     ))
+}
+
+/// Withdraw the handoff's verdict, if it has one.
+fn clear(opts: &Options, args: &Args) -> Result<(), Failure> {
+    if !args.reasons.is_empty() || args.note.is_some() {
+        return Err(Failure::usage(
+            "--reason and --note go with bad or good, not clear",
+        ));
+    }
+    let now = Utc::now();
+    let mut ws = Workspace::open(opts, true, now)?;
+    if ws.store.handoff(&args.id)?.is_none() {
+        return Err(StoreError::NotFound(args.id.clone()).into());
+    }
+    if ws.store.feedback(&args.id)?.is_none() {
+        return print(&format!("{}: no verdict to withdraw\n", args.id));
+    }
+    let agent = ws.agent.clone();
+    ws.store.set_feedback(&args.id, None, &agent, now)?;
+    print(&format!("{}: verdict withdrawn\n", args.id))
 }

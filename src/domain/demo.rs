@@ -81,7 +81,7 @@ pub fn generate(count: usize, now: DateTime<Utc>, seed: u64) -> Result<Vec<Impor
         h.status = pick_status(&mut rng, big);
         h.routing.assignee = pick_assignee(&mut rng, &h, &agents);
         if h.status == Status::Pending {
-            // `pending` is the AI's (Chatwoot's bot-held state): no person
+            // `pending` is the AI's (a helpdesk's bot-held state): no person
             // has it yet, so no agent has written in it either.
             h.routing.assignee = None;
             h.transcript.retain(|m| m.author != Author::Agent);

@@ -12,9 +12,11 @@ pub mod hostile;
 pub mod import;
 pub mod metrics;
 pub mod note_parser;
+pub mod problem;
 pub mod queue;
 pub mod routing;
 pub mod sanitize;
+pub mod verdict_marks;
 
 #[cfg(test)]
 mod queue_tests;

@@ -246,7 +246,7 @@ pub enum Builtin {
     /// Every handoff, resolved ones last.
     All,
     /// Conversations the AI still holds (`pending`): not handed over yet, but
-    /// worth a look before they are (Chatwoot's bot-owned state).
+    /// worth a look before they are (a helpdesk's bot-owned state).
     BotHeld,
 }
 

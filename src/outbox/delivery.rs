@@ -9,9 +9,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AF
 use reqwest::{Client, StatusCode};
 
 use super::backoff;
-use super::config::{Format, WebhookConfig};
 use super::event::VerdictEvent;
 use super::slack;
+use crate::config::{Format, WebhookConfig};
 use crate::domain::sanitize;
 use crate::store::{OutboxRow, Store, StoreError};
 

@@ -7,13 +7,12 @@
 //! under the same `Idempotency-Key`.
 
 pub mod backoff;
-pub mod config;
 pub mod delivery;
 pub mod event;
 pub mod slack;
 pub mod worker;
 
-pub use config::{Format, WebhookConfig};
+pub use crate::config::{Format, WebhookConfig};
 pub use delivery::{Attempt, Outcome, Report, client, deliver_due};
 pub use event::{EventKind, VerdictEvent};
 

@@ -1,19 +1,22 @@
-//! The delivery worker of the full-screen app: a tokio task with its own
-//! store connection that sleeps until the next row falls due or a verdict is
-//! committed, delivers, and tells the screen how many events wait.
+//! The delivery loop of the full-screen app, one per destination (the
+//! webhook, the helpdesk): a tokio task with its own store connection that
+//! sleeps until the next row falls due or a change is committed, delivers,
+//! and says how many changes wait. The same loop for every destination:
+//! what differs is the [`Deliverer`].
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::config::WebhookConfig;
-use super::delivery::{client, deliver_due};
-use crate::app::Event;
-use crate::store::{OutboxCounts, Store};
+use super::Report;
+use crate::config::WebhookConfig;
+use crate::store::{OutboxCounts, Store, StoreError};
 
 /// Look again at least this often: another process (`handoff tag`) may have
 /// added rows without poking us.
@@ -21,24 +24,72 @@ const POLL: Duration = Duration::from_secs(30);
 /// After a store error, before trying again.
 const STORE_RETRY: Duration = Duration::from_secs(5);
 
-/// Run until the screen goes away (its channel closes) or the runtime stops.
-/// `wake` is poked after every verdict commit.
+/// Somewhere outbox rows go: one pass sends every due row of `destination`.
+pub trait Deliverer: Send + Sync {
+    /// The outbox `destination` it drains (`webhook`, a helpdesk's name).
+    fn destination(&self) -> &str;
+    /// What people call it, for messages ("the webhook", a helpdesk's name).
+    fn label(&self) -> &str;
+    fn deliver<'a>(
+        &'a self,
+        store: &'a mut Store,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Report, StoreError>>;
+}
+
+/// The configured webhook as a [`Deliverer`].
+pub struct Webhook {
+    cfg: WebhookConfig,
+    client: reqwest::Client,
+}
+
+impl Webhook {
+    pub fn new(cfg: WebhookConfig) -> Result<Webhook, String> {
+        let client = super::client(&cfg).map_err(|e| format!("starting the HTTP client: {e}"))?;
+        Ok(Webhook { cfg, client })
+    }
+}
+
+impl Deliverer for Webhook {
+    fn destination(&self) -> &str {
+        super::WEBHOOK
+    }
+    fn label(&self) -> &str {
+        "the webhook"
+    }
+    fn deliver<'a>(
+        &'a self,
+        store: &'a mut Store,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Report, StoreError>> {
+        super::deliver_due(store, &self.client, &self.cfg, now).boxed()
+    }
+}
+
+/// What a delivery loop tells whoever started it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Changes waiting in the whole outbox, and those refused for good.
+    Waiting { pending: usize, failed: usize },
+    /// The loop could not start (`what` failed); nothing will be delivered.
+    NotStarted { what: String, error: String },
+}
+
+/// Run until the screen goes away (`notices` closes) or the runtime stops.
+/// `wake` is poked after every change the agent commits.
 pub async fn run(
     database: PathBuf,
-    cfg: WebhookConfig,
+    to: Arc<dyn Deliverer>,
     wake: Arc<Notify>,
-    events: UnboundedSender<Event>,
+    notices: UnboundedSender<Notice>,
 ) {
-    let (mut store, client) = match Store::open(&database)
-        .map_err(|e| e.to_string())
-        .and_then(|s| client(&cfg).map(|c| (s, c)).map_err(|e| e.to_string()))
-    {
-        Ok(v) => v,
-        Err(error) => {
-            tracing::error!(%error, "outbox worker did not start");
-            let _ = events.send(Event::Failed {
-                what: "Starting webhook delivery".into(),
-                error,
+    let mut store = match Store::open(&database) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, destination = to.destination(), "delivery did not start");
+            let _ = notices.send(Notice::NotStarted {
+                what: format!("Starting delivery to {}", to.label()),
+                error: e.to_string(),
             });
             return;
         }
@@ -46,10 +97,10 @@ pub async fn run(
     let mut shown: Option<OutboxCounts> = None;
     loop {
         let now = Utc::now();
-        let paused_until = match deliver_due(&mut store, &client, &cfg, now).await {
+        let paused_until = match to.deliver(&mut store, now).await {
             Ok(report) => report.paused_until,
             Err(e) => {
-                tracing::error!(error = %e, "outbox delivery pass failed");
+                tracing::error!(error = %e, destination = to.destination(), "delivery pass failed");
                 Some(now + STORE_RETRY)
             }
         };
@@ -57,21 +108,21 @@ pub async fn run(
             && shown != Some(counts)
         {
             shown = Some(counts);
-            let event = Event::Outbox {
+            let notice = Notice::Waiting {
                 pending: counts.pending,
                 failed: counts.failed,
             };
-            if events.send(event).is_err() {
+            if notices.send(notice).is_err() {
                 return;
             }
         }
-        let next_due = store.outbox_next_due(super::WEBHOOK).unwrap_or(None);
+        let next_due = store.outbox_next_due(to.destination()).unwrap_or(None);
         let wait = sleep_for(Utc::now(), next_due, paused_until);
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = wake.notified() => {}
         }
-        if events.is_closed() {
+        if notices.is_closed() {
             return;
         }
     }

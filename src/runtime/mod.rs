@@ -5,6 +5,7 @@ pub mod editor;
 pub mod effects;
 pub mod external;
 pub mod input;
+pub mod settings;
 pub mod signals;
 pub mod terminal;
 pub mod watch;
@@ -20,8 +21,10 @@ use crossterm::event::{
 };
 use tokio::sync::mpsc;
 
-use crate::app::{Effect, Event, State, update};
+use crate::app::{Effect, Event, Link, State, update};
+use crate::backend::News;
 use crate::domain::filter::{self, Snapshot};
+use crate::outbox::worker::{Deliverer, Notice, Webhook};
 use crate::store::Store;
 use crate::ui::{self, theme::Theme};
 use crate::workspace::Workspace;
@@ -42,10 +45,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
     terminal::use_mouse(ws.config.mouse.unwrap_or(true));
     terminal::log_file(ws.paths.log.clone());
     let mut tui = terminal::enter()?;
-    let mut state = State::new(ws.agent.clone(), Utc::now());
-    state.read_only = ws.read_only;
-    crate::app::keymap_config::install(&mut state, &ws.config);
-    state.web_ui = crate::app::external::WebUi::from_config(&ws.config);
+    let mut state = State::with_settings(ws.agent.clone(), Utc::now(), settings::resolve(&ws));
     let size = tui.size()?;
     update(
         &mut state,
@@ -63,30 +63,43 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
     // waits for it.
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let database = ws.database().to_path_buf();
-    // Verdicts leave through the outbox on a connection of their own, off
-    // this loop; the worker is poked after each verdict commit.
-    let outbox_wake = match (&ws.config.webhook, ws.read_only) {
-        (Some(cfg), false) => {
-            let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-            let worker =
-                crate::outbox::worker::run(database.clone(), cfg.clone(), wake.clone(), tx.clone());
-            tokio::spawn(worker);
-            Some(wake)
-        }
+    let mut pending: VecDeque<Event> = VecDeque::new();
+    // A helpdesk syncs on tasks and connections of their own; the screen
+    // keeps reading the store, reloaded after each refresh.
+    let (news_tx, mut news_rx) = mpsc::unbounded_channel::<News>();
+    let helpdesk = match (&ws.desk, ws.read_only) {
+        (Some(desk), false) => crate::backend::task::start(desk, database.clone(), news_tx),
         _ => None,
     };
-    // A helpdesk backend syncs on a task and connection of its own; the
-    // screen keeps reading the store, reloaded after each refresh.
-    let helpdesk_sync = crate::backend::task::spawn(&ws, tx.clone());
-    // Chatwoot's websocket cues that sync the moment something changes.
-    if let (Some(sync), Some(cfg)) = (&helpdesk_sync, ws.config.chatwoot_backend()) {
-        crate::backend::chatwoot::live::spawn(cfg, sync.refresh.clone(), tx.clone());
+    // Changes leave through the outbox, one delivery loop per destination,
+    // each on a connection of its own, off this loop; poked after each write.
+    let (notice_tx, mut notice_rx) = mpsc::unbounded_channel::<Notice>();
+    let mut destinations: Vec<Arc<dyn Deliverer>> = Vec::new();
+    if let Some(cfg) = ws.config.webhook.clone().filter(|_| !ws.read_only) {
+        match Webhook::new(cfg) {
+            Ok(w) => destinations.push(Arc::new(w)),
+            Err(error) => pending.push_back(Event::Failed {
+                what: "Starting webhook delivery".into(),
+                error,
+            }),
+        }
     }
+    destinations.extend(helpdesk.as_ref().map(|h| h.outbox.clone()));
+    let wakes: Vec<Arc<tokio::sync::Notify>> = destinations
+        .into_iter()
+        .map(|to| {
+            let wake = Arc::new(tokio::sync::Notify::new());
+            let worker =
+                crate::outbox::worker::run(database.clone(), to, wake.clone(), notice_tx.clone());
+            tokio::spawn(worker);
+            wake
+        })
+        .collect();
     // Loaded on a thread and connection of its own; then, unless a sync
     // task of ours reloads the store, the same thread watches it for other
     // processes' writes (see `watch`).
     let (changes_tx, mut changes_rx) = mpsc::unbounded_channel();
-    watch::spawn(database, helpdesk_sync.is_none(), tx.clone(), changes_tx);
+    watch::spawn(database, helpdesk.is_none(), tx.clone(), changes_tx);
     let mut own_writes = watch::OwnWrites::default();
 
     let filter_worker = FilterWorker::spawn(tx.clone());
@@ -98,7 +111,6 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
     let (editor_tx, mut editor_rx) = mpsc::unbounded_channel::<editor::Outcome>();
     let mut suspended = false;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    let mut pending: VecDeque<Event> = VecDeque::new();
 
     loop {
         let first = tokio::select! {
@@ -128,6 +140,8 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
                 Some(Event::Edited { target, result })
             }
             Some(ev) = rx.recv() => Some(ev),
+            Some(news) = news_rx.recv() => Some(from_news(news)),
+            Some(notice) = notice_rx.recv() => Some(from_notice(notice)),
             // Not before the first load, which a change must land on.
             Some(found) = changes_rx.recv(), if state.loaded => own_writes.screen(found, &state),
             _ = tick.tick() => Some(Event::Tick(Utc::now())),
@@ -151,6 +165,12 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         }
         while let Ok(ev) = rx.try_recv() {
             pending.push_back(ev);
+        }
+        while let Ok(news) = news_rx.try_recv() {
+            pending.push_back(from_news(news));
+        }
+        while let Ok(notice) = notice_rx.try_recv() {
+            pending.push_back(from_notice(notice));
         }
         while let Some(found) = state.loaded.then(|| changes_rx.try_recv().ok()).flatten() {
             pending.extend(own_writes.screen(found, &state));
@@ -219,19 +239,17 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
                 }
                 // Store writes take well under a millisecond; running them
                 // here keeps "durable before shown" trivially true.
-                let verdict = matches!(effect, crate::app::Effect::SaveFeedback { .. });
-                let remote = verdict || effects::reaches_helpdesk(&effect);
+                let outgoing = matches!(effect, crate::app::Effect::SaveFeedback { .. })
+                    || effects::reaches_helpdesk(&effect);
                 let done = effects::run(&mut ws.store, &state.me, effect);
                 // The watcher will bring this write round: note it to drop.
                 if let Event::Saved { row, .. } = &done {
                     own_writes.record(&row.id, ws.store.written_seq());
                 }
                 pending.push_back(done);
-                if let Some(wake) = outbox_wake.as_ref().filter(|_| verdict) {
-                    wake.notify_one();
-                }
-                if let Some(sync) = helpdesk_sync.as_ref().filter(|_| remote) {
-                    sync.deliver.notify_one();
+                // A delivery loop with nothing due goes back to sleep.
+                if outgoing {
+                    wakes.iter().for_each(|w| w.notify_one());
                 }
             }
         }
@@ -322,6 +340,36 @@ impl FilterWorker {
             tracing::warn!("filter thread gone; filtering inline");
             e.0.1
         })
+    }
+}
+
+/// What the helpdesk tasks said, as the screen hears it.
+fn from_news(news: News) -> Event {
+    match news {
+        News::Syncing { last_synced } => Event::Synced {
+            data: None,
+            link: Link::Syncing,
+            last_synced,
+        },
+        News::Synced { rows, last_synced } => Event::Synced {
+            data: rows,
+            link: Link::Online,
+            last_synced,
+        },
+        News::Failed { error, last_synced } => Event::Synced {
+            data: None,
+            link: Link::Offline(error),
+            last_synced,
+        },
+        News::Live { up } => Event::Live { up },
+    }
+}
+
+/// What a delivery loop said, as the screen hears it.
+fn from_notice(notice: Notice) -> Event {
+    match notice {
+        Notice::Waiting { pending, failed } => Event::Outbox { pending, failed },
+        Notice::NotStarted { what, error } => Event::Failed { what, error },
     }
 }
 

@@ -192,14 +192,15 @@ mod tests {
     fn a_mirrored_handoff_enqueues_one_team_change() -> Result<()> {
         let mut s = store()?;
         s.set_helpdesk(Some(Destination {
-            name: "chatwoot".into(),
+            name: "helpdesk".into(),
             hold: std::time::Duration::from_secs(10),
         }));
         s.write_synced(
-            "chatwoot",
+            "helpdesk",
             &[crate::store::SyncWrite {
                 imported: item("cw-7", Some("billing")),
                 version: "v1".into(),
+                marks: Default::default(),
             }],
             now(),
         )?;

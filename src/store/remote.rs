@@ -2,6 +2,8 @@
 //! they were written from, and agents' changes to them enqueued for the
 //! helpdesk in the change's own transaction (outbox kind `change.*`).
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -10,18 +12,24 @@ use super::outbox::{NewRow, after, insert_row, new_key};
 use super::{Destination, Result, Store, to_ms};
 use crate::domain::change::Change;
 use crate::domain::import::Imported;
+use crate::domain::verdict_marks::Marks;
 
 /// One handoff a sync pulled, and the remote version it reflects.
 #[derive(Debug, Clone)]
 pub struct SyncWrite {
     pub imported: Imported,
     pub version: String,
+    /// The verdict tags and notes on it in the helpdesk (anyone's).
+    pub marks: Marks,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Synced {
     pub inserted: usize,
     pub updated: usize,
+    /// Not written: the agent changed them while the pull ran, and those
+    /// changes have not reached the helpdesk yet.
+    pub held: usize,
 }
 
 const VERDICT: &str = "change.verdict";
@@ -51,19 +59,33 @@ impl Store {
     /// Whether `id` has changes `destination` has not acknowledged: a sync
     /// must not overwrite them with the helpdesk's older view.
     pub fn has_unsent(&self, id: &str, destination: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM outbox WHERE handoff_id = ?1 AND destination = ?2
-                   AND state <> 'sent' LIMIT 1",
-                params![id, destination],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        unsent(&self.conn, id, destination)
     }
 
-    /// Write what a sync pulled, all in one transaction.
+    /// Every handoff mirrored from `destination` with the version it was
+    /// written from, and those with changes it has not acknowledged: read
+    /// once before a pull instead of once per conversation.
+    pub fn mirror_state(
+        &self,
+        destination: &str,
+    ) -> Result<(HashMap<String, String>, HashSet<String>)> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT handoff_id, version FROM remote_versions WHERE destination = ?1")?;
+        let versions = stmt
+            .query_map([destination], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<HashMap<String, String>>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT handoff_id FROM outbox WHERE destination = ?1 AND state <> 'sent'",
+        )?;
+        let unsent = stmt
+            .query_map([destination], |r| r.get(0))?
+            .collect::<rusqlite::Result<HashSet<String>>>()?;
+        Ok((versions, unsent))
+    }
+
+    /// Write what a sync pulled, all in one transaction; a handoff with
+    /// changes `destination` has not acknowledged is left as it is.
     pub fn write_synced(
         &mut self,
         destination: &str,
@@ -75,6 +97,10 @@ impl Store {
         let mut report = Synced::default();
         for item in items {
             let h = &item.imported.handoff;
+            if unsent(&tx, &h.id, destination)? {
+                report.held += 1;
+                continue;
+            }
             if write_handoff(&tx, h, Some(&item.imported.raw), to_ms(now), seq)? {
                 report.updated += 1;
             } else {
@@ -92,6 +118,18 @@ impl Store {
         self.written = seq;
         Ok(report)
     }
+}
+
+fn unsent(conn: &rusqlite::Connection, id: &str, destination: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM outbox WHERE handoff_id = ?1 AND destination = ?2
+               AND state <> 'sent' LIMIT 1",
+            params![id, destination],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// Enqueue `change` to `id` for the helpdesk, inside the change's

@@ -8,10 +8,10 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{layout, text};
+use crate::app::Link;
 use crate::app::keymap::chord_label;
 use crate::app::state::ToastKind;
 use crate::app::{Action, State};
-use crate::backend::BackendState;
 
 /// The actions hinted, most used first; as many as fit are shown.
 const HINTS: &[Action] = &[
@@ -237,7 +237,7 @@ fn sync_state(state: &State, theme: &Theme, compact: bool) -> Line<'static> {
     let gap = if compact { " " } else { "  " };
     // Only a helpdesk has changes to wait for. Glyph and word, so the
     // state reads without colour.
-    if state.backend_state != BackendState::Local {
+    if state.link != Link::Local {
         spans.push(match (state.live, compact) {
             (true, _) => Span::styled("● live", theme.ok),
             (false, false) => Span::styled("◌ polling", theme.muted),
@@ -270,7 +270,6 @@ fn sync_state(state: &State, theme: &Theme, compact: bool) -> Line<'static> {
 /// "synced 3m ago", or "offline · last synced 14:02" (the queue shown is
 /// the last synced one); nothing for the local store.
 fn helpdesk_state(state: &State, theme: &Theme, compact: bool) -> Option<Span<'static>> {
-    use crate::backend::BackendState;
     let ago = |at: chrono::DateTime<chrono::Utc>| {
         let mins = (state.now - at).num_minutes().max(0);
         match mins {
@@ -282,10 +281,10 @@ fn helpdesk_state(state: &State, theme: &Theme, compact: bool) -> Option<Span<'s
     let local = |at: chrono::DateTime<chrono::Utc>| {
         at.with_timezone(&chrono::Local).format("%H:%M").to_string()
     };
-    match (&state.backend_state, state.last_synced) {
-        (BackendState::Local, _) => None,
-        (BackendState::Syncing, None) => Some(Span::styled("⟳ syncing…", theme.info)),
-        (BackendState::Online | BackendState::Syncing, Some(at)) => {
+    match (&state.link, state.last_synced) {
+        (Link::Local, _) => None,
+        (Link::Syncing, None) => Some(Span::styled("⟳ syncing…", theme.info)),
+        (Link::Online | Link::Syncing, Some(at)) => {
             let ago = ago(at);
             let ago = match ago.strip_suffix(" ago") {
                 Some(short) if compact => short.to_string(),
@@ -293,19 +292,17 @@ fn helpdesk_state(state: &State, theme: &Theme, compact: bool) -> Option<Span<'s
             };
             Some(Span::styled(format!("synced {ago}"), theme.muted))
         }
-        (BackendState::Online, None) => Some(Span::styled("synced", theme.muted)),
-        (BackendState::Offline(_), Some(at)) if compact => Some(Span::styled(
+        (Link::Online, None) => Some(Span::styled("synced", theme.muted)),
+        (Link::Offline(_), Some(at)) if compact => Some(Span::styled(
             format!("⚠ offline {}", local(at)),
             theme.error,
         )),
-        (BackendState::Offline(_), Some(at)) => Some(Span::styled(
+        (Link::Offline(_), Some(at)) => Some(Span::styled(
             format!("⚠ offline · last synced {}", local(at)),
             theme.error,
         )),
-        (BackendState::Offline(_), None) if compact => Some(Span::styled("⚠ offline", theme.error)),
-        (BackendState::Offline(_), None) => {
-            Some(Span::styled("⚠ offline · never synced", theme.error))
-        }
+        (Link::Offline(_), None) if compact => Some(Span::styled("⚠ offline", theme.error)),
+        (Link::Offline(_), None) => Some(Span::styled("⚠ offline · never synced", theme.error)),
     }
 }
 

@@ -17,7 +17,6 @@
 //! `[handoff:…]` suffix) and, when an earlier attempt may have landed, the
 //! recent messages are checked for it before sending again.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -28,78 +27,19 @@ use super::config::ChatwootConfig;
 use super::model::{Labels, MessageList, Team};
 use super::{CHATWOOT, map, sync};
 use crate::domain::change::Change;
-use crate::domain::feedback::Reason;
 use crate::outbox::delivery::{Answer, Pass, Report, Sender, run_pass};
 use crate::store::{OutboxRow, Store, StoreError};
 
-pub const BAD_LABEL: &str = "ai-bad-handoff";
-pub const GOOD_LABEL: &str = "ai-good-handoff";
-const BAD_PREFIX: &str = "ai-bad-";
+pub use crate::domain::verdict_marks::{BAD_TAG as BAD_LABEL, GOOD_TAG as GOOD_LABEL, marker};
 
-/// `ai-bad-wrong-data` for `wrong_data`.
-pub fn reason_label(reason: &str) -> String {
-    format!("{BAD_PREFIX}{}", reason.replace('_', "-"))
-}
-
-/// Ours: the verdict labels and every reason label.
-fn ours(label: &str) -> bool {
-    label == GOOD_LABEL || label == BAD_LABEL || label.starts_with(BAD_PREFIX)
-}
-
-/// The labels after putting `verdict` in force: everyone else's kept, in order.
+/// The labels after putting `verdict` in force: everyone else's kept.
 pub fn merged_labels(current: &[String], verdict: Option<&str>, reasons: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = current.iter().filter(|l| !ours(l)).cloned().collect();
-    match verdict {
-        Some("bad") => {
-            out.push(BAD_LABEL.into());
-            out.extend(reasons.iter().map(|r| reason_label(r)));
-        }
-        Some("good") => out.push(GOOD_LABEL.into()),
-        _ => {}
-    }
-    let mut seen = HashSet::new();
-    out.retain(|l| seen.insert(l.clone()));
-    out
-}
-
-/// The marker a message carries: the key's last 12 hex digits (a UUIDv7
-/// starts with the time, so its head repeats within a minute).
-pub fn marker(key: &str) -> String {
-    let hex: String = key.chars().filter(char::is_ascii_hexdigit).collect();
-    let tail = hex.get(hex.len().saturating_sub(12)..).unwrap_or(&hex);
-    format!("[handoff:{tail}]")
+    crate::domain::verdict_marks::merged_tags(current, verdict, reasons)
 }
 
 /// The private note that carries a verdict to the people reading Chatwoot.
 pub fn verdict_note(change: &Change) -> Option<String> {
-    let Change::Verdict {
-        verdict,
-        reasons,
-        note,
-        agent,
-        ..
-    } = change
-    else {
-        return None;
-    };
-    let mut text = match verdict.as_deref() {
-        Some("bad") => format!("Bad AI handoff, flagged by {agent} in handoff."),
-        Some("good") => {
-            format!("Good AI handoff (rightly escalated), marked by {agent} in handoff.")
-        }
-        _ => format!("AI handoff verdict withdrawn by {agent} in handoff."),
-    };
-    if !reasons.is_empty() {
-        let labels: Vec<&str> = reasons
-            .iter()
-            .map(|r| Reason::parse(r).map_or(r.as_str(), |r| r.label()))
-            .collect();
-        text.push_str(&format!("\nReasons: {}", labels.join("; ")));
-    }
-    if let Some(n) = note.as_deref().filter(|n| !n.trim().is_empty()) {
-        text.push_str(&format!("\nNote: {n}"));
-    }
-    Some(text)
+    crate::domain::verdict_marks::note_text(change)
 }
 
 /// Send every due `chatwoot` row, in per-conversation order, each at most
@@ -110,7 +50,8 @@ pub async fn deliver_due(
     cfg: &ChatwootConfig,
     now: DateTime<Utc>,
 ) -> Result<Report, StoreError> {
-    let mut me_id: Option<i64> = store.meta(sync::ME_ID)?.and_then(|v| v.parse().ok());
+    let mut me_id: Option<i64> =
+        crate::backend::sync::me_id(store, CHATWOOT)?.and_then(|v| v.parse().ok());
     let pass = Pass {
         destination: CHATWOOT,
         // A row does a few requests; the lease outlives them all.
@@ -147,10 +88,11 @@ impl From<Result<(), Failure>> for Answer {
             Ok(()) => Answer::Ok(200),
             Err(Failure::Permanent(error)) => Answer::Permanent(error),
             Err(Failure::Api(e)) if !e.is_transient() => Answer::Permanent(e.to_string()),
-            // Chatwoot's 429 carries no Retry-After: our backoff decides.
+            // Chatwoot's own 429 carries no Retry-After (our backoff
+            // decides); a proxy's may.
             Err(Failure::Api(e)) => Answer::Transient {
                 error: e.to_string(),
-                retry_after: None,
+                retry_after: e.wait(),
                 whole_receiver: e.whole_server(),
             },
         }
@@ -271,8 +213,12 @@ async fn me(client: &Client, cached: &mut Option<i64>) -> Result<i64, Failure> {
         sync::SyncError::Api(a) => Failure::Api(a),
         other => Failure::Permanent(other.to_string()),
     })?;
-    *cached = Some(me.id);
-    Ok(me.id)
+    let id = me
+        .id
+        .parse()
+        .map_err(|_| Failure::Permanent(format!("Chatwoot user id '{}' is not a number", me.id)))?;
+    *cached = Some(id);
+    Ok(id)
 }
 
 /// Post a message once: after an attempt that may have landed, look for
@@ -326,34 +272,4 @@ async fn already_posted(
             // sent after the change was made.
             || (text == content && at >= since)
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_merge_keeps_others_and_swaps_ours() {
-        let cur: Vec<String> = ["billing", "ai-good-handoff", "vip", "ai-bad-misrouted"]
-            .map(String::from)
-            .to_vec();
-        let bad = merged_labels(&cur, Some("bad"), &["wrong_data".to_string()]);
-        assert_eq!(
-            bad,
-            ["billing", "vip", "ai-bad-handoff", "ai-bad-wrong-data"]
-        );
-        assert_eq!(
-            merged_labels(&cur, Some("good"), &[]),
-            ["billing", "vip", "ai-good-handoff"]
-        );
-        assert_eq!(merged_labels(&cur, None, &[]), ["billing", "vip"]);
-    }
-
-    #[test]
-    fn marker_uses_the_random_tail() {
-        assert_eq!(
-            marker("01990f5e-6c1a-7b3e-9a53-0f2d5c1e8a41"),
-            "[handoff:0f2d5c1e8a41]"
-        );
-    }
 }

@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::auth::Secret;
+use super::Secret;
 use super::config::ChatwootConfig;
 use crate::domain::sanitize;
 use crate::outbox::backoff;
@@ -37,8 +37,10 @@ pub enum ApiError {
     Forbidden(String),
     #[error("404 Not Found: {0}")]
     NotFound(String),
+    /// With the wait asked for, when something in front of Chatwoot says
+    /// (Chatwoot's own 429 does not).
     #[error("429 Too Many Requests: rate limited; backing off")]
-    RateLimited,
+    RateLimited(Option<Duration>),
     #[error("server error {0}: {1}")]
     Server(u16, String),
     #[error("refused with {0}: {1}")]
@@ -59,10 +61,18 @@ impl ApiError {
             ApiError::Unreachable(_)
                 | ApiError::Tls(_)
                 | ApiError::Timeout(_)
-                | ApiError::RateLimited
+                | ApiError::RateLimited(_)
                 | ApiError::Unauthorized
         )
     }
+    /// How long the server asked us to wait before trying again.
+    pub fn wait(&self) -> Option<Duration> {
+        match self {
+            ApiError::RateLimited(wait) => *wait,
+            _ => None,
+        }
+    }
+
     /// The request may have reached the server and done its work even
     /// though no answer came back: re-check before sending it again.
     pub fn uncertain(&self) -> bool {
@@ -214,7 +224,10 @@ impl Client {
             ));
         };
         if !status.is_success() {
-            return Err((self.status_error(status, path, &bytes), retry_after));
+            return Err((
+                self.status_error(status, path, &bytes, retry_after),
+                retry_after,
+            ));
         }
         self.decode(path, &bytes).map_err(|e| (e, None))
     }
@@ -244,7 +257,13 @@ impl Client {
         ApiError::BadBody(path_only(path), sanitize::clean_line(why))
     }
 
-    fn status_error(&self, status: StatusCode, path: &str, body: &[u8]) -> ApiError {
+    fn status_error(
+        &self,
+        status: StatusCode,
+        path: &str,
+        body: &[u8],
+        retry_after: Option<Duration>,
+    ) -> ApiError {
         let excerpt = sanitize::truncate(
             &sanitize::clean_line(&String::from_utf8_lossy(body)),
             ERROR_TEXT,
@@ -254,7 +273,7 @@ impl Client {
             401 => ApiError::Unauthorized,
             403 => ApiError::Forbidden(format!("{} ({excerpt})", path_only(path))),
             404 => ApiError::NotFound(path_only(path)),
-            429 => ApiError::RateLimited,
+            429 => ApiError::RateLimited(retry_after),
             500..=599 => ApiError::Server(code, excerpt),
             _ => ApiError::Refused(code, excerpt),
         }

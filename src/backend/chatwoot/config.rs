@@ -1,9 +1,11 @@
 //! The `[chatwoot]` table of config.toml. The API token is not here: it
-//! comes from the environment or the credentials file (see `auth`).
+//! comes from the environment or the credentials file (`backend::credentials`).
 
 use std::time::Duration;
 
 use serde::Deserialize;
+
+use crate::config::{check_base_url, check_secs, secs};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,10 +33,6 @@ pub struct ChatwootConfig {
     pub max_backoff_secs: Option<f64>,
 }
 
-fn secs(v: Option<f64>, default: f64) -> Duration {
-    Duration::try_from_secs_f64(v.unwrap_or(default)).unwrap_or(Duration::ZERO)
-}
-
 impl ChatwootConfig {
     pub fn poll(&self) -> Duration {
         secs(self.poll_secs, 60.0)
@@ -59,13 +57,7 @@ impl ChatwootConfig {
 
     /// Everything serde cannot check. The message names the key.
     pub fn validate(&self) -> Result<(), String> {
-        let url = reqwest::Url::parse(&self.base_url).map_err(|e| format!("base_url: {e}"))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err("base_url: must be an http:// or https:// address".into());
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err("base_url: must not have a query or fragment".into());
-        }
+        check_base_url("base_url", &self.base_url)?;
         if self.account_id <= 0 {
             return Err("account_id: must be a positive number".into());
         }
@@ -75,22 +67,13 @@ impl ChatwootConfig {
         if let Some(bad) = self.team_ids.iter().find(|&&i| i <= 0) {
             return Err(format!("team_ids: {bad} is not a positive number"));
         }
-        for (name, v, min) in [
+        check_secs(&[
             ("poll_secs", self.poll_secs, 1.0),
             ("timeout_secs", self.timeout_secs, 0.1),
             ("backoff_secs", self.backoff_secs, 0.01),
             ("max_backoff_secs", self.max_backoff_secs, 0.01),
             ("hold_secs", self.hold_secs, 0.0),
-        ] {
-            if let Some(x) = v
-                && !(x.is_finite() && x >= min && x <= 86_400.0)
-            {
-                return Err(format!(
-                    "{name}: must be a number of seconds from {min} to 86400"
-                ));
-            }
-        }
-        Ok(())
+        ])
     }
 }
 

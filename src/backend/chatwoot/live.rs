@@ -31,9 +31,9 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 /// The user's `pubsub_token` is held as a [`Secret`]: anyone holding it can
 /// read the user's live stream, so it never shows in Debug or logs.
-pub use super::auth::Secret;
-use super::{ChatwootConfig, Client, auth};
-use crate::app::Event;
+pub use super::Secret;
+use super::{ChatwootConfig, Client};
+use crate::backend::News;
 use crate::outbox::backoff;
 
 /// The ActionCable subprotocol Rails speaks.
@@ -335,20 +335,17 @@ fn identifier(config: &LiveConfig) -> String {
     serde_json::to_string(&id).unwrap_or_default()
 }
 
-/// Start the live task of a Chatwoot workspace, beside its sync task: read
-/// the user's profile for the pubsub token, then keep the socket. Room events
-/// poke `refresh` (the sync task's cue); up and down go to the screen.
-pub fn spawn(cfg: &ChatwootConfig, refresh: Arc<Notify>, events: UnboundedSender<Event>) {
-    tokio::spawn(watch(cfg.clone(), refresh, events));
-}
-
-async fn watch(cfg: ChatwootConfig, refresh: Arc<Notify>, events: UnboundedSender<Event>) {
-    // Without a token or account the sync task reports why; polling is moot.
-    let client = auth::load_token()
-        .map_err(|e| e.to_string())
-        .and_then(|t| Client::new(&cfg, &t));
-    let (Ok(client), Ok(account)) = (client, u64::try_from(cfg.account_id)) else {
-        tracing::warn!("live updates off: no usable token or account");
+/// The live task of a Chatwoot workspace, beside its sync task: read the
+/// user's profile for the pubsub token, then keep the socket. Room events
+/// poke `refresh` (the sync task's cue); up and down go to `events`.
+pub async fn watch(
+    client: Client,
+    cfg: ChatwootConfig,
+    refresh: Arc<Notify>,
+    events: UnboundedSender<News>,
+) {
+    let Ok(account) = u64::try_from(cfg.account_id) else {
+        tracing::warn!("live updates off: no usable account");
         return;
     };
     let Some(config) = from_server(&client, cfg.base(), account, &events).await else {
@@ -363,7 +360,7 @@ async fn from_server(
     client: &Client,
     base_url: &str,
     account_id: u64,
-    events: &UnboundedSender<Event>,
+    events: &UnboundedSender<News>,
 ) -> Option<LiveConfig> {
     let t = Timing::default();
     let mut attempt = 0;
@@ -398,14 +395,14 @@ async fn from_server(
 pub fn forward(
     event: LiveEvent,
     refresh: &Notify,
-    events: &UnboundedSender<Event>,
+    events: &UnboundedSender<News>,
 ) -> ControlFlow<()> {
     let screen = match event {
         LiveEvent::Up => {
             refresh.notify_one();
-            Some(Event::Live { up: true })
+            Some(News::Live { up: true })
         }
-        LiveEvent::Down { .. } => Some(Event::Live { up: false }),
+        LiveEvent::Down { .. } => Some(News::Live { up: false }),
         LiveEvent::Changed { change, .. } => {
             // One stored permit: a burst of events is one refresh.
             if change.needs_refresh() {
@@ -648,7 +645,7 @@ mod tests {
         let poked = |n: &Notify| n.notified().now_or_never().is_some();
 
         assert!(forward(LiveEvent::Up, &refresh, &tx).is_continue());
-        assert!(matches!(rx.try_recv(), Ok(Event::Live { up: true })));
+        assert!(matches!(rx.try_recv(), Ok(News::Live { up: true })));
         assert!(poked(&refresh), "no catch-up refresh after connecting");
 
         let typing = LiveEvent::Changed {
@@ -677,7 +674,7 @@ mod tests {
             retry_in: Duration::from_secs(1),
         };
         assert!(forward(down.clone(), &refresh, &tx).is_continue());
-        assert!(matches!(rx.try_recv(), Ok(Event::Live { up: false })));
+        assert!(matches!(rx.try_recv(), Ok(News::Live { up: false })));
 
         drop(rx);
         assert!(forward(down, &refresh, &tx).is_break());

@@ -18,19 +18,23 @@ use serde_json::{Map, Value, json};
 use super::model::{Contact, Conversation, Message, SenderKind};
 use crate::domain::handoff::{Handoff, Priority, Status};
 use crate::domain::import;
+use crate::domain::verdict_marks::{self, MarkNote, Marks};
 
 /// The custom attribute that holds the AI's summary.
 pub const HANDOFF_ATTRIBUTE: &str = "handoff";
 
+/// What our ids for Chatwoot conversations start with.
+pub const ID_PREFIX: &str = "cw-";
+
 /// Our id for a conversation: `cw-<display id>`.
 pub fn handoff_id(display_id: i64) -> String {
-    format!("cw-{display_id}")
+    format!("{ID_PREFIX}{display_id}")
 }
 
 /// The display id in one of our ids, if it is a Chatwoot one.
 pub fn display_id(handoff_id: &str) -> Option<i64> {
     handoff_id
-        .strip_prefix("cw-")
+        .strip_prefix(ID_PREFIX)
         .and_then(|n| n.parse().ok())
         .filter(|&n: &i64| n > 0)
 }
@@ -43,6 +47,36 @@ pub fn version(c: &Conversation) -> String {
         c.last_activity_at.unwrap_or_default(),
         c.status
     )
+}
+
+/// The verdict tags and notes on a conversation: its labels, and the
+/// private notes that carry our marker, whoever wrote them.
+pub fn marks(c: &Conversation, messages: &[Message]) -> Marks {
+    let mut notes: Vec<MarkNote> = messages
+        .iter()
+        .filter(|m| m.private)
+        .filter_map(|m| {
+            let text = m
+                .content
+                .as_deref()
+                .filter(|t| verdict_marks::has_marker(t))?;
+            Some(MarkNote {
+                author: m
+                    .sender
+                    .as_ref()
+                    .and_then(|s| s.name.as_deref())
+                    .map(crate::domain::sanitize::clean_line)
+                    .unwrap_or_else(|| "unknown".into()),
+                at: time(Some(m.created_at))?,
+                text: text.to_string(),
+            })
+        })
+        .collect();
+    notes.sort_by_key(|n| n.at);
+    Marks {
+        tags: c.labels.clone(),
+        notes,
+    }
 }
 
 /// A mapped conversation, and what could not be used.

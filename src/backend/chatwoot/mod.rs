@@ -1,10 +1,9 @@
 //! Chatwoot: the only code that knows its API. `client` speaks HTTP,
 //! `model` is its JSON, `map` turns a conversation into our handoff, `sync`
-//! pulls queues into the store, `actions` delivers the outbox, `auth` holds
-//! the token, `live` listens on the websocket.
+//! pulls queues, `actions` delivers the outbox, `live` listens on the
+//! websocket; this file plugs them into the seam (`backend::Helpdesk`).
 
 pub mod actions;
-pub mod auth;
 pub mod client;
 pub mod config;
 pub mod live;
@@ -12,20 +11,75 @@ pub mod map;
 pub mod model;
 pub mod sync;
 
-use chrono::{DateTime, Utc};
+use std::path::Path;
+use std::sync::Arc;
 
-pub use auth::Secret;
+use chrono::{DateTime, Utc};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use tokio::sync::Notify;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub use super::credentials::Secret;
 pub use client::{ApiError, Client};
 pub use config::ChatwootConfig;
 
-use super::{Backend, BackendError, SyncReport};
+use super::registry::Entry;
+use super::{Ask, BackendError, Helpdesk, Me, News, Pulled, Settings, Timing, TokenFor, WebLink};
+use crate::config::{Config, ConfigError};
 use crate::outbox::Report;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
-/// The outbox `destination` of Chatwoot changes.
+/// The outbox `destination` of Chatwoot changes, and its config table.
 pub const CHATWOOT: &str = "chatwoot";
 
-/// One Chatwoot account as a backend.
+pub const ENTRY: Entry = Entry {
+    name: CHATWOOT,
+    label: "Chatwoot",
+    needs: "base_url and account_id",
+    about: "Chatwoot Cloud or self-hosted ([chatwoot] table)",
+    token: TokenFor {
+        name: CHATWOOT,
+        label: "Chatwoot",
+        hint: "the token is under Profile settings → Access Token in Chatwoot",
+    },
+    configure,
+};
+
+fn configure(config: &Config, path: &Path) -> Result<Option<Arc<dyn Settings>>, ConfigError> {
+    let Some(cfg) = config.table::<ChatwootConfig>(path, CHATWOOT)? else {
+        return Ok(None);
+    };
+    cfg.validate()
+        .map_err(|m| config.table_error(path, CHATWOOT, &m))?;
+    Ok(Some(Arc::new(cfg)))
+}
+
+impl Settings for ChatwootConfig {
+    fn timing(&self) -> Timing {
+        Timing {
+            poll: self.poll(),
+            hold: self.hold(),
+        }
+    }
+
+    fn web_link(&self) -> Option<WebLink> {
+        Some(WebLink {
+            prefix: map::ID_PREFIX.to_string(),
+            url: format!(
+                "{}/app/accounts/{}/conversations/{{n}}",
+                self.base(),
+                self.account_id
+            ),
+        })
+    }
+
+    fn connect(&self, token: &Secret) -> Result<Arc<dyn Helpdesk>, BackendError> {
+        Ok(Arc::new(ChatwootBackend::new(self.clone(), token)?))
+    }
+}
+
+/// One Chatwoot account as a helpdesk.
 #[derive(Debug, Clone)]
 pub struct ChatwootBackend {
     pub config: ChatwootConfig,
@@ -49,24 +103,61 @@ impl From<sync::SyncError> for BackendError {
     }
 }
 
-impl Backend for ChatwootBackend {
-    fn name(&self) -> &'static str {
-        CHATWOOT
+impl Helpdesk for ChatwootBackend {
+    fn whoami(&self) -> BoxFuture<'_, Result<Me, BackendError>> {
+        async move {
+            sync::whoami(&self.client)
+                .await
+                .map(|(_, me)| me)
+                .map_err(|e| BackendError::Remote(sync::explain(&self.config, &e)))
+        }
+        .boxed()
     }
 
-    async fn refresh(
-        &self,
-        store: &mut Store,
-        since: Option<DateTime<Utc>>,
-    ) -> Result<SyncReport, BackendError> {
-        Ok(sync::refresh(&self.client, &self.config, store, since, Utc::now()).await?)
+    fn pull<'a>(&'a self, ask: Ask<'a>) -> BoxFuture<'a, Result<Pulled, BackendError>> {
+        async move { Ok(sync::pull(&self.client, &self.config, ask).await?) }.boxed()
     }
 
-    async fn deliver(&self, store: &mut Store) -> Result<Report, BackendError> {
-        Ok(actions::deliver_due(store, &self.client, &self.config, Utc::now()).await?)
+    fn deliver<'a>(
+        &'a self,
+        store: &'a mut Store,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Report, StoreError>> {
+        actions::deliver_due(store, &self.client, &self.config, now).boxed()
     }
 
-    fn last_sync(&self, store: &Store) -> Option<DateTime<Utc>> {
-        sync::last_sync(store)
+    fn live(
+        self: Arc<Self>,
+        nudge: Arc<Notify>,
+        news: UnboundedSender<News>,
+    ) -> Option<BoxFuture<'static, ()>> {
+        Some(live::watch(self.client.clone(), self.config.clone(), nudge, news).boxed())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conversation_opens_at_its_chatwoot_address() {
+        let cfg = ChatwootConfig {
+            base_url: "https://app.chatwoot.com/".into(),
+            account_id: 7,
+            inbox_ids: Vec::new(),
+            team_ids: Vec::new(),
+            poll_secs: None,
+            timeout_secs: None,
+            hold_secs: None,
+            backoff_secs: None,
+            max_backoff_secs: None,
+        };
+        let link = cfg.web_link();
+        assert_eq!(link.as_ref().map(|l| l.prefix.as_str()), Some("cw-"));
+        let url = link.map(|l| l.url.replace("{n}", "42"));
+        assert_eq!(
+            url.as_deref(),
+            Some("https://app.chatwoot.com/app/accounts/7/conversations/42")
+        );
     }
 }

@@ -1,11 +1,11 @@
-//! One refresh: pull the account's queues into the store. A full refresh
-//! pages through mine, my teams' unassigned and the bot-held `pending`
-//! conversations; an incremental one asks only for what changed since the
-//! last sync (`updated_within`, unpaginated: CW `conversation_finder.rb`).
+//! One pull: the account's queues as handoffs. A full pull pages through
+//! mine, my teams' unassigned and the bot-held `pending` conversations; an
+//! incremental one asks only for what changed since the last sync
+//! (`updated_within`, unpaginated: CW `conversation_finder.rb`).
 //! Conversations whose version did not change are not fetched again; ones
 //! with the agent's changes still in the outbox are left alone until sent.
-//! Everything pulled is written in one transaction at the end: a failed
-//! refresh writes nothing.
+//! `backend::sync` writes what comes back in one transaction: a failed pull
+//! writes nothing.
 
 use std::collections::HashSet;
 
@@ -17,9 +17,9 @@ use super::client::{ApiError, Client};
 use super::config::ChatwootConfig;
 use super::map;
 use super::model::{Contact, Conversation, ConversationList, Message, MessageList, Profile, Team};
-use crate::backend::SyncReport;
-use crate::domain::agent::Agent;
+use crate::backend::{Ask, Me, Pulled, SyncReport};
 use crate::domain::import::Imported;
+use crate::domain::sanitize::clean_line;
 use crate::store::{Store, StoreError, SyncWrite};
 
 /// Chatwoot's page size (`CONVERSATION_RESULTS_PER_PAGE`, default 25).
@@ -36,10 +36,6 @@ const INCREMENTAL_LIMIT: TimeDelta = TimeDelta::days(1);
 /// skew and changes made while the last refresh ran.
 const OVERLAP_SECS: i64 = 120;
 
-pub const LAST_SYNC: &str = "chatwoot.last_sync";
-pub const ME_ID: &str = "chatwoot.me_id";
-pub const ME_NAME: &str = "chatwoot.me_name";
-
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error("{0}")]
@@ -48,14 +44,6 @@ pub enum SyncError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Account(String),
-}
-
-/// Who the token belongs to, and the account checked.
-#[derive(Debug, Clone)]
-pub struct Me {
-    pub id: i64,
-    pub name: String,
-    pub account: String,
 }
 
 /// `GET /api/v1/profile`, and the configured account among its accounts.
@@ -67,13 +55,7 @@ pub async fn whoami(client: &Client) -> Result<(Profile, Me), SyncError> {
         let have: Vec<String> = profile
             .accounts
             .iter()
-            .map(|a| {
-                format!(
-                    "{} ({})",
-                    a.id,
-                    crate::domain::sanitize::clean_line(&a.name)
-                )
-            })
+            .map(|a| format!("{} ({})", a.id, clean_line(&a.name)))
             .collect();
         return Err(SyncError::Account(format!(
             "account_id {wanted} is not one of this user's accounts; they are: {}",
@@ -85,15 +67,18 @@ pub async fn whoami(client: &Client) -> Result<(Profile, Me), SyncError> {
         )));
     };
     let me = Me {
-        id: profile.id,
-        name: crate::domain::sanitize::clean_line(&profile.name),
-        account: crate::domain::sanitize::clean_line(&account.name),
+        id: profile.id.to_string(),
+        name: clean_line(&profile.name),
+        email: profile.email.as_deref().map(clean_line),
+        role: Some(clean_line(account.role.as_deref().unwrap_or("agent"))),
+        account: format!("account {} ({})", account.id, clean_line(&account.name)),
     };
     Ok((profile, me))
 }
 
-/// Pull conversations into `store`. `since`: the last successful sync, for
-/// an incremental refresh; `None` (or too long ago) pages through every queue.
+/// Pull conversations into `store` and write them (`backend::sync`).
+/// `since`: the last successful sync, for an incremental refresh; `None`
+/// (or too long ago) pages through every queue.
 pub async fn refresh(
     client: &Client,
     cfg: &ChatwootConfig,
@@ -101,7 +86,28 @@ pub async fn refresh(
     since: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<SyncReport, SyncError> {
+    let known = crate::backend::sync::known(store, CHATWOOT)?;
+    let ask = Ask {
+        known: &known,
+        since,
+        history_since: now - TimeDelta::days(i64::from(crate::backend::HISTORY_DAYS)),
+        now,
+    };
+    let pulled = pull(client, cfg, ask).await?;
+    Ok(crate::backend::sync::write(store, CHATWOOT, pulled, now)?)
+}
+
+/// The conversations `ask` asks for; writes nothing.
+pub async fn pull(
+    client: &Client,
+    cfg: &ChatwootConfig,
+    ask: Ask<'_>,
+) -> Result<Pulled, SyncError> {
+    let Ask {
+        known, since, now, ..
+    } = ask;
     let (_, me) = whoami(client).await?;
+    let me_id: i64 = me.id.parse().unwrap_or_default();
     let (teams, every_team) = my_teams(client, cfg).await?;
     let team_ids: HashSet<i64> = teams.iter().map(|t| t.id).collect();
 
@@ -156,16 +162,16 @@ pub async fn refresh(
             continue;
         }
         let id = map::handoff_id(c.id);
-        let known = store.remote_version(&id)?;
-        if report.incremental && known.is_none() && !relevant(&c, &me, &team_ids) {
+        let seen_before = known.version(&id);
+        if report.incremental && seen_before.is_none() && !relevant(&c, me_id, &team_ids) {
             continue;
         }
-        if store.has_unsent(&id, CHATWOOT)? {
+        if known.held(&id) {
             report.held += 1;
             continue;
         }
         let version = map::version(&c);
-        if known.as_deref() == Some(version.as_str()) {
+        if seen_before == Some(version.as_str()) {
             report.unchanged += 1;
             continue;
         }
@@ -190,6 +196,7 @@ pub async fn refresh(
                         raw: raw.to_string(),
                     },
                     version,
+                    marks: map::marks(&c, &messages),
                 });
             }
             Err(problems) => {
@@ -199,40 +206,30 @@ pub async fn refresh(
         }
     }
 
-    let written = store.write_synced(CHATWOOT, &writes, now)?;
-    report.new = written.inserted;
-    report.updated = written.updated;
-    upsert_me(store, &me, &teams)?;
-    // Every team of the account, for the team picker (moving a handoff to
-    // a team nobody here belongs to is the point of it).
-    store.set_known_teams(&every_team)?;
-    store.set_meta(ME_ID, &me.id.to_string())?;
-    store.set_meta(ME_NAME, &me.name)?;
-    store.set_meta(LAST_SYNC, &now.to_rfc3339())?;
-    report.me = me.name;
-    Ok(report)
+    Ok(Pulled {
+        me,
+        my_teams: teams.iter().map(|t| clean_line(&t.name)).collect(),
+        all_teams: every_team,
+        writes,
+        report,
+    })
 }
 
 /// The last successful sync, from the store.
 pub fn last_sync(store: &Store) -> Option<DateTime<Utc>> {
-    store
-        .meta(LAST_SYNC)
-        .ok()
-        .flatten()
-        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-        .map(|t| t.with_timezone(&Utc))
+    crate::backend::sync::last_sync(store, CHATWOOT)
 }
 
 fn clean(s: &str) -> String {
-    crate::domain::sanitize::truncate(&crate::domain::sanitize::clean_line(s), 40)
+    crate::domain::sanitize::truncate(&clean_line(s), 40)
 }
 
 /// Mine, unassigned in my teams, or held by the bot.
-fn relevant(c: &Conversation, me: &Me, teams: &HashSet<i64>) -> bool {
+fn relevant(c: &Conversation, me: i64, teams: &HashSet<i64>) -> bool {
     let bot_held = c.meta.assignee_type.as_deref() == Some("AgentBot");
     let assignee = c.meta.assignee.as_ref().filter(|_| !bot_held).map(|a| a.id);
     c.status == "pending"
-        || assignee == Some(me.id)
+        || assignee == Some(me)
         || (assignee.is_none() && c.meta.team.as_ref().is_some_and(|t| teams.contains(&t.id)))
 }
 
@@ -323,19 +320,29 @@ async fn messages(client: &Client, id: i64, report: &mut SyncReport) -> Result<M
     Ok((out, contact, values))
 }
 
-/// Me as a routing agent, so "Team unassigned" knows my teams.
-fn upsert_me(store: &mut Store, me: &Me, teams: &[Team]) -> Result<(), StoreError> {
-    let existing = store.agents()?.into_iter().find(|a| a.name == me.name);
-    let mut agent = existing.unwrap_or(Agent {
-        name: me.name.clone(),
-        teams: Vec::new(),
-        skills: Vec::new(),
-        languages: Vec::new(),
-        capacity: 8,
-    });
-    agent.teams = teams
-        .iter()
-        .map(|t| crate::domain::sanitize::clean_line(&t.name))
-        .collect();
-    store.upsert_agents(&[agent])
+/// What went wrong checking who I am, and what to do about it.
+pub fn explain(cfg: &ChatwootConfig, e: &SyncError) -> String {
+    let base = clean_line(cfg.base());
+    match e {
+        SyncError::Api(ApiError::Unreachable(why)) => format!(
+            "cannot reach Chatwoot at {base}: {why}. Check base_url and that the server is up."
+        ),
+        SyncError::Api(ApiError::Tls(_)) => format!(
+            "TLS error talking to {base}: its certificate is not trusted or it does not speak \
+             HTTPS on that port (self-hosted without TLS? use http://)."
+        ),
+        SyncError::Api(ApiError::Timeout(s)) => {
+            format!("{base} did not answer within {s:.0}s. Check base_url and your network.")
+        }
+        SyncError::Api(ApiError::Unauthorized) => format!(
+            "{base} refused the API token (401): it is wrong or was reset. Copy it again from \
+             Chatwoot → Profile settings → Access Token."
+        ),
+        SyncError::Api(ApiError::NotFound(_) | ApiError::BadBody(..)) => format!(
+            "{base} does not look like Chatwoot ({e}). base_url is the address you open Chatwoot \
+             at, without /app/..."
+        ),
+        SyncError::Account(why) => format!("{why}. Set account_id in the [chatwoot] table."),
+        other => format!("checking {base}: {other}"),
+    }
 }

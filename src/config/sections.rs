@@ -20,7 +20,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config_problem::{Problem, line_of};
+use super::problem::{Problem, line_of};
 use crate::domain::queue::{Builtin, MAX_SECTIONS, Section};
 
 /// One `[[sections]]` table, keys and values with their spans so problems

@@ -1,26 +1,16 @@
-//! `handoff config check`: every problem in a config file, each with its
-//! line. Serde stops at the first error, so a failing top-level entry is set
-//! aside and the rest checked again, until what is left parses.
+//! Every problem in a config file's own shape, each with its line. Serde
+//! stops at the first error, so a failing top-level entry is set aside and
+//! the rest checked again, until what is left parses. (What other layers
+//! read from the file — keys, theme, a helpdesk's table — they check
+//! themselves; `workspace::check_config` puts it all together.)
 
 use std::path::Path;
 
-use crate::config::{Config, ConfigError};
-use crate::config_problem::{Problem, line_of};
+use serde::Deserialize;
+use toml::Spanned;
 
-/// Every problem in the config file at `path` (none: it is fine). A missing
-/// file is fine unless `required`.
-pub fn check(path: &Path, required: bool, themes_dir: Option<&Path>) -> Vec<Problem> {
-    match Config::read_text(path, required) {
-        Ok(Some(text)) => check_text(path, &text, themes_dir),
-        Ok(None) => Vec::new(),
-        Err(e) => vec![Problem::from_error(&e)],
-    }
-}
-
-pub fn check_text(path: &Path, text: &str, themes_dir: Option<&Path>) -> Vec<Problem> {
-    let (config, problems) = salvage(path, text);
-    with_theme(problems, &config, path, text, themes_dir)
-}
+use super::problem::{Problem, line_of};
+use super::{Config, ConfigError, KeysTable};
 
 /// What can be used of a config file that may be broken: the entries that
 /// parse (a failing top-level entry is dropped, the rest kept) and every
@@ -65,14 +55,14 @@ pub fn salvage(path: &Path, text: &str) -> (Config, Vec<Problem>) {
         current = toml::to_string(&table).unwrap_or_default();
         match Config::parse(path, &current) {
             Ok(mut config) => {
-                // The rest's keymap and section problems carry lines of the
-                // rewritten text: check them again against the file itself.
+                // The rest's section problems carry lines of the rewritten
+                // text: check them again against the file itself.
                 if !config.problems.is_empty() {
-                    problems.extend(crate::app::keymap_config::problems_in(path, text));
-                    problems.extend(crate::config_sections::problems_in(path, text));
+                    problems.extend(super::sections::problems_in(path, text));
                 }
                 problems.sort_by_key(|p| p.line);
                 config.problems = problems.clone();
+                keep_spans_of(&mut config, text);
                 return (config, problems);
             }
             Err(e) => error = e,
@@ -81,25 +71,21 @@ pub fn salvage(path: &Path, text: &str) -> (Config, Vec<Problem>) {
     (Config::default(), problems)
 }
 
-fn with_theme(
-    mut problems: Vec<Problem>,
-    config: &Config,
-    path: &Path,
-    text: &str,
-    themes_dir: Option<&Path>,
-) -> Vec<Problem> {
-    if let Some(name) = &config.theme
-        && let Err(message) = crate::ui::theme::Theme::load(name, themes_dir)
-    {
-        let line = line_of_key(text, "theme").unwrap_or(1);
-        problems.push(Problem {
-            file: path.to_path_buf(),
-            line: Some(line),
-            message,
-        });
+/// Point the salvaged config's keys back into the file itself (they were
+/// read from a rewritten copy), so their problems name the file's lines.
+fn keep_spans_of(config: &mut Config, text: &str) {
+    #[derive(Deserialize)]
+    struct Preset {
+        keymap: Option<Spanned<String>>,
     }
-    problems.sort_by_key(|p| p.line);
-    problems
+    #[derive(Deserialize)]
+    struct Keys {
+        keys: Option<KeysTable>,
+    }
+    // Each unreadable alone was among the entries set aside.
+    config.keymap = toml::from_str::<Preset>(text).ok().and_then(|p| p.keymap);
+    config.keys = toml::from_str::<Keys>(text).ok().and_then(|k| k.keys);
+    config.text = text.to_string();
 }
 
 /// The top-level entry of `text` an error is about.
@@ -176,15 +162,11 @@ mod tests {
     use super::*;
 
     fn lines(text: &str) -> Vec<(Option<usize>, String)> {
-        check_text(Path::new("c.toml"), text, None)
+        salvage(Path::new("c.toml"), text)
+            .1
             .into_iter()
             .map(|p| (p.line, p.message))
             .collect()
-    }
-
-    #[test]
-    fn a_good_file_has_no_problems() {
-        assert!(lines("agent = \"Maya\"\ntheme = \"light\"\nkeymap = \"vim\"\n").is_empty());
     }
 
     #[test]
@@ -196,21 +178,26 @@ mod tests {
     }
 
     #[test]
-    fn salvage_keeps_what_parses() {
+    fn salvage_keeps_what_parses_with_the_files_own_spans() {
         let text = "agent = \"Maya\"\nagnet = 1\nkeymap = \"vim\"\n[keys.queue]\nx = \"nope\"\n";
         let (config, problems) = salvage(Path::new("c.toml"), text);
         assert_eq!(config.agent.as_deref(), Some("Maya"));
-        assert_eq!(config.keys_in_force, crate::app::keymap::Keymap::vim());
+        assert_eq!(
+            config.keymap.as_ref().map(|k| k.get_ref().as_str()),
+            Some("vim")
+        );
         let at: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
-        assert_eq!(at, [Some(2), Some(5)], "{problems:#?}");
+        assert_eq!(at, [Some(2)], "{problems:#?}");
         assert_eq!(config.problems, problems);
-    }
-
-    #[test]
-    fn unknown_theme_is_a_problem() {
-        let found = lines("\ntheme = \"blurple\"\n");
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].0, Some(2));
+        // The keys point into the file, not the rewritten rest.
+        let x = config
+            .keys
+            .iter()
+            .flatten()
+            .flat_map(|(_, t)| t.keys())
+            .next();
+        assert_eq!(x.map(|k| line_of(text, k.span().start)), Some(5));
+        assert_eq!(config.text, text);
     }
 
     #[test]

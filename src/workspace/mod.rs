@@ -1,11 +1,15 @@
-//! Opening the workspace: resolve paths and identity, open the store, seed the
-//! demo on first run. Shared by the full screen and every subcommand.
+//! Opening the workspace: read the config, set up the helpdesk, resolve
+//! paths and identity, open the store, seed the demo on first run. Shared by
+//! the full screen and every subcommand; `check` is `handoff config check`.
+
+pub mod check;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{self, Config, ConfigError};
+use crate::backend::{self, Desk};
+use crate::config::{self, Config, ConfigError, Problem};
 use crate::domain::demo;
 use crate::domain::sanitize::clean_line;
 use crate::store::{Check, Destination, ImportReport, PendingCheck, Store, StoreError};
@@ -52,6 +56,8 @@ pub struct Workspace {
     pub read_only: bool,
     pub paths: Paths,
     pub config: Config,
+    /// The helpdesk this workspace mirrors (`[backend] kind`), if any.
+    pub desk: Option<Desk>,
     pub agent: String,
     pub store: Store,
     /// The store's quick check, with `check_later` (see [`Workspace::checked`]).
@@ -90,19 +96,20 @@ impl Workspace {
             .clone()
             .unwrap_or_else(config::default_config_path);
         let required = opts.config.is_some();
-        let config = if opts.lenient_config {
+        let mut config = if opts.lenient_config {
             // Keep what parses; the screen lists the rest.
             match Config::read_text(&config_path, required) {
-                Ok(Some(text)) => crate::config_check::salvage(&config_path, &text).0,
+                Ok(Some(text)) => config::check::salvage(&config_path, &text).0,
                 Ok(None) => Config::default(),
                 Err(e) => Config {
-                    problems: vec![crate::config_problem::Problem::from_error(&e)],
+                    problems: vec![Problem::from_error(&e)],
                     ..Config::default()
                 },
             }
         } else {
             Config::load(&config_path, required)?
         };
+        let desk = open_desk(&mut config, &config_path, opts.lenient_config)?;
         let data_dir = opts
             .data_dir
             .clone()
@@ -138,16 +145,16 @@ impl Workspace {
                 .collect(),
         );
         // A helpdesk's changes are enqueued for it in the change's transaction.
-        if let Some(cw) = config.chatwoot_backend().filter(|_| !opts.read_only) {
+        if let Some(desk) = desk.as_ref().filter(|_| !opts.read_only) {
             store.set_helpdesk(Some(Destination {
-                name: crate::backend::chatwoot::CHATWOOT.to_string(),
-                hold: cw.hold(),
+                name: desk.name().to_string(),
+                hold: desk.timing().hold,
             }));
         }
         // With a helpdesk, "Mine" is whoever its token belongs to (learnt at
         // the first sync) unless the user says otherwise.
-        let synced_me = match config.chatwoot_backend() {
-            Some(_) => store.meta(crate::backend::chatwoot::sync::ME_NAME)?,
+        let synced_me = match &desk {
+            Some(desk) => backend::sync::me_name(&store, desk.name())?,
             None => None,
         };
         // Who "Mine" is goes into the store with every verdict and comes
@@ -165,12 +172,13 @@ impl Workspace {
             read_only: opts.read_only,
             paths,
             config,
+            desk,
             agent,
             store,
             check,
         };
         // A helpdesk workspace holds the helpdesk's data, never the demo.
-        let seed = seed && !opts.read_only && ws.config.chatwoot_backend().is_none();
+        let seed = seed && !opts.read_only && ws.desk.is_none();
         if seed && ws.store.meta(INITIALISED)?.is_none() && ws.store.count()? == 0 {
             ws.checked()?;
             ws.seed_demo(None, now)?;
@@ -208,5 +216,33 @@ impl Workspace {
 
     pub fn database(&self) -> &Path {
         &self.paths.database
+    }
+}
+
+/// The helpdesk the config sets up. A bad kind or table, or a table that is
+/// no one's, stops a subcommand; with `lenient` (the full screen) it opens
+/// on the local store instead, the problem listed.
+fn open_desk(config: &mut Config, path: &Path, lenient: bool) -> Result<Option<Desk>, ConfigError> {
+    let mut problems = backend::unknown_tables(config, path);
+    let desk = match backend::open(config, path) {
+        Ok(desk) => desk,
+        Err(e) => {
+            problems.push(Problem::from_error(&e));
+            None
+        }
+    };
+    match problems.first() {
+        Some(first) if !lenient => Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: match first.line {
+                Some(line) => format!("line {line}: {}", first.message),
+                None => first.message.clone(),
+            },
+        }),
+        _ => {
+            config.problems.extend(problems);
+            config.problems.sort_by_key(|p| p.line);
+            Ok(desk)
+        }
     }
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::Deserialize;
 
+use super::secs;
+
 /// What the webhook receives: our generic event, or a Slack incoming-webhook
 /// message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -41,10 +43,6 @@ const DEFAULT_TIMEOUT: f64 = 10.0;
 const DEFAULT_HOLD: f64 = 30.0;
 const DEFAULT_BACKOFF: f64 = 5.0;
 const DEFAULT_MAX_BACKOFF: f64 = 600.0;
-
-fn secs(v: Option<f64>, default: f64) -> Duration {
-    Duration::try_from_secs_f64(v.unwrap_or(default)).unwrap_or(Duration::ZERO)
-}
 
 impl WebhookConfig {
     pub fn timeout(&self) -> Duration {

@@ -1,5 +1,6 @@
 //! One thing wrong in a config file, with where it is. Problems that do not
 //! stop the program (a bad key binding) are collected and shown, not fatal.
+//! Pure data: the config layer finds most of them, the app's keymap the rest.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -39,37 +40,4 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
-}
-
-impl Problem {
-    /// A config file that failed to load as a whole, as one problem.
-    pub fn from_error(e: &crate::config::ConfigError) -> Problem {
-        use crate::config::ConfigError;
-        match e {
-            ConfigError::Invalid { path, message } => {
-                // `describe_toml_error` starts messages with "line N: ".
-                let line = message
-                    .strip_prefix("line ")
-                    .and_then(|rest| rest.split_once(": "))
-                    .and_then(|(n, m)| Some((n.parse().ok()?, m)));
-                match line {
-                    Some((n, m)) => Problem {
-                        file: path.clone(),
-                        line: Some(n),
-                        message: m.to_string(),
-                    },
-                    None => Problem {
-                        file: path.clone(),
-                        line: None,
-                        message: message.clone(),
-                    },
-                }
-            }
-            ConfigError::Read { path, source } => Problem {
-                file: path.clone(),
-                line: None,
-                message: source.to_string(),
-            },
-        }
-    }
 }

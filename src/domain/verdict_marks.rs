@@ -1,0 +1,263 @@
+//! What a verdict looks like inside a helpdesk, the same on every one: tags
+//! (`ai-bad-handoff` + `ai-bad-<reason>`, or `ai-good-handoff`) and a private
+//! note people can read, ending in our marker. Adapters write these; a
+//! refresh reads them back (a teammate's verdict counts for the lead too).
+
+use chrono::{DateTime, Utc};
+
+use super::change::Change;
+use super::feedback::{Reason, Verdict};
+
+pub const BAD_TAG: &str = "ai-bad-handoff";
+pub const GOOD_TAG: &str = "ai-good-handoff";
+const BAD_PREFIX: &str = "ai-bad-";
+
+/// `ai-bad-wrong-data` for `wrong_data`.
+pub fn reason_tag(reason: &str) -> String {
+    format!("{BAD_PREFIX}{}", reason.replace('_', "-"))
+}
+
+/// Ours: the verdict tags and every reason tag (any case: some helpdesks
+/// fold it).
+pub fn is_ours(tag: &str) -> bool {
+    let t = tag.to_ascii_lowercase();
+    t == GOOD_TAG || t == BAD_TAG || t.starts_with(BAD_PREFIX)
+}
+
+/// The tags that put `verdict` in force.
+pub fn tags_for(verdict: Option<&str>, reasons: &[String]) -> Vec<String> {
+    match verdict {
+        Some("bad") => std::iter::once(BAD_TAG.to_string())
+            .chain(reasons.iter().map(|r| reason_tag(r)))
+            .collect(),
+        Some("good") => vec![GOOD_TAG.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// The tags after putting `verdict` in force: everyone else's kept, in order.
+pub fn merged_tags(current: &[String], verdict: Option<&str>, reasons: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = current.iter().filter(|l| !is_ours(l)).cloned().collect();
+    out.extend(tags_for(verdict, reasons));
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|l| seen.insert(l.clone()));
+    out
+}
+
+/// The verdict a conversation's tags say, if any: bad wins over good (a
+/// bad flag is the signal that must not be lost), reasons in `Reason` order.
+pub fn from_tags(tags: &[String]) -> Option<(Verdict, Vec<Reason>)> {
+    let lower: Vec<String> = tags.iter().map(|t| t.to_ascii_lowercase()).collect();
+    let mut reasons: Vec<Reason> = Reason::ALL
+        .into_iter()
+        .filter(|r| lower.iter().any(|t| *t == reason_tag(r.as_str())))
+        .collect();
+    reasons.sort();
+    if lower.iter().any(|t| t == BAD_TAG) || !reasons.is_empty() {
+        Some((Verdict::Bad, reasons))
+    } else if lower.iter().any(|t| t == GOOD_TAG) {
+        Some((Verdict::Good, Vec::new()))
+    } else {
+        None
+    }
+}
+
+/// The marker a message carries: the key's last 12 hex digits (a UUIDv7
+/// starts with the time, so its head repeats within a minute).
+pub fn marker(key: &str) -> String {
+    let hex: String = key.chars().filter(char::is_ascii_hexdigit).collect();
+    let tail = hex.get(hex.len().saturating_sub(12)..).unwrap_or(&hex);
+    format!("[handoff:{tail}]")
+}
+
+/// Whether `text` carries a marker of ours.
+pub fn has_marker(text: &str) -> bool {
+    text.contains("[handoff:")
+}
+
+/// The private note that carries a verdict to the people reading the
+/// helpdesk (without the marker, which the adapter adds).
+pub fn note_text(change: &Change) -> Option<String> {
+    let Change::Verdict {
+        verdict,
+        reasons,
+        note,
+        agent,
+        ..
+    } = change
+    else {
+        return None;
+    };
+    let mut text = match verdict.as_deref() {
+        Some("bad") => format!("Bad AI handoff, flagged by {agent} in handoff."),
+        Some("good") => {
+            format!("Good AI handoff (rightly escalated), marked by {agent} in handoff.")
+        }
+        _ => format!("AI handoff verdict withdrawn by {agent} in handoff."),
+    };
+    if !reasons.is_empty() {
+        let labels: Vec<&str> = reasons
+            .iter()
+            .map(|r| Reason::parse(r).map_or(r.as_str(), |r| r.label()))
+            .collect();
+        text.push_str(&format!("\nReasons: {}", labels.join("; ")));
+    }
+    if let Some(n) = note.as_deref().filter(|n| !n.trim().is_empty()) {
+        text.push_str(&format!("\nNote: {n}"));
+    }
+    Some(text)
+}
+
+/// A verdict note read back from a helpdesk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteVerdict {
+    /// `None`: the verdict was withdrawn.
+    pub verdict: Option<Verdict>,
+    pub reasons: Vec<Reason>,
+    pub note: Option<String>,
+    /// Who the note says gave it.
+    pub agent: String,
+}
+
+/// A note [`note_text`] wrote (HTML stripped, as the helpdesk returns it);
+/// `None` for anything else.
+pub fn parse_note(text: &str) -> Option<NoteVerdict> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    let (verdict, agent) = if let Some(rest) = first.strip_prefix("Bad AI handoff, flagged by ") {
+        (Some(Verdict::Bad), rest)
+    } else if let Some(rest) = first.strip_prefix("Good AI handoff (rightly escalated), marked by ")
+    {
+        (Some(Verdict::Good), rest)
+    } else if let Some(rest) = first.strip_prefix("AI handoff verdict withdrawn by ") {
+        (None, rest)
+    } else {
+        return None;
+    };
+    let agent = agent.strip_suffix(" in handoff.")?.trim().to_string();
+    let mut reasons = Vec::new();
+    let mut note = None;
+    for line in lines {
+        if let Some(list) = line.strip_prefix("Reasons:") {
+            reasons = list
+                .split(';')
+                .filter_map(|l| {
+                    let l = l.trim();
+                    Reason::ALL
+                        .into_iter()
+                        .find(|r| r.label() == l || r.as_str() == l)
+                })
+                .collect();
+        } else if let Some(n) = line.strip_prefix("Note:") {
+            note = Some(n.trim().to_string()).filter(|n| !n.is_empty());
+        }
+    }
+    Some(NoteVerdict {
+        verdict,
+        reasons,
+        note,
+        agent,
+    })
+}
+
+/// What a helpdesk shows of verdicts on one conversation: every tag on it,
+/// and the verdict notes `handoff` wrote there (by anyone), oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub tags: Vec<String>,
+    pub notes: Vec<MarkNote>,
+}
+
+/// One of our verdict notes as the helpdesk holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkNote {
+    /// Its author as the helpdesk names them.
+    pub author: String,
+    pub at: DateTime<Utc>,
+    /// Its text, HTML stripped.
+    pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn tags_merge_keeps_others_and_swaps_ours() {
+        let cur = strings(&["billing", "ai-good-handoff", "vip", "ai-bad-misrouted"]);
+        let bad = merged_tags(&cur, Some("bad"), &strings(&["wrong_data"]));
+        assert_eq!(
+            bad,
+            ["billing", "vip", "ai-bad-handoff", "ai-bad-wrong-data"]
+        );
+        assert_eq!(
+            merged_tags(&cur, Some("good"), &[]),
+            ["billing", "vip", "ai-good-handoff"]
+        );
+        assert_eq!(merged_tags(&cur, None, &[]), ["billing", "vip"]);
+    }
+
+    #[test]
+    fn tags_read_back_as_a_verdict() {
+        let tags = strings(&[
+            "vip",
+            "AI-Bad-Handoff",
+            "ai-bad-wrong-data",
+            "ai-bad-misrouted",
+        ]);
+        assert_eq!(
+            from_tags(&tags),
+            Some((Verdict::Bad, vec![Reason::WrongData, Reason::Misrouted]))
+        );
+        assert_eq!(
+            from_tags(&strings(&["ai-good-handoff"])),
+            Some((Verdict::Good, Vec::new()))
+        );
+        assert_eq!(from_tags(&strings(&["billing"])), None);
+    }
+
+    #[test]
+    fn marker_uses_the_random_tail() {
+        assert_eq!(
+            marker("01990f5e-6c1a-7b3e-9a53-0f2d5c1e8a41"),
+            "[handoff:0f2d5c1e8a41]"
+        );
+        assert!(has_marker("text\n\n[handoff:0f2d5c1e8a41]"));
+    }
+
+    #[test]
+    fn a_note_written_reads_back() {
+        let change = Change::Verdict {
+            verdict: Some("bad".into()),
+            reasons: strings(&["wrong_data", "too_late"]),
+            note: Some("asked for the wrong order".into()),
+            agent: "Aiko Tanaka".into(),
+            at: Utc::now(),
+        };
+        let text = note_text(&change).unwrap_or_default();
+        let back = parse_note(&format!("{text}\n\n[handoff:0f2d5c1e8a41]"));
+        assert_eq!(
+            back,
+            Some(NoteVerdict {
+                verdict: Some(Verdict::Bad),
+                reasons: vec![Reason::WrongData, Reason::TooLate],
+                note: Some("asked for the wrong order".into()),
+                agent: "Aiko Tanaka".into(),
+            })
+        );
+        let withdrawn = Change::Verdict {
+            verdict: None,
+            reasons: Vec::new(),
+            note: None,
+            agent: "Aiko Tanaka".into(),
+            at: Utc::now(),
+        };
+        let back = parse_note(&note_text(&withdrawn).unwrap_or_default());
+        assert_eq!(back.map(|n| n.verdict), Some(None));
+        assert_eq!(parse_note("Customer called back about the refund."), None);
+    }
+}
