@@ -72,7 +72,8 @@ pub enum StoreError {
         "{path} is damaged ({problem}). Nothing was written to it, and handoff will not \
          write to it.\nTo recover, restore it from a backup, or copy what is still \
          readable into a new file:\n  sqlite3 {} .recover | sqlite3 {}\n\
-         then move the damaged file aside and the recovered one to its name. \
+         (with a sqlite3 that has no .recover, .dump instead), then move the damaged \
+         file aside and the recovered one to its name. \
          `handoff --read-only` may still show what can be read.",
         quoted(.path), quoted(&recovered(.path))
     )]

@@ -269,9 +269,16 @@ fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
     if problems.iter().all(|p| p == "ok") {
         return Ok(());
     }
+    // One line: SQLite heads its list with the schema's name.
+    let problem = problems
+        .iter()
+        .flat_map(|p| p.lines())
+        .filter(|l| !l.starts_with("***"))
+        .collect::<Vec<_>>()
+        .join("; ");
     Err(StoreError::Damaged {
         path: path.to_path_buf(),
-        problem: problems.join("; "),
+        problem,
     })
 }
 
