@@ -161,10 +161,10 @@ impl Config {
         if let Some(webhook) = &config.webhook {
             webhook
                 .validate()
-                .map_err(|m| invalid(format!("[webhook] {m}")))?;
+                .map_err(|m| config.table_error(path, "webhook", &m))?;
         }
         if let Some(url) = config.backend.as_ref().and_then(|b| b.web_url.as_deref()) {
-            validate_web_url(url).map_err(|m| invalid(format!("[backend] {m}")))?;
+            validate_web_url(url).map_err(|m| config.table_error(path, "backend", &m))?;
         }
         let (sections, problems) = sections::build(config.sections.as_deref(), path, text);
         config.sections_in_force = sections;
@@ -199,7 +199,11 @@ impl Config {
     /// A problem with table `name` that serde could not see (a value out
     /// of range), at the table's header line.
     pub fn table_error(&self, path: &Path, name: &str, message: &str) -> ConfigError {
-        let message = match check::line_of_key(&self.text, name) {
+        let key = message.split_once(':').map(|(k, _)| k.trim());
+        let line = key
+            .and_then(|k| check::line_in_table(&self.text, name, k))
+            .or_else(|| check::line_of_key(&self.text, name));
+        let message = match line {
             Some(line) => format!("line {line}: [{name}] {message}"),
             None => format!("[{name}] {message}"),
         };
@@ -353,7 +357,7 @@ mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.starts_with("c.toml: [webhook] url:"), "{err}");
+        assert!(err.starts_with("c.toml: line 2: [webhook] url:"), "{err}");
     }
 
     #[derive(Debug, Deserialize)]
