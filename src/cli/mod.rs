@@ -199,7 +199,7 @@ fn open_workspace(opts: &Options, theme: Option<&str>, no_mouse: bool) -> Result
         ws.config.mouse = Some(false);
     }
     let _log_guard = init_logging(&ws.paths.log);
-    let themes = config::themes_dir(&ws.paths.config);
+    let themes = crate::config::themes_dir(&ws.paths.config);
     let (theme, problem) = choose_theme(theme, ws.config.theme.as_deref(), &themes)?;
     if let Some(message) = problem {
         // A bad theme in the config file opens with the default and says so.
@@ -271,6 +271,7 @@ impl From<OpenError> for Failure {
         match &e {
             OpenError::Config(c) => Failure::config(c.to_string()),
             OpenError::Agent => Failure::usage(e.to_string()),
+            OpenError::Problems(_) => Failure::config(e.to_string()),
             other => Failure::runtime(other.to_string()),
         }
     }

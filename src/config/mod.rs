@@ -197,7 +197,8 @@ impl Config {
     }
 
     /// A problem with table `name` that serde could not see (a value out
-    /// of range), at the table's header line.
+    /// of range), at the line of the key it names ("base_url: ..."), else
+    /// at the table's header line.
     pub fn table_error(&self, path: &Path, name: &str, message: &str) -> ConfigError {
         let key = message.split_once(':').map(|(k, _)| k.trim());
         let line = key
@@ -280,6 +281,15 @@ pub fn check_base_url(key: &str, value: &str) -> Result<(), String> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("{key}: must not have a query or fragment"));
     }
+    // The address is shown in errors, the log and the status bar; a
+    // password in it would be shown with it. (The message does not repeat
+    // the address either.)
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "{key}: must not hold a user name or password (the API token is given \
+             apart from the address; see the README)"
+        ));
+    }
     Ok(())
 }
 
@@ -299,6 +309,14 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
 /// The platform directories (XDG on Linux, ~/Library on macOS, AppData on Windows).
 pub fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("dev", "handoff", "handoff")
+}
+
+/// User themes live beside the config file: `themes/NAME.toml`.
+pub fn themes_dir(config: &Path) -> PathBuf {
+    config
+        .parent()
+        .unwrap_or_else(|| Path::new(""))
+        .join("themes")
 }
 
 pub fn default_config_path() -> PathBuf {

@@ -50,6 +50,20 @@ pub enum OpenError {
         "the agent name (--agent, HANDOFF_AGENT or `agent` in the config) is empty once control characters are removed"
     )]
     Agent,
+    #[error(
+        "the config file has {} (the full screen opens despite them; scripts stop):\n{}",
+        count(.0.len()), lines(.0)
+    )]
+    Problems(Vec<Problem>),
+}
+
+fn count(n: usize) -> String {
+    format!("{n} problem{}", if n == 1 { "" } else { "s" })
+}
+
+fn lines(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    lines.join("\n")
 }
 
 pub struct Workspace {
@@ -110,6 +124,15 @@ impl Workspace {
             Config::load(&config_path, required)?
         };
         let desk = open_desk(&mut config, &config_path, opts.lenient_config)?;
+        if !opts.lenient_config {
+            // What the full screen would show and go on without (a theme,
+            // keys, sections): a script stops on it, with every problem.
+            let themes = config::themes_dir(&config_path);
+            let problems = check::check_text(&config_path, &config.text, Some(&themes));
+            if !problems.is_empty() {
+                return Err(OpenError::Problems(problems));
+            }
+        }
         let data_dir = opts
             .data_dir
             .clone()
