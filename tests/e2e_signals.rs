@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Sandbox, assert_cooked, top_of_my_queue};
+use common::{Sandbox, assert_cooked, assert_screen_restored, top_of_my_queue};
 
 /// Every kind of ending signal: typed at a terminal (INT, QUIT), sent by
 /// a service manager or a closed session (TERM, HUP), and the ones nobody
@@ -40,21 +40,14 @@ fn every_ending_signal_restores_the_terminal_and_exits_128_plus_n() {
         screen.wait_for("speed");
         assert!(screen.wait_exit(), "SIG{name}: stty ran");
 
-        let text = screen.text();
-        assert!(!screen.alternate_screen(), "SIG{name}: alt screen:\n{text}");
-        assert!(!screen.cursor_hidden(), "SIG{name}: cursor hidden:\n{text}");
-        assert_eq!(
-            screen.mouse_mode().0,
-            vt100::MouseProtocolMode::None,
-            "SIG{name}: mouse reporting left on"
-        );
+        assert_screen_restored(&screen, &format!("SIG{name}"));
         let raw = String::from_utf8_lossy(&screen.raw()).into_owned();
         let tail = &raw[raw.rfind("\x1b[?1049l").unwrap_or(0)..];
         assert!(
             raw.contains("\x1b[?2004l"),
             "SIG{name}: bracketed paste left on: {tail:?}"
         );
-        assert_cooked(&text);
+        assert_cooked(&screen.text());
     }
 }
 

@@ -204,13 +204,7 @@ fn a_panic_restores_the_terminal_and_names_the_log() {
     let log = sb.data_dir().join("handoff.log");
     let message = format!("details are in {}", log.display());
     assert_eq!(text.matches(&message).count(), 1, "{text}");
-    assert!(!screen.alternate_screen(), "{text}");
-    assert!(!screen.cursor_hidden(), "{text}");
-    assert_eq!(
-        screen.mouse_mode().0,
-        vt100::MouseProtocolMode::None,
-        "mouse reporting off"
-    );
+    common::assert_screen_restored(&screen, "after the panic");
     // `stty -a`: a cooked terminal, as the shell had it.
     common::assert_cooked(&text);
     let logged = std::fs::read_to_string(&log).unwrap_or_default();

@@ -14,23 +14,27 @@ use std::task::Poll;
 
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
+/// The signals every Unix ends a process with by default and that can be
+/// caught, with their names for the log.
+const NAMED: [(i32, &str); 13] = [
+    (libc::SIGHUP, "SIGHUP"),
+    (libc::SIGINT, "SIGINT"),
+    (libc::SIGQUIT, "SIGQUIT"),
+    (libc::SIGABRT, "SIGABRT"),
+    (libc::SIGTERM, "SIGTERM"),
+    (libc::SIGUSR1, "SIGUSR1"),
+    (libc::SIGUSR2, "SIGUSR2"),
+    (libc::SIGALRM, "SIGALRM"),
+    (libc::SIGVTALRM, "SIGVTALRM"),
+    (libc::SIGPROF, "SIGPROF"),
+    (libc::SIGXCPU, "SIGXCPU"),
+    (libc::SIGXFSZ, "SIGXFSZ"),
+    (libc::SIGIO, "SIGIO"),
+];
+
 /// The signals that end a process by default and can be caught, by number.
 fn ending() -> Vec<i32> {
-    let mut numbers = vec![
-        libc::SIGHUP,
-        libc::SIGINT,
-        libc::SIGQUIT,
-        libc::SIGABRT,
-        libc::SIGTERM,
-        libc::SIGUSR1,
-        libc::SIGUSR2,
-        libc::SIGALRM,
-        libc::SIGVTALRM,
-        libc::SIGPROF,
-        libc::SIGXCPU,
-        libc::SIGXFSZ,
-        libc::SIGIO,
-    ];
+    let mut numbers: Vec<i32> = NAMED.iter().map(|(n, _)| *n).collect();
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         numbers.extend([libc::SIGPWR, libc::SIGSTKFLT]);
@@ -43,22 +47,7 @@ fn ending() -> Vec<i32> {
 
 /// The name for the log: `SIGINT`, or `signal 40` for a real-time one.
 pub fn name(number: i32) -> String {
-    let known = [
-        (libc::SIGHUP, "SIGHUP"),
-        (libc::SIGINT, "SIGINT"),
-        (libc::SIGQUIT, "SIGQUIT"),
-        (libc::SIGABRT, "SIGABRT"),
-        (libc::SIGTERM, "SIGTERM"),
-        (libc::SIGUSR1, "SIGUSR1"),
-        (libc::SIGUSR2, "SIGUSR2"),
-        (libc::SIGALRM, "SIGALRM"),
-        (libc::SIGVTALRM, "SIGVTALRM"),
-        (libc::SIGPROF, "SIGPROF"),
-        (libc::SIGXCPU, "SIGXCPU"),
-        (libc::SIGXFSZ, "SIGXFSZ"),
-        (libc::SIGIO, "SIGIO"),
-    ];
-    known
+    NAMED
         .iter()
         .find(|(n, _)| *n == number)
         .map_or_else(|| format!("signal {number}"), |(_, name)| name.to_string())

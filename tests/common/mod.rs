@@ -433,6 +433,19 @@ pub fn assert_clean_bytes(what: &str, bytes: &[u8]) {
     assert!(!text.contains("pwned"), "{what}: a hidden payload leaked");
 }
 
+/// The program left the terminal as it found it: main screen, cursor
+/// shown, no mouse reporting.
+pub fn assert_screen_restored(screen: &Screen, what: &str) {
+    let text = screen.text();
+    assert!(!screen.alternate_screen(), "{what}: alt screen:\n{text}");
+    assert!(!screen.cursor_hidden(), "{what}: cursor hidden:\n{text}");
+    assert_eq!(
+        screen.mouse_mode().0,
+        vt100::MouseProtocolMode::None,
+        "{what}: mouse reporting left on"
+    );
+}
+
 /// `stty -a` on screen says the terminal is cooked again, as the shell had
 /// it: line editing, echo, signals from keys, CR-to-NL and output processing.
 pub fn assert_cooked(text: &str) {
