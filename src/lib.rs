@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod outbox;
+pub mod private;
 pub mod runtime;
 pub mod store;
 pub mod ui;

@@ -204,3 +204,63 @@ fn files_that_are_not_plain_json_lines_get_the_report_a_whole_read_gives() {
     stored.sort();
     assert_eq!(stored, ["w-1", "w-2"]);
 }
+
+#[test]
+fn arrays_are_read_an_element_at_a_time_with_the_report_a_whole_read_gives() {
+    let sb = Sandbox::new();
+    let (a, b) = (record("a-1", 5, Some(10)), record("a-2", 5, None));
+    let bad = r#"{"id": "a-3", "escalated_at": "soon"}"#;
+    let pretty = |items: &[&str]| {
+        let values: Vec<Value> = items
+            .iter()
+            .map(|t| serde_json::from_str(t).unwrap_or_default())
+            .collect();
+        serde_json::to_string_pretty(&values).unwrap_or_default()
+    };
+    let cases = [
+        // Broken ones first: none of them may store anything.
+        ("bad-record", format!("[\n{a},\n{bad},\n{b}\n]\n")),
+        ("missing-comma", format!("[\n{a}\n{b}\n]")),
+        ("trailing-comma", format!("[{a},\n{b},\n]")),
+        ("cut-short", format!("[\n{a},\n{{\"id\": \"a-2\"")),
+        ("after-the-array", format!("[{a}]\n{{}}\n")),
+        ("not-a-record", "[1, \"two\"]".to_string()),
+        ("duplicate", format!("[{a},\n{a}]")),
+        ("bad-json-inside", format!("[{a},\n{{\"id\": tru}}]")),
+        // Good ones.
+        ("empty", "[]".to_string()),
+        ("pretty", pretty(&[&a, &b])),
+        ("bom-crlf", format!("\u{feff}[\r\n{a},\r\n{b}\r\n]\r\n")),
+        ("one-line", format!("[{a},{b}]")),
+    ];
+    for (name, text) in &cases {
+        let path = sb.dir.path().join(format!("{name}.json"));
+        std::fs::write(&path, text).unwrap_or_default();
+        let label = path.display().to_string();
+        let out = sb.run(&["import", &label]);
+        let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        let expected = parse_report(&label, text);
+        for line in &expected {
+            assert!(
+                printed.contains(line),
+                "{name}: missing {line:?} in\n{printed}"
+            );
+        }
+        // Nothing more than the whole read reports, either.
+        let problems = printed.lines().filter(|l| l.starts_with(&label)).count();
+        let summary = usize::from(expected.len() > 1 || !expected[0].contains("imported"));
+        assert_eq!(problems, expected.len() + summary, "{name}:\n{printed}");
+        let good = ["empty", "pretty", "bom-crlf", "one-line"].contains(name);
+        assert_eq!(out.status.success(), good, "{name}: {printed}");
+    }
+    let mut stored = ids(&sb);
+    stored.sort();
+    assert_eq!(stored, ["a-1", "a-2"], "only the good files were stored");
+
+    // Through standard input too (read from its private copy).
+    let out = sb.run_with_stdin(&["import", "-"], Some(&pretty(&[&b])));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("<stdin>: imported 1 (0 new, 1 updated)")
+    );
+}

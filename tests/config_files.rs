@@ -158,6 +158,13 @@ fn a_bad_keymap_entry_is_reported_but_the_rest_apply() {
         stdout.contains(":2: [keys.queue] `x`: unknown action `flag_bda`"),
         "{stdout}"
     );
-    // A keymap problem does not stop a subcommand: the file loads.
-    assert!(sb.run(&["queue"]).status.success());
+    // The full screen goes on without the bad entry; a subcommand stops,
+    // as the README says, so a script notices (issue 15).
+    let out = sb.run(&["queue"]);
+    assert_eq!(out.status.code(), Some(78));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(":2: [keys.queue] `x`: unknown action `flag_bda`"),
+        "{err}"
+    );
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::Sandbox;
+use common::{Sandbox, assert_clean_bytes};
 use handoff::domain::hostile::HOSTILE_CORPUS;
 use serde_json::json;
 
@@ -51,22 +51,6 @@ fn hostile_file(sb: &Sandbox) -> std::path::PathBuf {
     let path = sb.dir.path().join("hostile.jsonl");
     std::fs::write(&path, lines).unwrap_or_else(|e| panic!("write: {e}"));
     path
-}
-
-fn assert_clean_bytes(what: &str, bytes: &[u8]) {
-    let text = String::from_utf8_lossy(bytes);
-    for (i, c) in text.char_indices() {
-        let bad = (c < ' ' && c != '\n')
-            || ('\u{7f}'..='\u{9f}').contains(&c)
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}')
-            || ('\u{e0000}'..='\u{e007f}').contains(&c);
-        assert!(
-            !bad,
-            "{what}: {c:?} at byte {i} in {:?}",
-            &text[i.saturating_sub(40)..(i + 10).min(text.len())]
-        );
-    }
-    assert!(!text.contains("pwned"), "{what}: a hidden payload leaked");
 }
 
 #[test]

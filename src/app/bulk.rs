@@ -198,10 +198,7 @@ pub fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
     if verdict == Verdict::Bad {
         let mut ids = fresh.into_iter().map(|r| r.id);
         if let Some(id) = ids.next() {
-            state.modal = Some(Modal::ReasonPicker {
-                id,
-                others: ids.collect(),
-            });
+            state.pick_reason(id, ids.collect());
         }
     }
     effects

@@ -184,6 +184,10 @@ pub struct State {
     /// Writes asked for and not yet durable.
     pub saving: usize,
     pub last_saved: Option<DateTime<Utc>>,
+    /// The last write that failed ("Saving the verdict failed: disk is
+    /// full"), until a write lands or a new flag starts: the reason dialog
+    /// shows it instead of "✓ saved".
+    pub save_failed: Option<String>,
     /// Verdict events the webhook has not acknowledged, and those it refused.
     pub outbox_pending: usize,
     pub outbox_failed: usize,
@@ -294,6 +298,7 @@ impl State {
             undo: Vec::new(),
             saving: 0,
             last_saved: None,
+            save_failed: None,
             outbox_pending: 0,
             outbox_failed: 0,
             link: Link::Local,
@@ -313,6 +318,13 @@ impl State {
             sort: super::sort::SortKey::Urgency,
             web_ui: super::external::WebUi::default(),
         }
+    }
+
+    /// After `b`: ask why `id` (and `others`, in a bulk flag) are bad while
+    /// their flags are being saved. An earlier write's failure is not theirs.
+    pub fn pick_reason(&mut self, id: String, others: Vec<String>) {
+        self.modal = Some(Modal::ReasonPicker { id, others });
+        self.save_failed = None;
     }
 
     /// The row under the cursor.

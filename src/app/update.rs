@@ -126,6 +126,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Saved { row, detail, done } => {
             state.saving = state.saving.saturating_sub(1);
             state.last_saved = Some(state.now);
+            state.save_failed = None;
             let keep = state.selected().map(|r| r.id.clone());
             let mut effects = place(state, *row, keep);
             if state
@@ -200,8 +201,12 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Failed { what, error } => {
+            let message = format!("{what} failed: {error}");
+            if state.saving > 0 {
+                state.save_failed = Some(message.clone());
+            }
             state.saving = state.saving.saturating_sub(1);
-            toast(state, format!("{what} failed: {error}"), ToastKind::Error);
+            toast(state, message, ToastKind::Error);
             Vec::new()
         }
     }
@@ -1046,10 +1051,7 @@ fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
         ),
     };
     if verdict == Verdict::Bad {
-        state.modal = Some(Modal::ReasonPicker {
-            id: row.id.clone(),
-            others: Vec::new(),
-        });
+        state.pick_reason(row.id.clone(), Vec::new());
     }
     state.saving += 1;
     vec![Effect::SaveFeedback {

@@ -957,3 +957,49 @@ fn changes_before_the_first_load_wait_for_it() {
     );
     assert!(!state.loaded);
 }
+
+/// The screen as drawn, every cell's text.
+fn drawn(state: &State) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut t = Terminal::new(TestBackend::new(state.width, state.height))
+        .unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| crate::ui::render(f, state, &crate::ui::theme::Theme::monochrome()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    t.backend().to_string()
+}
+
+/// A flag whose save fails (the disk is full) must not read "✓ saved":
+/// the reason dialog says it was not saved and why; the next flag that
+/// lands says saved again.
+#[test]
+fn the_reason_dialog_shows_a_failed_save() {
+    let mut h = harness();
+    let b = Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE));
+    let effects = update(&mut h.state, b);
+    assert!(matches!(effects.as_slice(), [Effect::SaveFeedback { .. }]));
+    assert!(drawn(&h.state).contains("saving…"));
+    update(
+        &mut h.state,
+        Event::Failed {
+            what: "Saving the verdict".into(),
+            error: "database or disk is full".into(),
+        },
+    );
+    let shown = drawn(&h.state);
+    assert!(
+        shown.contains("Flagged as bad handoff ✗ NOT saved"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Saving the verdict failed: database or disk is full"),
+        "{shown}"
+    );
+    assert!(!shown.contains("✓ saved"), "{shown}");
+
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('b'));
+    let shown = drawn(&h.state);
+    assert!(shown.contains("Flagged as bad handoff ✓ saved"), "{shown}");
+    assert!(!shown.contains("NOT saved"), "{shown}");
+}

@@ -1,7 +1,7 @@
 //! `handoff config init` writes a commented default config; `handoff config
 //! check` lists every problem in one, with lines (exit 78 if any).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::json;
 
@@ -24,14 +24,6 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// User themes live beside the config file: `themes/NAME.toml`.
-pub fn themes_dir(config: &Path) -> PathBuf {
-    config
-        .parent()
-        .unwrap_or_else(|| Path::new(""))
-        .join("themes")
 }
 
 pub fn run(opts: &Options, cmd: Command) -> Result<(), Failure> {
@@ -62,7 +54,7 @@ fn init(path: &Path, force: bool) -> Result<(), Failure> {
 }
 
 fn check(path: &Path, required: bool, json: bool) -> Result<(), Failure> {
-    let themes = themes_dir(path);
+    let themes = crate::config::themes_dir(path);
     let problems = crate::workspace::check::check_config(path, required, Some(&themes));
     let out = if json {
         to_json(&json!({

@@ -125,17 +125,36 @@ impl Cli {
             // Only the full screen opens despite a bad config (showing why);
             // subcommands stop with exit 78 so scripts notice.
             lenient_config: self.command.is_none(),
+            // The full screen draws first; it waits for the check before
+            // anything can write.
+            check_later: self.command.is_none(),
         }
     }
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let result = run(cli);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => f.report(),
     }
+}
+
+/// clap echoes the argument it could not take. One holding escape
+/// sequences or control characters is shown cleaned, without clap's
+/// colours; any other error (and `--help`) exactly as clap prints it.
+fn usage_error(e: clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    let cleaned = crate::domain::sanitize::clean(&text);
+    if !e.use_stderr() || cleaned == text {
+        e.exit()
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), cleaned.as_bytes());
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(output::USAGE))
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -180,7 +199,7 @@ fn open_workspace(opts: &Options, theme: Option<&str>, no_mouse: bool) -> Result
         ws.config.mouse = Some(false);
     }
     let _log_guard = init_logging(&ws.paths.log);
-    let themes = config::themes_dir(&ws.paths.config);
+    let themes = crate::config::themes_dir(&ws.paths.config);
     let (theme, problem) = choose_theme(theme, ws.config.theme.as_deref(), &themes)?;
     if let Some(message) = problem {
         // A bad theme in the config file opens with the default and says so.
@@ -197,9 +216,11 @@ fn open_workspace(opts: &Options, theme: Option<&str>, no_mouse: bool) -> Result
         .enable_all()
         .build()
         .map_err(|e| Failure::runtime(format!("starting the runtime: {e}")))?;
-    runtime
-        .block_on(crate::runtime::run(ws, theme))
-        .map_err(|e| Failure::runtime(e.to_string()))
+    match runtime.block_on(crate::runtime::run(ws, theme)) {
+        Ok(None) => Ok(()),
+        Ok(Some(signal)) => Err(Failure::signal(signal)),
+        Err(e) => Err(Failure::runtime(e.to_string())),
+    }
 }
 
 /// NO_COLOR (any non-empty value) wins over every theme: monochrome keeps
@@ -234,11 +255,7 @@ fn choose_theme(
 
 /// Log to a file: stdout belongs to the screen.
 pub(crate) fn init_logging(path: &std::path::Path) -> Option<()> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .ok()?;
+    let file = crate::private::append(path).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("HANDOFF_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -251,8 +268,10 @@ pub(crate) fn init_logging(path: &std::path::Path) -> Option<()> {
 
 impl From<OpenError> for Failure {
     fn from(e: OpenError) -> Failure {
-        match e {
+        match &e {
             OpenError::Config(c) => Failure::config(c.to_string()),
+            OpenError::Agent => Failure::usage(e.to_string()),
+            OpenError::Problems(_) => Failure::config(e.to_string()),
             other => Failure::runtime(other.to_string()),
         }
     }

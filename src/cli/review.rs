@@ -186,16 +186,6 @@ fn markdown(r: &Review, since: &str) -> String {
     out
 }
 
-/// A spreadsheet would run a cell starting with = + - @ as a formula; a
-/// leading apostrophe keeps it text.
-fn sheet(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
 fn csv(r: &Review) -> Result<String, Failure> {
     super::output::csv_text(|w| {
         w.write_record([
@@ -218,7 +208,7 @@ fn csv(r: &Review) -> Result<String, Failure> {
         for c in &r.clusters {
             let head = [
                 c.reason_key().to_string(),
-                sheet(c.procedure.as_deref().unwrap_or("")),
+                c.procedure.clone().unwrap_or_default(),
                 c.count.to_string(),
                 c.previous.to_string(),
                 c.change().to_string(),
@@ -231,16 +221,16 @@ fn csv(r: &Review) -> Result<String, Failure> {
             for h in &c.handoffs {
                 let mut row = head.to_vec();
                 row.extend([
-                    sheet(&h.id),
+                    h.id.clone(),
                     stamp(h.escalated_at),
-                    sheet(h.issue.as_deref().unwrap_or("")),
+                    h.issue.clone().unwrap_or_default(),
                     h.trigger.map_or("", |t| t.as_str()).to_string(),
                     h.confidence.map(|c| format!("{c:.2}")).unwrap_or_default(),
-                    sheet(h.procedure_version.as_deref().unwrap_or("")),
+                    h.procedure_version.clone().unwrap_or_default(),
                     reasons(h, ";", false),
-                    sheet(h.note.as_deref().unwrap_or("")),
-                    sheet(&h.agent),
-                    sheet(h.team.as_deref().unwrap_or("")),
+                    h.note.clone().unwrap_or_default(),
+                    h.agent.clone(),
+                    h.team.clone().unwrap_or_default(),
                 ]);
                 w.write_record(&row)?;
             }
@@ -299,13 +289,5 @@ mod tests {
         );
         assert_eq!(md("two\nlines"), "two lines");
         assert_eq!(md("order #4 - ok"), "order #4 - ok");
-    }
-
-    #[test]
-    fn csv_cells_never_start_a_formula() {
-        assert_eq!(sheet("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(sheet("@cmd"), "'@cmd");
-        assert_eq!(sheet("-2+3"), "'-2+3");
-        assert_eq!(sheet("plain = fine"), "plain = fine");
     }
 }

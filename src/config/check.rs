@@ -1,130 +1,130 @@
 //! Every problem in a config file's own shape, each with its line. Serde
-//! stops at the first error, so a failing top-level entry is set aside and
-//! the rest checked again, until what is left parses. (What other layers
-//! read from the file — keys, theme, a helpdesk's table — they check
-//! themselves; `workspace::check_config` puts it all together.)
+//! stops at the first error, so the entry it is about (a key and its value,
+//! or a whole table when the error is about the table) is blanked out and
+//! the file checked again, until what is left parses. Blanking keeps every
+//! line and byte where it was, so each later error names the file's own
+//! line. (What other layers read from the file — keys, theme, a helpdesk's
+//! table — they check themselves; `workspace::check_config` puts it all
+//! together.)
 
 use std::path::Path;
 
-use serde::Deserialize;
-use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
+use super::Config;
 use super::problem::{Problem, line_of};
-use super::{Config, ConfigError, KeysTable};
 
 /// What can be used of a config file that may be broken: the entries that
-/// parse (a failing top-level entry is dropped, the rest kept) and every
-/// problem, with lines. The full screen opens with this, so one typo does not
-/// throw away the keys, agent and theme the file also sets.
+/// parse (a failing entry is dropped, the rest kept) and every problem,
+/// with lines. The full screen opens with this, so one typo does not throw
+/// away the keys, agent and theme the file also sets.
 pub fn salvage(path: &Path, text: &str) -> (Config, Vec<Problem>) {
-    let first = match Config::parse(path, text) {
-        Ok(config) => {
-            let problems = config.problems.clone();
-            return (config, problems);
-        }
-        Err(e) => e,
-    };
-    // Not even TOML: the parser's one message is all there is.
-    let Ok(mut table) = text.parse::<toml::Table>() else {
-        return (Config::default(), vec![Problem::from_error(&first)]);
-    };
-    let mut problems = Vec::new();
-    let mut error = first;
-    // The text `error` came from: the file, then what is left of it.
+    let mut problems: Vec<Problem> = Vec::new();
     let mut current = text.to_string();
-    // Bounded by the number of entries: each round removes one.
-    for _ in 0..=table.len() {
-        let mut problem = Problem::from_error(&error);
-        let culprit = culprit(&error, &table, &current).map(|key| {
-            let line = line_of_key(text, &key).unwrap_or(1);
-            (key, line)
-        });
-        if problems.is_empty() {
-            // The first error's line is exact (it came from the file itself).
-            if problem.line.is_none() {
-                problem.line = culprit.as_ref().map(|(_, l)| *l);
-            }
-        } else {
-            problem.line = culprit.as_ref().map(|(_, l)| *l);
-        }
-        problems.push(problem);
-        let Some((key, _)) = culprit else {
-            break;
-        };
-        table.remove(&key);
-        current = toml::to_string(&table).unwrap_or_default();
-        match Config::parse(path, &current) {
+    // Keys blanked so far: the table they were in then misses them, which
+    // is not a problem of its own.
+    let mut blanked: Vec<String> = Vec::new();
+    // Bounded: each round blanks at least one more line.
+    for _ in 0..=text.lines().count() {
+        let error = match Config::parse(path, &current) {
             Ok(mut config) => {
-                // The rest's section problems carry lines of the rewritten
-                // text: check them again against the file itself.
-                if !config.problems.is_empty() {
-                    problems.extend(super::sections::problems_in(path, text));
-                }
+                problems.extend(config.problems.iter().cloned());
                 problems.sort_by_key(|p| p.line);
                 config.problems = problems.clone();
-                keep_spans_of(&mut config, text);
+                config.text = text.to_string();
                 return (config, problems);
             }
-            Err(e) => error = e,
+            Err(e) => e,
+        };
+        let problem = Problem::from_error(&error);
+        // Not even TOML: the parser's one message is all there is.
+        if DeTable::parse(&current).is_err() {
+            problems.push(problem);
+            break;
+        }
+        let next = problem.line.and_then(|line| blank_entry(&current, line));
+        let consequence = blanked
+            .iter()
+            .any(|k| problem.message.starts_with(&format!("missing field `{k}`")));
+        if let Some(key) = problem.line.and_then(|l| key_on_line(&current, l)) {
+            blanked.push(key);
+        }
+        if !consequence {
+            problems.push(problem);
+        }
+        match next {
+            Some(next) => current = next,
+            None => break,
         }
     }
+    problems.sort_by_key(|p| p.line);
     (Config::default(), problems)
 }
 
-/// Point the salvaged config's keys back into the file itself (they were
-/// read from a rewritten copy), so their problems name the file's lines.
-fn keep_spans_of(config: &mut Config, text: &str) {
-    #[derive(Deserialize)]
-    struct Preset {
-        keymap: Option<Spanned<String>>,
+/// `text` with the entry that starts on `line` (1-based) turned into
+/// spaces: a key and its value (over as many lines as the value takes), or
+/// a whole table section from its header to the next. Every other byte
+/// keeps its offset. `None` when the line holds nothing to blank.
+pub fn blank_entry(text: &str, line: usize) -> Option<String> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let start = *starts.get(line.checked_sub(1)?)?;
+    let line_end = starts.get(line).copied().unwrap_or(text.len());
+    let this = text.get(start..line_end)?.trim();
+    if this.is_empty() || this.starts_with('#') {
+        return None;
     }
-    #[derive(Deserialize)]
-    struct Keys {
-        keys: Option<KeysTable>,
+    let end = if this.starts_with('[') {
+        starts
+            .iter()
+            .skip(line)
+            .find(|&&s| text[s..].trim_start_matches([' ', '\t']).starts_with('['))
+            .copied()
+            .unwrap_or(text.len())
+    } else {
+        let parsed = DeTable::parse(text).ok();
+        let value = parsed.and_then(|t| value_end(t.get_ref(), start..line_end));
+        value.unwrap_or(line_end).max(line_end)
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..start]);
+    for c in text[start..end].chars() {
+        if c == '\n' {
+            out.push('\n');
+        } else {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
     }
-    // Each unreadable alone was among the entries set aside.
-    config.keymap = toml::from_str::<Preset>(text).ok().and_then(|p| p.keymap);
-    config.keys = toml::from_str::<Keys>(text).ok().and_then(|k| k.keys);
-    config.text = text.to_string();
+    out.push_str(&text[end..]);
+    Some(out)
 }
 
-/// The top-level entry of `text` an error is about.
-fn culprit(error: &ConfigError, table: &toml::Table, text: &str) -> Option<String> {
-    let ConfigError::Invalid { message, .. } = error else {
+/// Where the value of the key written on `line` (a byte range) ends.
+fn value_end(table: &DeTable, line: std::ops::Range<usize>) -> Option<usize> {
+    table.iter().find_map(|(key, value)| {
+        if line.contains(&key.span().start) {
+            return Some(value.span().end);
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => value_end(t, line.clone()),
+            DeValue::Array(items) => items.iter().find_map(|item| match item.get_ref() {
+                DeValue::Table(t) => value_end(t, line.clone()),
+                _ => None,
+            }),
+            _ => None,
+        }
+    })
+}
+
+/// The key set on `line` (`key = ...`), if the line sets one.
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let this = text.lines().nth(line.checked_sub(1)?)?.trim();
+    if this.starts_with(['[', '#']) {
         return None;
-    };
-    // Validation messages name their table: "[webhook] url: ...".
-    if let Some(name) = message
-        .strip_prefix('[')
-        .and_then(|m| m.split_once(']'))
-        .map(|(n, _)| n.to_string())
-        && table.contains_key(&name)
-    {
-        return Some(name);
     }
-    // Serde messages name the field: "unknown field `agnet`", "... for key `agent`".
-    let named = message
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .find(|n| table.contains_key(*n))
-        .map(str::to_string);
-    if named.is_some() {
-        return named;
-    }
-    // Otherwise the entry whose line range holds the reported line.
-    let line: usize = message
-        .strip_prefix("line ")?
-        .split(':')
-        .next()?
-        .parse()
-        .ok()?;
-    table
-        .keys()
-        .filter_map(|k| Some((k.clone(), line_of_key(text, k)?)))
-        .filter(|(_, l)| *l <= line)
-        .max_by_key(|(_, l)| *l)
-        .map(|(k, _)| k)
+    let (key, _) = this.split_once('=')?;
+    Some(key.trim().trim_matches('"').to_string())
 }
 
 /// The line where top-level `key` is set: `key = ...` before any table
@@ -157,6 +157,24 @@ pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
     None
 }
 
+/// The line where `key` is set in top-level table `[table]`, before the
+/// next table header.
+pub fn line_in_table(text: &str, table: &str, key: &str) -> Option<usize> {
+    let header = line_of_key(text, table)?;
+    for (i, line) in text.lines().enumerate().skip(header) {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            return None;
+        }
+        if let Some((k, _)) = t.split_once('=')
+            && k.trim().trim_matches('"') == key
+        {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,7 +192,8 @@ mod tests {
         let text = "agent = \"Maya\"\nagnet = 1\ntheme = 3\n[webhook]\nurl = \"ftp://x\"\n";
         let found = lines(text);
         let at: Vec<Option<usize>> = found.iter().map(|(l, _)| *l).collect();
-        assert_eq!(at, [Some(2), Some(3), Some(4)], "{found:#?}");
+        // The webhook's problem is its url, on line 5.
+        assert_eq!(at, [Some(2), Some(3), Some(5)], "{found:#?}");
     }
 
     #[test]
@@ -207,5 +226,14 @@ mod tests {
         assert_eq!(line_of_key(text, "keys"), Some(2));
         assert_eq!(line_of_key(text, "b"), None);
         assert_eq!(line_of_key(text, "webhook"), Some(4));
+    }
+
+    #[test]
+    fn finds_keys_inside_their_table() {
+        let text = "url = 0\n[webhook]\n# url = 1\n url = \"x\"\n[chatwoot]\nbase_url = 2\n";
+        assert_eq!(line_in_table(text, "webhook", "url"), Some(4));
+        assert_eq!(line_in_table(text, "chatwoot", "base_url"), Some(6));
+        assert_eq!(line_in_table(text, "webhook", "base_url"), None);
+        assert_eq!(line_in_table(text, "nowhere", "url"), None);
     }
 }

@@ -161,10 +161,10 @@ impl Config {
         if let Some(webhook) = &config.webhook {
             webhook
                 .validate()
-                .map_err(|m| invalid(format!("[webhook] {m}")))?;
+                .map_err(|m| config.table_error(path, "webhook", &m))?;
         }
         if let Some(url) = config.backend.as_ref().and_then(|b| b.web_url.as_deref()) {
-            validate_web_url(url).map_err(|m| invalid(format!("[backend] {m}")))?;
+            validate_web_url(url).map_err(|m| config.table_error(path, "backend", &m))?;
         }
         let (sections, problems) = sections::build(config.sections.as_deref(), path, text);
         config.sections_in_force = sections;
@@ -197,9 +197,14 @@ impl Config {
     }
 
     /// A problem with table `name` that serde could not see (a value out
-    /// of range), at the table's header line.
+    /// of range), at the line of the key it names ("base_url: ..."), else
+    /// at the table's header line.
     pub fn table_error(&self, path: &Path, name: &str, message: &str) -> ConfigError {
-        let message = match check::line_of_key(&self.text, name) {
+        let key = message.split_once(':').map(|(k, _)| k.trim());
+        let line = key
+            .and_then(|k| check::line_in_table(&self.text, name, k))
+            .or_else(|| check::line_of_key(&self.text, name));
+        let message = match line {
             Some(line) => format!("line {line}: [{name}] {message}"),
             None => format!("[{name}] {message}"),
         };
@@ -276,6 +281,15 @@ pub fn check_base_url(key: &str, value: &str) -> Result<(), String> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("{key}: must not have a query or fragment"));
     }
+    // The address is shown in errors, the log and the status bar; a
+    // password in it would be shown with it. (The message does not repeat
+    // the address either.)
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "{key}: must not hold a user name or password (the API token is given \
+             apart from the address; see the README)"
+        ));
+    }
     Ok(())
 }
 
@@ -295,6 +309,14 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
 /// The platform directories (XDG on Linux, ~/Library on macOS, AppData on Windows).
 pub fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("dev", "handoff", "handoff")
+}
+
+/// User themes live beside the config file: `themes/NAME.toml`.
+pub fn themes_dir(config: &Path) -> PathBuf {
+    config
+        .parent()
+        .unwrap_or_else(|| Path::new(""))
+        .join("themes")
 }
 
 pub fn default_config_path() -> PathBuf {
@@ -353,7 +375,7 @@ mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.starts_with("c.toml: [webhook] url:"), "{err}");
+        assert!(err.starts_with("c.toml: line 2: [webhook] url:"), "{err}");
     }
 
     #[derive(Debug, Deserialize)]

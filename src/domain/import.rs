@@ -94,6 +94,11 @@ pub struct Warnings {
 /// See [`Warnings`]: about a screenful.
 pub const WARNINGS_KEPT: usize = 20;
 
+/// Problems a streamed file gathers before its reader stops: past them
+/// the file is not stored anyway, and an endless input (`yes '{…}'`) would
+/// otherwise collect one per line without end.
+pub const MAX_PROBLEMS: usize = 1000;
+
 /// Ids longer than this (in characters, after cleaning) are rejected: an id is
 /// shown in lists and used as a key, not a place for prose.
 pub const MAX_ID_CHARS: usize = 200;
@@ -398,6 +403,67 @@ impl LineStream {
             }
             None => Line::Nothing,
         }
+    }
+
+    /// One whole JSON value of the file, starting on `line`, that is not a
+    /// line of JSON Lines: an element of a top-level array, or one of
+    /// several values over many lines. Its text as in the file (the raw
+    /// record); an error if it is not valid JSON, for the caller to find
+    /// where the file goes wrong as a whole read would say.
+    pub fn value(&mut self, line: usize, raw: &str) -> Result<Line, serde_json::Error> {
+        self.any = true;
+        let value = serde_json::from_str::<Value>(raw)?;
+        Ok(match self.batch.record(line, &value, raw.to_string()) {
+            Some(imported) => {
+                self.records += 1;
+                Line::Record(Box::new(imported))
+            }
+            None => Line::Nothing,
+        })
+    }
+
+    /// A problem with the file itself at `line` (a record over a size
+    /// limit, reading stopped): nothing from the file will be stored.
+    pub fn problem(&mut self, line: usize, reason: String) {
+        self.any = true;
+        let e = self.batch.error(line, "-", reason);
+        self.batch.errors.push(e);
+    }
+
+    /// The next line of the file is a problem of its own (see `problem`).
+    pub fn problem_line(&mut self, reason: String) {
+        self.line += 1;
+        self.problem(self.line, reason);
+    }
+
+    /// Where the file stops being JSON, as serde_json reading it whole says.
+    pub fn syntax_error(&mut self, e: &serde_json::Error) {
+        let e = self.batch.error(e.line().max(1), "json", syntax_reason(e));
+        self.batch.errors.push(e);
+    }
+
+    /// Forget the records, problems and warnings so far: a file that is one
+    /// JSON value (an array) and is broken gets its syntax error alone, as
+    /// a whole read reports it.
+    pub fn discard(&mut self) {
+        let file = std::mem::take(&mut self.batch.file);
+        self.batch = Batch::new(&file);
+        self.records = 0;
+    }
+
+    /// Whether any line so far held something (a blank file has nothing).
+    pub fn started(&self) -> bool {
+        self.any
+    }
+
+    /// The file is one array: `[]` is an empty batch, not an empty file.
+    pub fn array(&mut self) {
+        self.any = true;
+    }
+
+    /// Whether [`MAX_PROBLEMS`] have been found: time to stop reading.
+    pub fn too_many_problems(&self) -> bool {
+        self.batch.errors.len() >= MAX_PROBLEMS
     }
 
     /// The unknown fields seen so far (taken: call it once, at the end).

@@ -206,12 +206,7 @@ pub fn write_draft(dir: &Path, target: &EditTarget, text: &str) -> std::io::Resu
 }
 
 fn create_private(path: &Path, text: &str) -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut file = crate::private::create_new(path)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
     Ok(path.to_path_buf())

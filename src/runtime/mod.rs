@@ -6,6 +6,7 @@ pub mod effects;
 pub mod external;
 pub mod input;
 pub mod settings;
+pub mod signals;
 pub mod terminal;
 pub mod watch;
 
@@ -18,7 +19,6 @@ use chrono::Utc;
 use crossterm::event::{
     Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::app::{Effect, Event, Link, State, update};
@@ -30,14 +30,18 @@ use crate::ui::{self, theme::Theme};
 use crate::workspace::Workspace;
 
 /// Open the full-screen workspace and run until the user quits or a signal
-/// arrives. The terminal is restored on every way out.
-pub async fn run(ws: Workspace, theme: Theme) -> anyhow::Result<()> {
+/// arrives. The terminal is restored on every way out. `Some(n)`: signal
+/// `n` ended it (the caller exits with 128 + n).
+pub async fn run(ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32>> {
     let result = run_inner(ws, theme).await;
     terminal::restore();
     result
 }
 
-async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
+async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32>> {
+    // Caught before the terminal changes, so none can leave it changed.
+    let mut signals = signals::Signals::catch()?;
+    let mut ended_by = None;
     terminal::use_mouse(ws.config.mouse.unwrap_or(true));
     terminal::log_file(ws.paths.log.clone());
     let mut tui = terminal::enter()?;
@@ -51,6 +55,9 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         },
     );
     draw(&mut tui, &state, &theme)?;
+    // The store's quick check ran while that frame was drawn; nothing
+    // below (loader, outbox, helpdesk sync, keys) starts on a damaged store.
+    ws.checked()?;
 
     // The queue index loads on its own connection so the first frame never
     // waits for it.
@@ -106,8 +113,6 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
     let (editor_tx, mut editor_rx) = mpsc::unbounded_channel::<editor::Outcome>();
     let mut suspended = false;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
 
     loop {
         let first = tokio::select! {
@@ -142,8 +147,17 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
             // Not before the first load, which a change must land on.
             Some(found) = changes_rx.recv(), if state.loaded => own_writes.screen(found, &state),
             _ = tick.tick() => Some(Event::Tick(Utc::now())),
-            _ = sigterm.recv() => { tracing::info!("SIGTERM: quitting"); Some(Event::Shutdown) }
-            _ = sighup.recv() => { tracing::info!("SIGHUP: quitting"); Some(Event::Shutdown) }
+            number = signals.recv() => {
+                let name = signals::name(number);
+                if suspended && signals::typed(number) {
+                    tracing::info!("{name} while the editor runs: the editor's");
+                    None
+                } else {
+                    tracing::info!("{name}: quitting");
+                    ended_by = Some(number);
+                    Some(Event::Shutdown)
+                }
+            }
         };
         pending.extend(first);
         // Drain whatever else is ready (a paste, a resize storm, key repeat)
@@ -259,7 +273,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
             let _ = tx.send(effects::run(&mut ws.store, &state.me, effect));
         }
     }
-    Ok(())
+    Ok(ended_by)
 }
 
 /// Runs the `/` filter on a thread of its own, so typing never waits for

@@ -136,10 +136,7 @@ fn install_panic_hook() {
 
 /// Append the panic and a backtrace to the log, as a log line would read.
 fn log_panic(path: &std::path::Path, info: &std::panic::PanicHookInfo<'_>) -> io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
+    let mut file = crate::private::append(path)?;
     let backtrace = std::backtrace::Backtrace::force_capture();
     writeln!(
         file,

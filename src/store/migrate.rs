@@ -69,7 +69,7 @@ pub(super) fn has_metrics(conn: &Connection) -> Result<bool> {
 }
 
 /// Whether nothing is left to migrate.
-fn is_current(conn: &Connection) -> Result<bool> {
+pub(super) fn is_current(conn: &Connection) -> Result<bool> {
     Ok(has_metrics(conn)?
         && has_column(conn, changes::COLUMN)?
         && has_index(conn, changes::INDEX)?

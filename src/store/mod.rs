@@ -10,13 +10,14 @@ mod feedback;
 mod handoffs;
 mod metrics;
 mod migrate;
+mod open;
 mod outbox;
 mod readback;
 mod remote;
 #[cfg(test)]
 mod tests;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -24,6 +25,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub use changes::Changes;
 pub use feedback::FeedbackRecord;
 pub use handoffs::ImportReport;
+pub use open::{Check, OLDEST_READER, PendingCheck};
 pub use outbox::{Destination, OutboxCounts, OutboxRow, Routing};
 pub use remote::{SyncWrite, Synced};
 
@@ -44,9 +46,63 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("no workspace at {0} yet (run handoff once without --read-only to create it)")]
     Missing(PathBuf),
+    #[error("{path}: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{0} is not a handoff store: it is an empty file, which handoff did not make. \
+         Nothing was written to it. Move it aside (or use another --data-dir) to start \
+         a new workspace there."
+    )]
+    NotAStore(PathBuf),
+    #[error(
+        "{path} was written by a newer handoff (schema {found}); this build knows {known}. \
+         Nothing was changed. Update handoff to work on it{}.",
+        if_readable(.readable)
+    )]
+    Newer {
+        path: PathBuf,
+        found: String,
+        known: u32,
+        /// Whether `--read-only` may read it (see `open::OLDEST_READER`).
+        readable: bool,
+    },
+    #[error(
+        "{path} is damaged ({problem}). Nothing was written to it, and handoff will not \
+         write to it.\nTo recover, restore it from a backup, or copy what is still \
+         readable into a new file:\n  sqlite3 {} .recover | sqlite3 {}\n\
+         (with a sqlite3 that has no .recover, .dump instead), then move the damaged \
+         file aside and the recovered one to its name. \
+         `handoff --read-only` may still show what can be read.",
+        quoted(.path), quoted(&recovered(.path))
+    )]
+    Damaged { path: PathBuf, problem: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+fn if_readable(readable: &bool) -> &'static str {
+    if *readable {
+        "; --read-only can look at it meanwhile"
+    } else {
+        ""
+    }
+}
+
+/// Where the recovery advice puts what `.recover` salvages: beside the
+/// damaged file, never over it.
+fn recovered(path: &std::path::Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".recovered");
+    PathBuf::from(name)
+}
+
+/// A path a POSIX shell reads back as itself.
+fn quoted(path: &std::path::Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+}
 
 /// Bumped when the schema changes incompatibly.
 const SCHEMA_VERSION: &str = "1";
@@ -66,52 +122,6 @@ pub struct Store {
 }
 
 impl Store {
-    /// Open (creating if needed) the store at `path`.
-    pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Store::init(conn).map_err(|e| match e {
-            StoreError::Sql(source) => StoreError::Open {
-                path: path.to_path_buf(),
-                source,
-            },
-            other => other,
-        })
-    }
-
-    /// Open an existing store for reading only: SQLite itself refuses writes,
-    /// so a lead's session cannot change anything even by mistake.
-    pub fn open_read_only(path: &Path) -> Result<Store> {
-        use rusqlite::OpenFlags;
-        if !path.exists() {
-            return Err(StoreError::Missing(path.to_path_buf()));
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // Read-only cannot migrate: an old store's stats read the bodies.
-        let metric_columns = migrate::has_metrics(&conn)?;
-        Ok(Store {
-            conn,
-            destinations: Vec::new(),
-            helpdesk: None,
-            metric_columns,
-            written: 0,
-        })
-    }
-
-    pub fn open_in_memory() -> Result<Store> {
-        Store::init(Connection::open_in_memory()?)
-    }
-
     fn init(mut conn: Connection) -> Result<Store> {
         // WAL lets the background loader read while the UI thread writes;
         // synchronous=FULL makes a commit survive power loss, not just kill -9.

@@ -9,11 +9,12 @@ use crate::app::State;
 use crate::domain::feedback::Reason;
 
 pub fn render(frame: &mut Frame, state: &State, id: &str, theme: &Theme) {
-    // Say "saved" only once the store has it: nothing shows as done early.
-    let saved = if state.saving == 0 {
-        Span::styled("✓ saved", theme.ok)
-    } else {
-        Span::styled("saving…", theme.info)
+    // Say "saved" only once the store has it: nothing shows as done early,
+    // and a write that failed says so.
+    let saved = match (&state.save_failed, state.saving) {
+        (Some(_), 0) => Span::styled("✗ NOT saved", theme.error),
+        (None, 0) => Span::styled("✓ saved", theme.ok),
+        _ => Span::styled("saving…", theme.info),
     };
     let mut lines = vec![
         (
@@ -25,7 +26,11 @@ pub fn render(frame: &mut Frame, state: &State, id: &str, theme: &Theme) {
             // On tiny screens the reasons matter more than the headline.
             true,
         ),
-        (Line::raw(""), true),
+        // Why it failed, in the line that is otherwise blank.
+        match state.save_failed.as_deref().filter(|_| state.saving == 0) {
+            Some(why) => (Line::styled(why.to_string(), theme.error), true),
+            None => (Line::raw(""), true),
+        },
     ];
     for r in Reason::ALL {
         lines.push((

@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use crate::backend::{self, Desk};
 use crate::config::{self, Config, ConfigError, Problem};
 use crate::domain::demo;
-use crate::store::{Destination, ImportReport, Store, StoreError};
+use crate::domain::sanitize::clean_line;
+use crate::store::{Check, Destination, ImportReport, PendingCheck, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -32,6 +33,9 @@ pub struct Options {
     /// A config file that does not parse opens with defaults, its problem
     /// kept in `config.problems` (the full screen shows it) instead of failing.
     pub lenient_config: bool,
+    /// Check the store on a thread of its own: the caller draws its first
+    /// frame meanwhile and calls [`Workspace::checked`] before any write.
+    pub check_later: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +46,24 @@ pub enum OpenError {
     Store(#[from] StoreError),
     #[error("demo data: {0}")]
     Demo(String),
+    #[error(
+        "the agent name (--agent, HANDOFF_AGENT or `agent` in the config) is empty once control characters are removed"
+    )]
+    Agent,
+    #[error(
+        "the config file has {} (the full screen opens despite them; scripts stop):\n{}",
+        count(.0.len()), lines(.0)
+    )]
+    Problems(Vec<Problem>),
+}
+
+fn count(n: usize) -> String {
+    format!("{n} problem{}", if n == 1 { "" } else { "s" })
+}
+
+fn lines(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    lines.join("\n")
 }
 
 pub struct Workspace {
@@ -52,6 +74,27 @@ pub struct Workspace {
     pub desk: Option<Desk>,
     pub agent: String,
     pub store: Store,
+    /// The store's quick check, with `check_later` (see [`Workspace::checked`]).
+    check: Option<PendingCheck>,
+}
+
+/// The data dir, the database with its journals, and the log are the
+/// user's alone; ones left open to others are closed, and the log says so.
+/// A failure to write that note is no reason to stop working.
+fn keep_private(paths: &Paths) {
+    let mut files = vec![paths.data_dir.clone(), paths.database.clone()];
+    for journal in ["-wal", "-shm"] {
+        let mut name = paths.database.clone().into_os_string();
+        name.push(journal);
+        files.push(PathBuf::from(name));
+    }
+    files.push(paths.log.clone());
+    let changed: Vec<String> = files
+        .iter()
+        .filter_map(|f| crate::private::tighten(f))
+        .map(|what| format!("permissions: {what}"))
+        .collect();
+    let _ = crate::private::note(&paths.log, &changed);
 }
 
 /// Marks a store that holds data on purpose (imported or seeded), so the demo
@@ -81,6 +124,15 @@ impl Workspace {
             Config::load(&config_path, required)?
         };
         let desk = open_desk(&mut config, &config_path, opts.lenient_config)?;
+        if !opts.lenient_config {
+            // What the full screen would show and go on without (a theme,
+            // keys, sections): a script stops on it, with every problem.
+            let themes = config::themes_dir(&config_path);
+            let problems = check::check_text(&config_path, &config.text, Some(&themes));
+            if !problems.is_empty() {
+                return Err(OpenError::Problems(problems));
+            }
+        }
         let data_dir = opts
             .data_dir
             .clone()
@@ -92,10 +144,17 @@ impl Workspace {
             config: config_path,
             data_dir,
         };
-        let mut store = if opts.read_only {
-            Store::open_read_only(&paths.database)?
+        let (mut store, check) = if opts.read_only {
+            (Store::open_read_only(&paths.database)?, None)
         } else {
-            Store::open(&paths.database)?
+            let when = if opts.check_later {
+                Check::Background
+            } else {
+                Check::Now
+            };
+            let opened = Store::open_checked(&paths.database, when)?;
+            keep_private(&paths);
+            opened
         };
         // Every verdict written through this workspace is enqueued for these.
         store.set_destinations(
@@ -121,12 +180,17 @@ impl Workspace {
             Some(desk) => backend::sync::me_name(&store, desk.name())?,
             None => None,
         };
+        // Who "Mine" is goes into the store with every verdict and comes
+        // back out in exports and on screen: cleaned like customer text.
         let agent = opts
             .agent
             .clone()
             .or_else(|| config.agent.clone())
             .or(synced_me)
-            .unwrap_or_else(|| demo::DEFAULT_AGENT.to_string());
+            .map_or_else(|| demo::DEFAULT_AGENT.to_string(), |a| clean_line(&a));
+        if agent.is_empty() {
+            return Err(OpenError::Agent);
+        }
         let mut ws = Workspace {
             read_only: opts.read_only,
             paths,
@@ -134,13 +198,21 @@ impl Workspace {
             desk,
             agent,
             store,
+            check,
         };
         // A helpdesk workspace holds the helpdesk's data, never the demo.
         let seed = seed && !opts.read_only && ws.desk.is_none();
         if seed && ws.store.meta(INITIALISED)?.is_none() && ws.store.count()? == 0 {
+            ws.checked()?;
             ws.seed_demo(None, now)?;
         }
         Ok(ws)
+    }
+
+    /// Wait for the store's quick check if it is still running: a damaged
+    /// store is an error here, before anything is written to it.
+    pub fn checked(&mut self) -> Result<(), StoreError> {
+        self.check.take().map_or(Ok(()), PendingCheck::wait)
     }
 
     /// Replace nothing, add the demo (or `count` generated handoffs) and its agents.

@@ -50,6 +50,16 @@ impl Sandbox {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        self.run_with_env(args, stdin, &[])
+    }
+
+    /// A subcommand with `extra_env` set (e.g. `HANDOFF_AGENT`).
+    pub fn run_with_env(
+        &self,
+        args: &[&str],
+        stdin: Option<&str>,
+        extra_env: &[(&str, &str)],
+    ) -> Output {
         let mut cmd = Command::new(BIN);
         cmd.args(args)
             .env_remove("NO_COLOR")
@@ -58,6 +68,9 @@ impl Sandbox {
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         for (k, v) in self.env() {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra_env {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn: {e}"));
@@ -368,6 +381,24 @@ impl Screen {
         }
     }
 
+    /// The process the shell of `open_shell` is running now (its one
+    /// child), to signal it rather than the shell.
+    pub fn shell_child(&self) -> Option<u32> {
+        let pid = self.pid()?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let children =
+                std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).ok()?;
+            if let Some(child) = children.split_whitespace().next() {
+                return child.parse().ok();
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
     pub fn signal(&self, sig: &str) {
         if let Some(pid) = self.pid() {
             let _ = Command::new("kill")
@@ -380,6 +411,49 @@ impl Screen {
 impl Drop for Screen {
     fn drop(&mut self) {
         let _ = self.child.kill();
+    }
+}
+
+/// No byte a terminal would act on: C0 controls other than newline, DEL,
+/// C1 controls, bidi overrides and isolates, zero-width and tag characters;
+/// and no hidden payload ("pwned") survived.
+pub fn assert_clean_bytes(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for (i, c) in text.char_indices() {
+        let bad = (c < ' ' && c != '\n')
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}')
+            || ('\u{e0000}'..='\u{e007f}').contains(&c);
+        assert!(
+            !bad,
+            "{what}: {c:?} at byte {i} in {:?}",
+            &text[i.saturating_sub(40)..(i + 10).min(text.len())]
+        );
+    }
+    assert!(!text.contains("pwned"), "{what}: a hidden payload leaked");
+}
+
+/// The program left the terminal as it found it: main screen, cursor
+/// shown, no mouse reporting.
+pub fn assert_screen_restored(screen: &Screen, what: &str) {
+    let text = screen.text();
+    assert!(!screen.alternate_screen(), "{what}: alt screen:\n{text}");
+    assert!(!screen.cursor_hidden(), "{what}: cursor hidden:\n{text}");
+    assert_eq!(
+        screen.mouse_mode().0,
+        vt100::MouseProtocolMode::None,
+        "{what}: mouse reporting left on"
+    );
+}
+
+/// `stty -a` on screen says the terminal is cooked again, as the shell had
+/// it: line editing, echo, signals from keys, CR-to-NL and output processing.
+pub fn assert_cooked(text: &str) {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .collect();
+    for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(words.contains(&flag), "{flag} off:\n{text}");
     }
 }
 
