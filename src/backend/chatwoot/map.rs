@@ -16,8 +16,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::model::{Contact, Conversation, Message, SenderKind};
+use crate::backend::record;
 use crate::domain::handoff::{Handoff, Priority, Status};
-use crate::domain::import;
 use crate::domain::verdict_marks::{self, MarkNote, Marks};
 
 /// The custom attribute that holds the AI's summary.
@@ -97,38 +97,23 @@ pub fn handoff(
     let mut warnings = Vec::new();
     let attribute = match c.custom_attributes.get(HANDOFF_ATTRIBUTE) {
         None | Some(Value::Null) => None,
-        Some(Value::Object(o)) => Some(o.clone()),
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(Value::Object(o)) => Some(o),
-            _ => {
+        Some(v) => {
+            let object = record::object(v);
+            if object.is_none() {
                 warnings.push(format!(
                     "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
                 ));
-                None
             }
-        },
-        Some(_) => {
-            warnings.push(format!(
-                "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
-            ));
-            None
+            object
         }
     };
-    let record = record(c, messages, contact, attribute.as_ref(), now);
-    match import::from_value(&record) {
-        Ok(handoff) => Ok(Mapped { handoff, warnings }),
-        Err(problems) if attribute.is_some() => {
-            // The AI's summary is what broke: keep the conversation, say why.
-            warnings.extend(
-                problems
-                    .iter()
-                    .map(|p| format!("custom_attributes.{HANDOFF_ATTRIBUTE}: {p}; ignored")),
-            );
-            let bare = self::record(c, messages, contact, None, now);
-            import::from_value(&bare).map(|handoff| Mapped { handoff, warnings })
-        }
-        Err(problems) => Err(problems),
-    }
+    record::convert(
+        |attribute| self::record(c, messages, contact, attribute, now),
+        attribute,
+        &format!("custom_attributes.{HANDOFF_ATTRIBUTE}"),
+        warnings,
+    )
+    .map(|(handoff, warnings)| Mapped { handoff, warnings })
 }
 
 fn time(secs: Option<f64>) -> Option<DateTime<Utc>> {
@@ -163,15 +148,6 @@ fn status(s: &str) -> &'static str {
     Status::parse(s).unwrap_or_default().as_str()
 }
 
-fn truthy(v: Option<&Value>) -> bool {
-    match v {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => matches!(s.to_lowercase().as_str(), "true" | "yes" | "1"),
-        Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x != 0.0),
-        _ => false,
-    }
-}
-
 /// Customer context from the contact and its custom attributes.
 fn customer(contact: Option<&Contact>) -> Map<String, Value> {
     let mut out = Map::new();
@@ -189,40 +165,7 @@ fn customer(contact: Option<&Contact>) -> Map<String, Value> {
     if let Some(email) = contact.email.clone().filter(|e| !e.is_empty()) {
         out.insert("email".into(), Value::String(email));
     }
-    let attrs = &contact.custom_attributes;
-    if let Some(plan) = ["plan", "tier", "plan_tier"]
-        .iter()
-        .find_map(|k| attrs.get(*k).and_then(Value::as_str))
-    {
-        out.insert("plan".into(), Value::String(plan.to_string()));
-    }
-    let mut flags: Vec<Value> = attrs
-        .get("flags")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter(|v| v.is_string()).cloned().collect())
-        .unwrap_or_default();
-    for flag in ["vip", "at_risk"] {
-        if truthy(attrs.get(flag)) {
-            flags.push(Value::String(flag.into()));
-        }
-    }
-    if !flags.is_empty() {
-        out.insert("flags".into(), Value::Array(flags));
-    }
-    for (key, from) in [
-        ("lifetime_value", &["lifetime_value", "ltv"][..]),
-        ("account_age_days", &["account_age_days"][..]),
-        ("previous_escalations", &["previous_escalations"][..]),
-    ] {
-        let found = from
-            .iter()
-            .find_map(|k| attrs.get(*k).filter(|v| v.is_number()));
-        let valid = key == "lifetime_value"
-            || found.is_some_and(|v| v.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)));
-        if let (Some(v), true) = (found, valid) {
-            out.insert(key.into(), v.clone());
-        }
-    }
+    record::customer_attributes(&contact.custom_attributes, &mut out);
     out
 }
 
