@@ -15,9 +15,9 @@
 //! - status, priority, group, assignee, channel and the comments (the
 //!   transcript) from the ticket itself.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
 use super::config::ZendeskConfig;
@@ -51,7 +51,8 @@ pub fn version(t: &Ticket, views: &[i64]) -> String {
     let id = |v: Option<i64>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
     let mut v = format!(
         "u={};s={};a={};g={}",
-        t.updated_at.to_rfc3339(),
+        // As Zendesk writes it: `updated_stamp` takes it back.
+        t.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
         t.status,
         id(t.assignee_id),
         id(t.group_id)
@@ -128,25 +129,29 @@ pub fn marks(t: &Ticket, comments: &[Comment], people: &People) -> Marks {
     }
 }
 
-/// Whether `c` is the AI's: by one of its users, or (none configured) a
-/// private comment written through the API.
-fn by_bot(c: &Comment, cfg: &ZendeskConfig) -> bool {
-    if cfg.bot_user_ids.is_empty() {
-        !c.public && c.channel() == Some("api")
-    } else {
-        c.author_id.is_some_and(|a| cfg.bot_user_ids.contains(&a))
+/// The AI's users on a ticket: `bot_user_ids`, or (none configured) the
+/// authors of private comments written through the API that are not our
+/// verdict notes — how a bot with API access leaves its handoff note.
+fn bots(comments: &[&Comment], cfg: &ZendeskConfig) -> HashSet<i64> {
+    if !cfg.bot_user_ids.is_empty() {
+        return cfg.bot_user_ids.iter().copied().collect();
     }
+    comments
+        .iter()
+        .filter(|c| !c.public && c.channel() == Some("api") && !verdict_marks::has_marker(c.text()))
+        .filter_map(|c| c.author_id)
+        .collect()
 }
 
 /// The AI's handoff note: its newest private comment that is not one of
 /// our verdict notes.
-fn bot_note<'c>(comments: &[&'c Comment], cfg: &ZendeskConfig) -> Option<&'c Comment> {
+fn bot_note<'c>(comments: &[&'c Comment], bots: &HashSet<i64>) -> Option<&'c Comment> {
     comments
         .iter()
         .rev()
         .find(|c| {
             !c.public
-                && by_bot(c, cfg)
+                && c.author_id.is_some_and(|a| bots.contains(&a))
                 && !verdict_marks::has_marker(c.text())
                 && !c.text().trim().is_empty()
         })
@@ -211,9 +216,9 @@ pub fn handoff(
     sorted.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     let parts = Parts {
         t,
+        bots: bots(&sorted, cfg),
         comments: &sorted,
         people,
-        cfg,
         extra: &extra,
         now,
     };
@@ -264,16 +269,16 @@ struct Extra {
 
 struct Parts<'a> {
     t: &'a Ticket,
+    bots: HashSet<i64>,
     comments: &'a [&'a Comment],
     people: &'a People,
-    cfg: &'a ZendeskConfig,
     extra: &'a Extra,
     now: DateTime<Utc>,
 }
 
 impl Parts<'_> {
     fn author(&self, c: &Comment) -> &'static str {
-        if by_bot(c, self.cfg) {
+        if c.author_id.is_some_and(|a| self.bots.contains(&a)) {
             return "ai";
         }
         let user = c.author_id.and_then(|a| self.people.users.get(&a));
@@ -333,7 +338,7 @@ impl Parts<'_> {
     fn record(&self, object: Option<&Map<String, Value>>) -> Value {
         let t = self.t;
         let attr = |key: &str| object.and_then(|a| a.get(key)).filter(|v| !v.is_null());
-        let note = bot_note(self.comments, self.cfg);
+        let note = bot_note(self.comments, &self.bots);
         let mut rec = Map::new();
         rec.insert("id".into(), Value::String(handoff_id(t.id)));
         rec.insert("created_at".into(), json!(t.created_at.to_rfc3339()));
