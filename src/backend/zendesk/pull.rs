@@ -308,6 +308,7 @@ pub async fn pull(client: &Client, cfg: &ZendeskConfig, ask: Ask<'_>) -> Result<
         all_teams,
         writes,
         report,
+        views: Vec::new(),
     })
 }
 
