@@ -882,7 +882,86 @@ async fn a_views_tickets_are_pulled_with_its_count() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.new, 1, "{report:?}");
     assert!(store.handoff("zd-35500").ok().flatten().is_some());
+    assert_eq!(
+        handoff::backend::views::stored(&store, ZENDESK),
+        [handoff::backend::views::View {
+            key: "360011".into(),
+            title: "AI escalations".into(),
+            count: Some(1),
+            ids: vec!["zd-35500".into()],
+        }]
+    );
     server.verify().await;
+}
+
+/// As a user sees it: a configured view is a queue section named as in
+/// Zendesk, holding its tickets and nothing else.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_view_is_a_queue_section() {
+    let server = MockServer::start().await;
+    mount_account(&server).await;
+    mount_search(&server, MINE, vec![ticket(35436)]).await;
+    let mut theirs = ticket(35500);
+    theirs["assignee_id"] = json!(7002);
+    for (p, body) in [
+        ("/api/v2/views/count_many", fixture("view_counts.json")),
+        ("/api/v2/views/360011", fixture("view.json")),
+        (
+            "/api/v2/views/360011/tickets",
+            cursor_page("tickets", vec![theirs], None),
+        ),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(ok(body))
+            .mount(&server)
+            .await;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[backend]\nkind = \"zendesk\"\n[zendesk]\nbase_url = \"{}\"\nemail = \"{EMAIL}\"\n\
+             view_ids = [360011]\ntimeout_secs = 1\n",
+            server.uri()
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let run = |args: &[&str]| {
+        std::process::Command::new(common::BIN)
+            .args(args)
+            .env("HANDOFF_DATA_DIR", dir.path().join("data"))
+            .env("HANDOFF_CONFIG", &config)
+            .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
+            .env("HANDOFF_ZENDESK_TOKEN", TOKEN)
+            .env_remove("HANDOFF_AGENT")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let out = run(&["sync"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["queue", "--section", "AI escalations", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<&str> = rows
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["zd-35500"]);
+    let out = run(&["queue", "--section", "nope"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"AI escalations\""), "{err}");
 }
 
 // ---------------------------------------------------------------------------

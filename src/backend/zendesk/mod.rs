@@ -72,6 +72,10 @@ impl Settings for ZendeskConfig {
     fn connect(&self, token: &Secret) -> Result<Arc<dyn Helpdesk>, BackendError> {
         Ok(Arc::new(ZendeskBackend::new(self.clone(), token)?))
     }
+
+    fn views(&self) -> Vec<String> {
+        self.view_ids.iter().map(i64::to_string).collect()
+    }
 }
 
 /// One Zendesk account as a helpdesk.

@@ -31,6 +31,7 @@ use super::model::{
     Comment, Group, GroupMembership, Organization, Ticket, User, UserEnvelope, ViewCounts,
     ViewEnvelope,
 };
+use crate::backend::views::View;
 use crate::backend::{Ask, Me, Pulled, SyncReport};
 use crate::domain::import::Imported;
 use crate::domain::sanitize::{clean_line, truncate};
@@ -302,13 +303,22 @@ pub async fn pull(client: &Client, cfg: &ZendeskConfig, ask: Ask<'_>) -> Result<
     my_teams.sort();
     let mut all_teams: Vec<String> = groups.values().map(|n| clean_line(n)).collect();
     all_teams.sort();
+    let views = views
+        .into_iter()
+        .map(|v| View {
+            key: v.id.to_string(),
+            title: v.title,
+            count: v.count,
+            ids: v.tickets.into_iter().map(map::handoff_id).collect(),
+        })
+        .collect();
     Ok(Pulled {
         me,
         my_teams,
         all_teams,
         writes,
         report,
-        views: Vec::new(),
+        views,
     })
 }
 
