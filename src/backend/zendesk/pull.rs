@@ -10,8 +10,9 @@
 //! - Incremental (the last sync less than a day ago): the incremental
 //!   ticket export from a little before the last sync (`cursor` pages until
 //!   `end_of_stream`), kept when the ticket is in my queues, already
-//!   mirrored, or my groups'; and the views again (their membership is
-//!   Zendesk's to say).
+//!   mirrored, or my groups' (a paging of the export costs one of its 10
+//!   requests a minute: one refresh a minute uses one); and the views
+//!   again (their membership is Zendesk's to say).
 //!
 //! Tickets whose version did not change, and those with the agent's
 //! changes still on the way out, are not fetched again. For the others the
@@ -98,9 +99,9 @@ pub async fn whoami(client: &Client) -> Result<(i64, Me), PullError> {
 /// Why a ticket was pulled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Why {
-    /// Mine, my groups' unassigned, a configured view, or already mirrored.
+    /// Mine, my groups' unassigned, or in a configured view.
     Queue,
-    /// Only for the team's figures.
+    /// Only for the team's figures (or mirrored before, out of my queues now).
     Figures,
 }
 
@@ -177,12 +178,12 @@ pub async fn pull(client: &Client, cfg: &ZendeskConfig, ask: Ask<'_>) -> Result<
                 let seen = known.version(&map::handoff_id(t.id)).is_some();
                 let unsolved = !matches!(t.status.as_str(), "solved" | "closed");
                 let my_group = t.group_id.is_some_and(|g| mine.contains(&g));
-                let queue = seen
-                    || (unsolved && t.assignee_id == Some(me_id))
+                let queue = (unsolved && t.assignee_id == Some(me_id))
                     || (unsolved && t.assignee_id.is_none() && my_group);
                 if queue {
                     add(v, Why::Queue, &mut report);
-                } else if my_group && t.updated_at >= history_since {
+                } else if seen || (my_group && t.updated_at >= history_since) {
+                    // Here already (it left my queues), or the team's.
                     add(v, Why::Figures, &mut report);
                 }
             }
