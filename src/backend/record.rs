@@ -97,6 +97,76 @@ pub fn customer_attributes(attrs: &Map<String, Value>, customer: &mut Map<String
     }
 }
 
+/// What the helpdesk itself says for the parts of a record the AI's
+/// summary object may also give.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    /// When the AI handed over, as the helpdesk shows it.
+    pub escalated_at: Value,
+    pub language: Option<Value>,
+    /// The customer as the helpdesk knows them; the object's keys win.
+    pub customer: Map<String, Value>,
+    /// `agent`, `procedure`, ... where the object's `ai` has none.
+    pub ai: Map<String, Value>,
+    /// `confidence`, `escalation`, ... where the object's `summary` has none.
+    pub summary: Map<String, Value>,
+    /// The AI's note, where the object has none.
+    pub note: Option<String>,
+    /// `team`, `priority`, `assignee`: the helpdesk's; the object adds
+    /// `skills` and `sla_due_at`.
+    pub routing: Map<String, Value>,
+}
+
+/// Lay the AI's summary `object` (if any) over what the helpdesk says into
+/// `rec`: `escalated_at`, `language`, `customer`, `ai`, `summary`, `note`
+/// and `routing`. What is wrong in the object is left for the import to
+/// report (and [`convert`] to drop).
+pub fn with_object(
+    rec: &mut Map<String, Value>,
+    object: Option<&Map<String, Value>>,
+    given: Given,
+) {
+    let attr = |key: &str| object.and_then(|a| a.get(key)).filter(|v| !v.is_null());
+    rec.insert(
+        "escalated_at".into(),
+        attr("escalated_at").cloned().unwrap_or(given.escalated_at),
+    );
+    if let Some(l) = attr("language").cloned().or(given.language) {
+        rec.insert("language".into(), l);
+    }
+    let mut customer = given.customer;
+    if let Some(Value::Object(over)) = attr("customer") {
+        customer.extend(over.clone());
+    }
+    rec.insert("customer".into(), Value::Object(customer));
+    let fill = |own: Option<&Value>, fallback: Map<String, Value>| match own {
+        Some(Value::Object(o)) => {
+            let mut o = o.clone();
+            for (k, v) in fallback {
+                o.entry(k).or_insert(v);
+            }
+            Value::Object(o)
+        }
+        // Not an object: the import says so.
+        Some(other) => other.clone(),
+        None => Value::Object(fallback),
+    };
+    rec.insert("ai".into(), fill(attr("ai"), given.ai));
+    rec.insert("summary".into(), fill(attr("summary"), given.summary));
+    if let Some(note) = attr("note").cloned().or(given.note.map(Value::String)) {
+        rec.insert("note".into(), note);
+    }
+    let mut routing = given.routing;
+    if let Some(Value::Object(r)) = attr("routing") {
+        for key in ["skills", "sla_due_at"] {
+            if let Some(v) = r.get(key) {
+                routing.insert(key.into(), v.clone());
+            }
+        }
+    }
+    rec.insert("routing".into(), Value::Object(routing));
+}
+
 /// Import the record `build` makes with the AI's summary `object`. When
 /// the object is what breaks it, the conversation is kept without it and
 /// each problem becomes a warning naming `label` (where the object lives).

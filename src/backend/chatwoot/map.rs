@@ -208,8 +208,6 @@ fn record(
 ) -> Value {
     let mut sorted: Vec<&Message> = messages.iter().collect();
     sorted.sort_by(|a, b| a.created_at.total_cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    let attr = |key: &str| attribute.and_then(|a| a.get(key)).filter(|v| !v.is_null());
-
     let created = time(c.created_at);
     let escalated = time(c.waiting_since)
         .or(created)
@@ -220,87 +218,48 @@ fn record(
     if let Some(t) = created {
         rec.insert("created_at".into(), rfc3339(t));
     }
-    rec.insert(
-        "escalated_at".into(),
-        attr("escalated_at")
-            .cloned()
-            .unwrap_or_else(|| rfc3339(escalated)),
-    );
     if let Some(ch) = c.meta.channel.as_deref() {
         rec.insert("channel".into(), Value::String(channel(ch)));
     }
-    let language = attr("language").cloned().or_else(|| {
-        ["conversation_language", "browser_language"]
-            .iter()
-            .find_map(|k| c.additional_attributes.get(*k).filter(|v| v.is_string()))
-            .cloned()
-    });
-    if let Some(l) = language {
-        rec.insert("language".into(), l);
-    }
     rec.insert("status".into(), Value::String(status(&c.status).into()));
 
-    let mut cust = customer(contact.or(c.meta.sender.as_ref()));
-    if let Some(Value::Object(over)) = attr("customer") {
-        for (k, v) in over {
-            cust.insert(k.clone(), v.clone());
-        }
-    }
-    rec.insert("customer".into(), Value::Object(cust));
-
-    let bot_name = sorted
+    let mut given = record::Given {
+        escalated_at: rfc3339(escalated),
+        language: ["conversation_language", "browser_language"]
+            .iter()
+            .find_map(|k| c.additional_attributes.get(*k).filter(|v| v.is_string()))
+            .cloned(),
+        customer: customer(contact.or(c.meta.sender.as_ref())),
+        note: bot_note(&sorted),
+        ..record::Given::default()
+    };
+    if let Some(name) = sorted
         .iter()
         .rev()
         .find(|m| m.sender_kind() == SenderKind::Bot)
-        .and_then(|m| m.sender.as_ref().and_then(|s| s.name.clone()));
-    let mut ai = match attr("ai") {
-        Some(Value::Object(o)) => o.clone(),
-        Some(other) => {
-            rec.insert("ai".into(), other.clone());
-            Map::new()
-        }
-        None => Map::new(),
-    };
-    if !ai.contains_key("agent")
-        && let Some(name) = bot_name
+        .and_then(|m| m.sender.as_ref().and_then(|s| s.name.clone()))
     {
-        ai.insert("agent".into(), Value::String(name));
+        given.ai.insert("agent".into(), Value::String(name));
     }
-    if !rec.contains_key("ai") {
-        rec.insert("ai".into(), Value::Object(ai));
-    }
-
-    let mut summary = attr("summary").cloned().unwrap_or_else(|| json!({}));
-    if let Value::Object(s) = &mut summary {
-        // Two flat keys bots commonly set (reference §1.8), as a fallback.
-        if !s.contains_key("confidence")
-            && let Some(conf) = c
-                .custom_attributes
-                .get("ai_confidence")
-                .and_then(Value::as_f64)
-                .filter(|x| (0.0..=1.0).contains(x))
-        {
-            s.insert("confidence".into(), json!(conf));
-        }
-        if !s.contains_key("escalation")
-            && let Some(trigger) = c
-                .custom_attributes
-                .get("escalation_trigger")
-                .and_then(Value::as_str)
-                .filter(|t| crate::domain::handoff::Trigger::parse(t).is_some())
-        {
-            s.insert("escalation".into(), json!({ "trigger": trigger }));
-        }
-    }
-    rec.insert("summary".into(), summary);
-    if let Some(note) = attr("note")
-        .cloned()
-        .or_else(|| bot_note(&sorted).map(Value::String))
+    // Two flat keys bots commonly set (reference §1.8), as a fallback.
+    if let Some(conf) = c
+        .custom_attributes
+        .get("ai_confidence")
+        .and_then(Value::as_f64)
+        .filter(|x| (0.0..=1.0).contains(x))
     {
-        rec.insert("note".into(), note);
+        given.summary.insert("confidence".into(), json!(conf));
     }
-
-    let mut routing = Map::new();
+    if let Some(trigger) = c
+        .custom_attributes
+        .get("escalation_trigger")
+        .and_then(Value::as_str)
+        .filter(|t| crate::domain::handoff::Trigger::parse(t).is_some())
+    {
+        given
+            .summary
+            .insert("escalation".into(), json!({ "trigger": trigger }));
+    }
     if let Some(team) = c
         .meta
         .team
@@ -308,24 +267,19 @@ fn record(
         .map(|t| t.name.clone())
         .filter(|t| !t.is_empty())
     {
-        routing.insert("team".into(), Value::String(team));
+        given.routing.insert("team".into(), Value::String(team));
     }
-    if let Some(Value::Object(r)) = attr("routing") {
-        for key in ["skills", "sla_due_at"] {
-            if let Some(v) = r.get(key) {
-                routing.insert(key.into(), v.clone());
-            }
-        }
-    }
-    routing.insert(
+    given.routing.insert(
         "priority".into(),
         Value::String(priority(c.priority.as_deref()).into()),
     );
     let bot_held = c.meta.assignee_type.as_deref() == Some("AgentBot");
     if let Some(a) = c.meta.assignee.as_ref().filter(|_| !bot_held) {
-        routing.insert("assignee".into(), Value::String(a.name.clone()));
+        given
+            .routing
+            .insert("assignee".into(), Value::String(a.name.clone()));
     }
-    rec.insert("routing".into(), Value::Object(routing));
+    record::with_object(&mut rec, attribute, given);
 
     let transcript: Vec<Value> = sorted
         .iter()

@@ -337,100 +337,64 @@ impl Parts<'_> {
     /// The import record, with the `handoff` object's fields or without.
     fn record(&self, object: Option<&Map<String, Value>>) -> Value {
         let t = self.t;
-        let attr = |key: &str| object.and_then(|a| a.get(key)).filter(|v| !v.is_null());
         let note = bot_note(self.comments, &self.bots);
         let mut rec = Map::new();
         rec.insert("id".into(), Value::String(handoff_id(t.id)));
         rec.insert("created_at".into(), json!(t.created_at.to_rfc3339()));
-        let escalated = note.map_or(t.created_at, |n| n.created_at).min(self.now);
-        rec.insert(
-            "escalated_at".into(),
-            attr("escalated_at")
-                .cloned()
-                .unwrap_or_else(|| json!(escalated.to_rfc3339())),
-        );
         if let Some(ch) = t.via.as_ref().and_then(|v| v.channel.clone()) {
             rec.insert("channel".into(), Value::String(ch));
         }
-        let locale = t
-            .requester_id
-            .and_then(|r| self.people.users.get(&r))
-            .and_then(|u| u.locale.clone());
-        if let Some(l) = attr("language").cloned().or(locale.map(Value::String)) {
-            rec.insert("language".into(), l);
-        }
         rec.insert("status".into(), Value::String(status(&t.status).into()));
 
-        let mut customer = self.customer();
-        if let Some(Value::Object(over)) = attr("customer") {
-            customer.extend(over.clone());
-        }
-        rec.insert("customer".into(), Value::Object(customer));
-
-        let mut ai = match attr("ai") {
-            Some(Value::Object(o)) => o.clone(),
-            Some(other) => {
-                // Let the import say what is wrong with it.
-                rec.insert("ai".into(), other.clone());
-                Map::new()
-            }
-            None => Map::new(),
+        let escalated = note.map_or(t.created_at, |n| n.created_at).min(self.now);
+        let mut given = record::Given {
+            escalated_at: json!(escalated.to_rfc3339()),
+            language: t
+                .requester_id
+                .and_then(|r| self.people.users.get(&r))
+                .and_then(|u| u.locale.clone())
+                .map(Value::String),
+            customer: self.customer(),
+            note: note.map(|n| n.text().to_string()),
+            ..record::Given::default()
         };
-        if !ai.contains_key("agent")
-            && let Some(name) = note.and_then(|n| self.people.name(n.author_id))
-        {
-            ai.insert("agent".into(), Value::String(name));
+        if let Some(name) = note.and_then(|n| self.people.name(n.author_id)) {
+            given.ai.insert("agent".into(), Value::String(name));
         }
-        if !ai.contains_key("procedure")
-            && let Some(p) = &self.extra.procedure
-        {
-            ai.insert("procedure".into(), Value::String(p.clone()));
+        if let Some(p) = &self.extra.procedure {
+            given
+                .ai
+                .insert("procedure".into(), Value::String(p.clone()));
         }
-        rec.entry("ai").or_insert(Value::Object(ai));
-
-        let mut summary = attr("summary").cloned().unwrap_or_else(|| json!({}));
-        if let Value::Object(s) = &mut summary {
-            if let Some(c) = self.extra.confidence {
-                s.entry("confidence").or_insert(json!(c));
-            }
-            if let Some(trigger) = self.extra.trigger {
-                s.entry("escalation")
-                    .or_insert(json!({ "trigger": trigger }));
-            }
+        if let Some(c) = self.extra.confidence {
+            given.summary.insert("confidence".into(), json!(c));
         }
-        rec.insert("summary".into(), summary);
-        if let Some(n) = attr("note")
-            .cloned()
-            .or_else(|| note.map(|n| Value::String(n.text().to_string())))
-        {
-            rec.insert("note".into(), n);
+        if let Some(trigger) = self.extra.trigger {
+            given
+                .summary
+                .insert("escalation".into(), json!({ "trigger": trigger }));
         }
-
-        let mut routing = Map::new();
         if let Some(group) = t
             .group_id
             .and_then(|g| self.people.groups.get(&g))
             .filter(|g| !g.is_empty())
         {
-            routing.insert("team".into(), Value::String(group.clone()));
-        }
-        if let Some(Value::Object(r)) = attr("routing") {
-            for key in ["skills", "sla_due_at"] {
-                if let Some(v) = r.get(key) {
-                    routing.insert(key.into(), v.clone());
-                }
-            }
+            given
+                .routing
+                .insert("team".into(), Value::String(group.clone()));
         }
         let priority = t
             .priority
             .as_deref()
             .and_then(Priority::parse)
             .unwrap_or_default();
-        routing.insert("priority".into(), json!(priority.as_str()));
+        given
+            .routing
+            .insert("priority".into(), json!(priority.as_str()));
         if let Some(a) = self.people.name(t.assignee_id) {
-            routing.insert("assignee".into(), Value::String(a));
+            given.routing.insert("assignee".into(), Value::String(a));
         }
-        rec.insert("routing".into(), Value::Object(routing));
+        record::with_object(&mut rec, object, given);
 
         let transcript: Vec<Value> = self
             .comments
