@@ -19,6 +19,7 @@ pub mod http;
 pub mod record;
 pub mod registry;
 pub mod sync;
+pub mod table;
 pub mod task;
 pub mod views;
 

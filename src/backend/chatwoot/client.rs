@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::Secret;
 use super::config::ChatwootConfig;
 use crate::backend::http::{self, Endpoint, Refusal};
+use crate::backend::table::TimingKeys;
 
 pub use crate::backend::http::ApiError;
 

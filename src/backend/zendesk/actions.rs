@@ -30,6 +30,7 @@ use super::config::ZendeskConfig;
 use super::model::{Comment, Group, Ticket, TicketEnvelope};
 use super::{ZENDESK, map, pull};
 use crate::backend::http::Refusal;
+use crate::backend::table::TimingKeys;
 use crate::domain::change::Change;
 use crate::domain::handoff::Status;
 use crate::domain::sanitize::clean_line;

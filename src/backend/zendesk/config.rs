@@ -2,12 +2,11 @@
 //! API token is not here: it comes from the environment or the credentials
 //! file (`backend::credentials`).
 
-use std::time::Duration;
-
 use serde::Deserialize;
 
 use crate::backend::http;
-use crate::config::{check_base_url, check_secs, secs};
+pub use crate::backend::table::TimingKeys;
+use crate::config::check_base_url;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,23 +71,19 @@ impl FieldMap {
     }
 }
 
-impl ZendeskConfig {
-    pub fn poll(&self) -> Duration {
-        secs(self.poll_secs, 60.0)
+impl TimingKeys for ZendeskConfig {
+    fn timing_keys(&self) -> [Option<f64>; 5] {
+        [
+            self.poll_secs,
+            self.timeout_secs,
+            self.hold_secs,
+            self.backoff_secs,
+            self.max_backoff_secs,
+        ]
     }
-    pub fn timeout(&self) -> Duration {
-        secs(self.timeout_secs, 15.0)
-    }
-    pub fn hold(&self) -> Duration {
-        secs(self.hold_secs, 10.0)
-    }
-    pub fn backoff(&self) -> Duration {
-        secs(self.backoff_secs, 2.0)
-    }
-    pub fn max_backoff(&self) -> Duration {
-        secs(self.max_backoff_secs, 300.0)
-    }
+}
 
+impl ZendeskConfig {
     /// Where the API is, without a trailing slash: `base_url`, else the
     /// subdomain's address.
     pub fn base(&self) -> String {
@@ -153,19 +148,14 @@ impl ZendeskConfig {
                 return Err(format!("fields.{key}: {bad} is not a positive number"));
             }
         }
-        check_secs(&[
-            ("poll_secs", self.poll_secs, 1.0),
-            ("timeout_secs", self.timeout_secs, 0.1),
-            ("backoff_secs", self.backoff_secs, 0.01),
-            ("max_backoff_secs", self.max_backoff_secs, 0.01),
-            ("hold_secs", self.hold_secs, 0.0),
-        ])
+        self.check_timing()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn parse(text: &str) -> Result<ZendeskConfig, String> {
         let c: ZendeskConfig = toml::from_str(text).map_err(|e| e.to_string())?;

@@ -24,6 +24,7 @@ pub use config::ZendeskConfig;
 
 use super::registry::Entry;
 use super::{Ask, BackendError, Helpdesk, Me, Pulled, Settings, Timing, TokenFor, WebLink};
+use crate::backend::table::TimingKeys;
 use crate::config::{Config, ConfigError};
 use crate::outbox::Report;
 use crate::store::{Store, StoreError};
