@@ -1374,3 +1374,37 @@ async fn sync_holds_tickets_with_unsent_changes() {
         Some(Status::Resolved)
     );
 }
+
+/// The same ticket from two sources (a view, and a search that indexed it
+/// later): the copy updated last is the one written.
+#[tokio::test]
+async fn the_latest_copy_of_a_ticket_wins() {
+    let server = MockServer::start().await;
+    mount_account(&server).await;
+    let mut fresh = ticket(35436);
+    fresh["updated_at"] = json!("2026-05-01T12:00:00Z");
+    fresh["priority"] = json!("urgent");
+    mount_search(&server, MINE, vec![fresh]).await;
+    for (p, body) in [
+        ("/api/v2/views/count_many", fixture("view_counts.json")),
+        ("/api/v2/views/360011", fixture("view.json")),
+        (
+            "/api/v2/views/360011/tickets",
+            cursor_page("tickets", vec![ticket(35436)], None),
+        ),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(ok(body))
+            .mount(&server)
+            .await;
+    }
+    let mut cfg = config(&server.uri());
+    cfg.view_ids = vec![360011];
+    let mut store = store();
+    refresh(&cfg, &mut store, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let h = store.handoff("zd-35436").ok().flatten();
+    assert_eq!(h.map(|h| h.routing.priority.as_str()), Some("urgent"));
+}

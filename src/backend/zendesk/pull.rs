@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -153,6 +153,11 @@ pub async fn pull(client: &Client, cfg: &ZendeskConfig, ask: Ask<'_>) -> Result<
             Some(entry) => {
                 if why == Why::Queue {
                     entry.1 = Why::Queue;
+                }
+                // Sources lag differently (search is indexed late): the
+                // latest copy wins.
+                if updated_at(&value) > updated_at(&entry.0) {
+                    entry.0 = value;
                 }
             }
             None => {
@@ -321,6 +326,15 @@ pub async fn pull(client: &Client, cfg: &ZendeskConfig, ask: Ask<'_>) -> Result<
         report,
         views,
     })
+}
+
+/// A ticket's `updated_at` as JSON holds it, if readable.
+fn updated_at(ticket: &Value) -> Option<DateTime<Utc>> {
+    ticket
+        .get("updated_at")
+        .and_then(Value::as_str)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
 }
 
 fn truncated(report: &mut SyncReport, more: bool, what: &str) {
