@@ -1345,6 +1345,7 @@ async fn an_uncertain_comment_is_looked_for_before_it_is_sent_again() {
     }
     Mock::given(method("GET"))
         .and(path("/api/v2/tickets/35436/comments"))
+        .and(query_param("sort_order", "desc"))
         .respond_with(ok(held))
         .with_priority(1)
         .mount(&server)

@@ -306,7 +306,13 @@ impl Zendesk<'_> {
         mark: &str,
     ) -> Result<bool, Failure> {
         let path = format!("/api/v2/tickets/{ticket}/comments");
-        let (items, _) = self.client.all_pages(&path, &[], "comments", 10).await?;
+        // Newest first: ours is among the latest (a server that ignores the
+        // order still gives the first thousand).
+        let newest = [("sort_order", "desc".to_string())];
+        let (items, _) = self
+            .client
+            .all_pages(&path, &newest, "comments", 10)
+            .await?;
         let since = row.created_at - TimeDelta::seconds(60);
         Ok(items
             .into_iter()
