@@ -1,4 +1,4 @@
-//! A helpdesk's own queues (Zendesk views), each shown as a queue section
+//! A helpdesk's own queues (saved views), each shown as a queue section
 //! after the config's: the adapter pulls them (`Pulled::views`), the
 //! refresh keeps the last ones in the store (`<name>.views` in `meta`), and
 //! the sections built from them (`Desk::sections`) follow every refresh
