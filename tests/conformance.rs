@@ -8,6 +8,8 @@ mod chatwoot;
 mod common;
 #[path = "conformance/suite.rs"]
 mod suite;
+#[path = "conformance/zendesk.rs"]
+mod zendesk;
 
 use std::sync::Arc;
 
@@ -75,11 +77,15 @@ macro_rules! conformance {
 }
 
 conformance!(chatwoot_conforms, super::chatwoot::Chatwoot::new());
+conformance!(zendesk_conforms, super::zendesk::Zendesk::new());
 
 /// Every helpdesk the binary knows has a stand-in here.
 #[test]
 fn every_helpdesk_is_in_the_suite() {
-    let covered: Vec<Arc<dyn suite::StandIn>> = vec![Arc::new(chatwoot::Chatwoot::new())];
+    let covered: Vec<Arc<dyn suite::StandIn>> = vec![
+        Arc::new(chatwoot::Chatwoot::new()),
+        Arc::new(zendesk::Zendesk::new()),
+    ];
     let mut names: Vec<&str> = covered.iter().map(|d| d.name()).collect();
     names.sort();
     let mut known = handoff::backend::registry::names();

@@ -12,11 +12,16 @@
 
 // The helpdesks, a folder each (`registry` lists them).
 pub mod chatwoot;
+pub mod zendesk;
 
 pub mod credentials;
+pub mod http;
+pub mod record;
 pub mod registry;
 pub mod sync;
+pub mod table;
 pub mod task;
+pub mod views;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -141,6 +146,9 @@ pub struct Pulled {
     /// `unchanged`, `held`, `skipped`, `warnings` and `incremental` as the
     /// adapter counted them; `new` and `updated` are filled in by the write.
     pub report: SyncReport,
+    /// The helpdesk's own queues the config asks for (`Settings::views`),
+    /// each shown as a section.
+    pub views: Vec<views::View>,
 }
 
 /// How often to look, and how long a verdict waits before it goes out.
@@ -170,6 +178,11 @@ pub trait Settings: Send + Sync {
     fn web_link(&self) -> Option<WebLink>;
     /// A client with `token`, ready to talk.
     fn connect(&self, token: &Secret) -> Result<Arc<dyn Helpdesk>, BackendError>;
+    /// The helpdesk's own queues (saved views) the config asks to show,
+    /// by key, in order: each becomes a section after the config's.
+    fn views(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A helpdesk we can talk to (the token is in its client).
@@ -206,6 +219,9 @@ pub struct Desk {
     /// How far back a refresh pulls the team's conversations for the
     /// figures (`[backend] history_days`).
     pub history: chrono::TimeDelta,
+    /// The sections of its views this workspace shows, kept current by
+    /// every refresh.
+    pub shown: views::Shown,
 }
 
 /// `[backend] history_days` when unset: the quality screen's eight weeks.
@@ -240,6 +256,23 @@ impl Desk {
     /// When a refresh last succeeded, as recorded in the store.
     pub fn last_sync(&self, store: &Store) -> Option<DateTime<Utc>> {
         sync::last_sync(store, self.name())
+    }
+    /// The queue's sections: the config's (`sections`), then one per view
+    /// of the helpdesk the config asks for.
+    pub fn sections(
+        &self,
+        sections: Vec<crate::domain::queue::Section>,
+        store: &Store,
+    ) -> Vec<crate::domain::queue::Section> {
+        let keys = self.settings.views();
+        if keys.is_empty() {
+            return sections;
+        }
+        self.shown.sections(sections, &keys, store, self.name())
+    }
+    /// After a refresh: the view sections list what it found.
+    pub fn relist(&self, store: &Store) {
+        self.shown.relist(store, self.name());
     }
 }
 
@@ -287,6 +320,7 @@ pub fn named(
         entry,
         settings,
         history: chrono::TimeDelta::days(i64::from(days)),
+        shown: views::Shown::default(),
     }))
 }
 

@@ -80,6 +80,7 @@ pub fn write(
         all_teams,
         writes,
         mut report,
+        views,
     } = pulled;
     let written = store.write_synced(name, &writes, now)?;
     report.new = written.inserted;
@@ -100,6 +101,7 @@ pub fn write(
     // Every team of the helpdesk, for the team picker (moving a handoff to
     // a team nobody here belongs to is the point of it).
     store.set_known_teams(&all_teams)?;
+    super::views::store(store, name, &views)?;
     store.set_meta(&meta_key(name, ME_ID), &me.id)?;
     store.set_meta(&meta_key(name, ME_NAME), &me.name)?;
     store.set_meta(&meta_key(name, LAST_SYNC), &now.to_rfc3339())?;

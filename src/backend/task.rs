@@ -166,6 +166,7 @@ async fn refreshing(
                 // nothing.
                 let wrote = full || report.new + report.updated > 0;
                 full = false;
+                desk.relist(&store);
                 news.send(News::Synced {
                     rows: wrote.then(|| queue(&store)).flatten(),
                     last_synced: last(&store),

@@ -62,7 +62,10 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let ws = Workspace::open(opts, true, now)?;
     let query = Query::parse(args.filter.as_deref().unwrap_or(""))
         .map_err(|e| Failure::usage(format!("--filter: {e}")))?;
-    let sections = ws.config.sections();
+    let sections = match &ws.desk {
+        Some(desk) => desk.sections(ws.config.sections(), &ws.store),
+        None => ws.config.sections(),
+    };
     let section = Section::find(&sections, &args.section).ok_or_else(|| {
         let names: Vec<String> = sections.iter().map(|s| format!("\"{}\"", s.name)).collect();
         Failure::usage(format!(

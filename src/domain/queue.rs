@@ -305,6 +305,53 @@ pub struct Section {
     /// Which built-in this is, if any: its empty-queue text is more helpful
     /// than "Nothing matches".
     pub builtin: Option<Builtin>,
+    /// For one of the helpdesk's own queues (a saved view): the handoffs it
+    /// lists, as the last refresh said. Only those are in the section.
+    pub listed: Option<Listed>,
+}
+
+/// The handoff ids a helpdesk lists in one of its own queues, shared with
+/// the refresh that keeps them current (a section cannot tell from a row
+/// whether the helpdesk lists it).
+#[derive(Clone, Default)]
+pub struct Listed(Arc<std::sync::RwLock<HashSet<String>>>);
+
+impl Listed {
+    pub fn new(ids: impl IntoIterator<Item = String>) -> Listed {
+        let listed = Listed::default();
+        listed.set(ids);
+        listed
+    }
+    /// Replace the ids (after a refresh).
+    pub fn set(&self, ids: impl IntoIterator<Item = String>) {
+        let ids: HashSet<String> = ids.into_iter().collect();
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = ids;
+    }
+    pub fn has(&self, id: &str) -> bool {
+        self.0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(id)
+    }
+    pub fn len(&self) -> usize {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The same listing, not equal contents: two sections share one refresh.
+impl PartialEq for Listed {
+    fn eq(&self, other: &Listed) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for Listed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Listed({} ids)", self.len())
+    }
 }
 
 impl Section {
@@ -315,6 +362,7 @@ impl Section {
             // The built-in queries are fixed text, checked by a test.
             query: Query::parse(b.query()).unwrap_or_default(),
             builtin: Some(b),
+            listed: None,
         }
     }
 
@@ -330,7 +378,19 @@ impl Section {
             query_text: query.trim().to_string(),
             query: Query::parse(query)?,
             builtin: None,
+            listed: None,
         })
+    }
+
+    /// One of the helpdesk's own queues: what `listed` holds.
+    pub fn listed(name: &str, listed: Listed) -> Section {
+        Section {
+            name: name.to_string(),
+            query_text: String::new(),
+            query: Query::default(),
+            builtin: None,
+            listed: Some(listed),
+        }
     }
 
     pub fn contains<'v>(
@@ -339,7 +399,7 @@ impl Section {
         me: impl Into<Viewer<'v>>,
         now: DateTime<Utc>,
     ) -> bool {
-        self.query.matches(row, me, now)
+        self.listed.as_ref().is_none_or(|l| l.has(&row.id)) && self.query.matches(row, me, now)
     }
 
     /// The label when room is short ("Team" for Team unassigned).

@@ -624,3 +624,19 @@ fn sorting_an_index_by_key_gives_the_urgency_order() {
         .collect();
     assert_eq!(got, ids(&expected));
 }
+
+#[test]
+fn a_listed_section_holds_what_its_helpdesk_lists_as_it_changes() {
+    let listed = super::queue::Listed::new(["zd-1".to_string()]);
+    let s = Section::listed("AI escalations", listed.clone());
+    let (one, two) = (row("zd-1"), row("zd-2"));
+    assert!(s.contains(&one, "Maya", now()) && !s.contains(&two, "Maya", now()));
+    // The next refresh lists another: the same section follows.
+    listed.set(["zd-2".to_string()]);
+    assert!(!s.contains(&one, "Maya", now()) && s.contains(&two, "Maya", now()));
+    assert_eq!(s.clone(), s);
+    assert_ne!(
+        s,
+        Section::listed("AI escalations", super::queue::Listed::default())
+    );
+}

@@ -35,6 +35,16 @@ pub fn tags_for(verdict: Option<&str>, reasons: &[String]) -> Vec<String> {
     }
 }
 
+/// Every tag of ours there is: what a helpdesk with an additive tag API
+/// removes (less the new verdict's, and teammates') when a verdict changes
+/// or is withdrawn.
+pub fn every_tag() -> Vec<String> {
+    [GOOD_TAG.to_string(), BAD_TAG.to_string()]
+        .into_iter()
+        .chain(Reason::ALL.iter().map(|r| reason_tag(r.as_str())))
+        .collect()
+}
+
 /// The tags after putting `verdict` in force: everyone else's kept, in
 /// order, and `keep` (the tags teammates' verdicts need) left on.
 pub fn merged_tags(
@@ -367,6 +377,14 @@ mod tests {
             ["ai-bad-handoff", "ai-bad-misrouted"]
         );
         assert!(others_tags(&notes[..1], "Maya Chen").is_empty());
+    }
+
+    #[test]
+    fn every_tag_is_ours() {
+        let all = every_tag();
+        assert!(all.iter().all(|t| is_ours(t)));
+        assert!(all.contains(&"ai-bad-wrong-data".to_string()));
+        assert_eq!(all.len(), 2 + Reason::ALL.len());
     }
 
     #[test]

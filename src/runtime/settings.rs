@@ -21,7 +21,10 @@ pub fn resolve(ws: &Workspace) -> Settings {
     problems.dedup();
     Settings {
         keymap,
-        sections: config.sections(),
+        sections: match &ws.desk {
+            Some(desk) => desk.sections(config.sections(), &ws.store),
+            None => config.sections(),
+        },
         web_ui: WebUi {
             helpdesk: ws
                 .desk

@@ -26,6 +26,7 @@ use super::client::{ApiError, Client};
 use super::config::ChatwootConfig;
 use super::model::{Labels, MessageList, Team};
 use super::{CHATWOOT, map, sync};
+use crate::backend::table::TimingKeys;
 use crate::domain::change::Change;
 use crate::outbox::delivery::{Answer, Pass, Report, Sender, run_pass};
 use crate::store::{OutboxRow, Store, StoreError};

@@ -1,11 +1,10 @@
 //! The `[chatwoot]` table of config.toml. The API token is not here: it
 //! comes from the environment or the credentials file (`backend::credentials`).
 
-use std::time::Duration;
-
 use serde::Deserialize;
 
-use crate::config::{check_base_url, check_secs, secs};
+pub use crate::backend::table::TimingKeys;
+use crate::config::check_base_url;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,23 +32,19 @@ pub struct ChatwootConfig {
     pub max_backoff_secs: Option<f64>,
 }
 
-impl ChatwootConfig {
-    pub fn poll(&self) -> Duration {
-        secs(self.poll_secs, 60.0)
+impl TimingKeys for ChatwootConfig {
+    fn timing_keys(&self) -> [Option<f64>; 5] {
+        [
+            self.poll_secs,
+            self.timeout_secs,
+            self.hold_secs,
+            self.backoff_secs,
+            self.max_backoff_secs,
+        ]
     }
-    pub fn timeout(&self) -> Duration {
-        secs(self.timeout_secs, 15.0)
-    }
-    pub fn hold(&self) -> Duration {
-        secs(self.hold_secs, 10.0)
-    }
-    pub fn backoff(&self) -> Duration {
-        secs(self.backoff_secs, 2.0)
-    }
-    pub fn max_backoff(&self) -> Duration {
-        secs(self.max_backoff_secs, 300.0)
-    }
+}
 
+impl ChatwootConfig {
     /// The base URL without a trailing slash.
     pub fn base(&self) -> &str {
         self.base_url.trim_end_matches('/')
@@ -67,19 +62,14 @@ impl ChatwootConfig {
         if let Some(bad) = self.team_ids.iter().find(|&&i| i <= 0) {
             return Err(format!("team_ids: {bad} is not a positive number"));
         }
-        check_secs(&[
-            ("poll_secs", self.poll_secs, 1.0),
-            ("timeout_secs", self.timeout_secs, 0.1),
-            ("backoff_secs", self.backoff_secs, 0.01),
-            ("max_backoff_secs", self.max_backoff_secs, 0.01),
-            ("hold_secs", self.hold_secs, 0.0),
-        ])
+        self.check_timing()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn parse(text: &str) -> Result<ChatwootConfig, String> {
         let c: ChatwootConfig = toml::from_str(text).map_err(|e| e.to_string())?;

@@ -16,8 +16,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::model::{Contact, Conversation, Message, SenderKind};
+use crate::backend::record;
 use crate::domain::handoff::{Handoff, Priority, Status};
-use crate::domain::import;
 use crate::domain::verdict_marks::{self, MarkNote, Marks};
 
 /// The custom attribute that holds the AI's summary.
@@ -97,38 +97,23 @@ pub fn handoff(
     let mut warnings = Vec::new();
     let attribute = match c.custom_attributes.get(HANDOFF_ATTRIBUTE) {
         None | Some(Value::Null) => None,
-        Some(Value::Object(o)) => Some(o.clone()),
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(Value::Object(o)) => Some(o),
-            _ => {
+        Some(v) => {
+            let object = record::object(v);
+            if object.is_none() {
                 warnings.push(format!(
                     "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
                 ));
-                None
             }
-        },
-        Some(_) => {
-            warnings.push(format!(
-                "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
-            ));
-            None
+            object
         }
     };
-    let record = record(c, messages, contact, attribute.as_ref(), now);
-    match import::from_value(&record) {
-        Ok(handoff) => Ok(Mapped { handoff, warnings }),
-        Err(problems) if attribute.is_some() => {
-            // The AI's summary is what broke: keep the conversation, say why.
-            warnings.extend(
-                problems
-                    .iter()
-                    .map(|p| format!("custom_attributes.{HANDOFF_ATTRIBUTE}: {p}; ignored")),
-            );
-            let bare = self::record(c, messages, contact, None, now);
-            import::from_value(&bare).map(|handoff| Mapped { handoff, warnings })
-        }
-        Err(problems) => Err(problems),
-    }
+    record::convert(
+        |attribute| self::record(c, messages, contact, attribute, now),
+        attribute,
+        &format!("custom_attributes.{HANDOFF_ATTRIBUTE}"),
+        warnings,
+    )
+    .map(|(handoff, warnings)| Mapped { handoff, warnings })
 }
 
 fn time(secs: Option<f64>) -> Option<DateTime<Utc>> {
@@ -163,15 +148,6 @@ fn status(s: &str) -> &'static str {
     Status::parse(s).unwrap_or_default().as_str()
 }
 
-fn truthy(v: Option<&Value>) -> bool {
-    match v {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => matches!(s.to_lowercase().as_str(), "true" | "yes" | "1"),
-        Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x != 0.0),
-        _ => false,
-    }
-}
-
 /// Customer context from the contact and its custom attributes.
 fn customer(contact: Option<&Contact>) -> Map<String, Value> {
     let mut out = Map::new();
@@ -189,40 +165,7 @@ fn customer(contact: Option<&Contact>) -> Map<String, Value> {
     if let Some(email) = contact.email.clone().filter(|e| !e.is_empty()) {
         out.insert("email".into(), Value::String(email));
     }
-    let attrs = &contact.custom_attributes;
-    if let Some(plan) = ["plan", "tier", "plan_tier"]
-        .iter()
-        .find_map(|k| attrs.get(*k).and_then(Value::as_str))
-    {
-        out.insert("plan".into(), Value::String(plan.to_string()));
-    }
-    let mut flags: Vec<Value> = attrs
-        .get("flags")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter(|v| v.is_string()).cloned().collect())
-        .unwrap_or_default();
-    for flag in ["vip", "at_risk"] {
-        if truthy(attrs.get(flag)) {
-            flags.push(Value::String(flag.into()));
-        }
-    }
-    if !flags.is_empty() {
-        out.insert("flags".into(), Value::Array(flags));
-    }
-    for (key, from) in [
-        ("lifetime_value", &["lifetime_value", "ltv"][..]),
-        ("account_age_days", &["account_age_days"][..]),
-        ("previous_escalations", &["previous_escalations"][..]),
-    ] {
-        let found = from
-            .iter()
-            .find_map(|k| attrs.get(*k).filter(|v| v.is_number()));
-        let valid = key == "lifetime_value"
-            || found.is_some_and(|v| v.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)));
-        if let (Some(v), true) = (found, valid) {
-            out.insert(key.into(), v.clone());
-        }
-    }
+    record::customer_attributes(&contact.custom_attributes, &mut out);
     out
 }
 
@@ -265,8 +208,6 @@ fn record(
 ) -> Value {
     let mut sorted: Vec<&Message> = messages.iter().collect();
     sorted.sort_by(|a, b| a.created_at.total_cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    let attr = |key: &str| attribute.and_then(|a| a.get(key)).filter(|v| !v.is_null());
-
     let created = time(c.created_at);
     let escalated = time(c.waiting_since)
         .or(created)
@@ -277,87 +218,48 @@ fn record(
     if let Some(t) = created {
         rec.insert("created_at".into(), rfc3339(t));
     }
-    rec.insert(
-        "escalated_at".into(),
-        attr("escalated_at")
-            .cloned()
-            .unwrap_or_else(|| rfc3339(escalated)),
-    );
     if let Some(ch) = c.meta.channel.as_deref() {
         rec.insert("channel".into(), Value::String(channel(ch)));
     }
-    let language = attr("language").cloned().or_else(|| {
-        ["conversation_language", "browser_language"]
-            .iter()
-            .find_map(|k| c.additional_attributes.get(*k).filter(|v| v.is_string()))
-            .cloned()
-    });
-    if let Some(l) = language {
-        rec.insert("language".into(), l);
-    }
     rec.insert("status".into(), Value::String(status(&c.status).into()));
 
-    let mut cust = customer(contact.or(c.meta.sender.as_ref()));
-    if let Some(Value::Object(over)) = attr("customer") {
-        for (k, v) in over {
-            cust.insert(k.clone(), v.clone());
-        }
-    }
-    rec.insert("customer".into(), Value::Object(cust));
-
-    let bot_name = sorted
+    let mut given = record::Given {
+        escalated_at: rfc3339(escalated),
+        language: ["conversation_language", "browser_language"]
+            .iter()
+            .find_map(|k| c.additional_attributes.get(*k).filter(|v| v.is_string()))
+            .cloned(),
+        customer: customer(contact.or(c.meta.sender.as_ref())),
+        note: bot_note(&sorted),
+        ..record::Given::default()
+    };
+    if let Some(name) = sorted
         .iter()
         .rev()
         .find(|m| m.sender_kind() == SenderKind::Bot)
-        .and_then(|m| m.sender.as_ref().and_then(|s| s.name.clone()));
-    let mut ai = match attr("ai") {
-        Some(Value::Object(o)) => o.clone(),
-        Some(other) => {
-            rec.insert("ai".into(), other.clone());
-            Map::new()
-        }
-        None => Map::new(),
-    };
-    if !ai.contains_key("agent")
-        && let Some(name) = bot_name
+        .and_then(|m| m.sender.as_ref().and_then(|s| s.name.clone()))
     {
-        ai.insert("agent".into(), Value::String(name));
+        given.ai.insert("agent".into(), Value::String(name));
     }
-    if !rec.contains_key("ai") {
-        rec.insert("ai".into(), Value::Object(ai));
-    }
-
-    let mut summary = attr("summary").cloned().unwrap_or_else(|| json!({}));
-    if let Value::Object(s) = &mut summary {
-        // Two flat keys bots commonly set (reference §1.8), as a fallback.
-        if !s.contains_key("confidence")
-            && let Some(conf) = c
-                .custom_attributes
-                .get("ai_confidence")
-                .and_then(Value::as_f64)
-                .filter(|x| (0.0..=1.0).contains(x))
-        {
-            s.insert("confidence".into(), json!(conf));
-        }
-        if !s.contains_key("escalation")
-            && let Some(trigger) = c
-                .custom_attributes
-                .get("escalation_trigger")
-                .and_then(Value::as_str)
-                .filter(|t| crate::domain::handoff::Trigger::parse(t).is_some())
-        {
-            s.insert("escalation".into(), json!({ "trigger": trigger }));
-        }
-    }
-    rec.insert("summary".into(), summary);
-    if let Some(note) = attr("note")
-        .cloned()
-        .or_else(|| bot_note(&sorted).map(Value::String))
+    // Two flat keys bots commonly set (reference §1.8), as a fallback.
+    if let Some(conf) = c
+        .custom_attributes
+        .get("ai_confidence")
+        .and_then(Value::as_f64)
+        .filter(|x| (0.0..=1.0).contains(x))
     {
-        rec.insert("note".into(), note);
+        given.summary.insert("confidence".into(), json!(conf));
     }
-
-    let mut routing = Map::new();
+    if let Some(trigger) = c
+        .custom_attributes
+        .get("escalation_trigger")
+        .and_then(Value::as_str)
+        .filter(|t| crate::domain::handoff::Trigger::parse(t).is_some())
+    {
+        given
+            .summary
+            .insert("escalation".into(), json!({ "trigger": trigger }));
+    }
     if let Some(team) = c
         .meta
         .team
@@ -365,24 +267,19 @@ fn record(
         .map(|t| t.name.clone())
         .filter(|t| !t.is_empty())
     {
-        routing.insert("team".into(), Value::String(team));
+        given.routing.insert("team".into(), Value::String(team));
     }
-    if let Some(Value::Object(r)) = attr("routing") {
-        for key in ["skills", "sla_due_at"] {
-            if let Some(v) = r.get(key) {
-                routing.insert(key.into(), v.clone());
-            }
-        }
-    }
-    routing.insert(
+    given.routing.insert(
         "priority".into(),
         Value::String(priority(c.priority.as_deref()).into()),
     );
     let bot_held = c.meta.assignee_type.as_deref() == Some("AgentBot");
     if let Some(a) = c.meta.assignee.as_ref().filter(|_| !bot_held) {
-        routing.insert("assignee".into(), Value::String(a.name.clone()));
+        given
+            .routing
+            .insert("assignee".into(), Value::String(a.name.clone()));
     }
-    rec.insert("routing".into(), Value::Object(routing));
+    record::with_object(&mut rec, attribute, given);
 
     let transcript: Vec<Value> = sorted
         .iter()

@@ -26,6 +26,7 @@ pub use config::ChatwootConfig;
 
 use super::registry::Entry;
 use super::{Ask, BackendError, Helpdesk, Me, News, Pulled, Settings, Timing, TokenFor, WebLink};
+use crate::backend::table::TimingKeys;
 use crate::config::{Config, ConfigError};
 use crate::outbox::Report;
 use crate::store::{Store, StoreError};

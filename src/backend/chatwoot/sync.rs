@@ -270,6 +270,7 @@ pub async fn pull(
         all_teams: every_team,
         writes,
         report,
+        views: Vec::new(),
     })
 }
 
