@@ -14,6 +14,7 @@
 pub mod chatwoot;
 
 pub mod credentials;
+pub mod http;
 pub mod registry;
 pub mod sync;
 pub mod task;
