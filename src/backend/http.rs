@@ -152,11 +152,7 @@ impl Endpoint {
     pub async fn send(&self, request: RequestBuilder, path: &str) -> Result<Value, Refusal> {
         let mut response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| backoff::retry_after(v, chrono::Utc::now()));
+        let retry_after = wait_hint(status, response.headers(), chrono::Utc::now());
         let bytes = read_capped(&mut response)
             .await
             .map_err(|e| self.transport(e))?;
@@ -248,6 +244,25 @@ impl Endpoint {
     }
 }
 
+/// How long the server asks us to wait: `Retry-After`, else on a 429 the
+/// end of the rate-limit window (`X-RateLimit-Reset`, a Unix time; servers
+/// send it on every answer, so it means nothing on other statuses).
+fn wait_hint(
+    status: StatusCode,
+    headers: &HeaderMap,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    header(RETRY_AFTER.as_str())
+        .and_then(|v| backoff::retry_after(v, now))
+        .or_else(|| {
+            (status == StatusCode::TOO_MANY_REQUESTS)
+                .then(|| header("x-ratelimit-reset"))
+                .flatten()
+                .and_then(|v| backoff::reset_at(v, now, backoff::jitter()))
+        })
+}
+
 fn status_error(
     status: StatusCode,
     path: &str,
@@ -285,6 +300,7 @@ async fn read_capped(response: &mut reqwest::Response) -> Result<Option<Vec<u8>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::HeaderValue;
 
     #[test]
     fn a_password_in_an_address_is_never_shown() {
@@ -299,6 +315,31 @@ mod tests {
             shown("https://acme.zendesk.com/"),
             "https://acme.zendesk.com"
         );
+    }
+
+    #[test]
+    fn a_429_waits_for_the_window_to_reset() {
+        let now = chrono::Utc::now();
+        let mut headers = HeaderMap::new();
+        let reset = (now.timestamp() + 20).to_string();
+        headers.insert(
+            "x-ratelimit-reset",
+            reset.parse().unwrap_or(HeaderValue::from_static("")),
+        );
+        let wait = wait_hint(StatusCode::TOO_MANY_REQUESTS, &headers, now);
+        assert!(
+            wait.is_some_and(|w| w >= Duration::from_secs(19) && w <= Duration::from_secs(21)),
+            "{wait:?}"
+        );
+        // Sent on every answer: a 503's retry is not held to the window.
+        assert_eq!(
+            wait_hint(StatusCode::SERVICE_UNAVAILABLE, &headers, now),
+            None
+        );
+        // Retry-After, when both are there, is the one asked for.
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        let wait = wait_hint(StatusCode::TOO_MANY_REQUESTS, &headers, now);
+        assert_eq!(wait, Some(Duration::from_secs(3)));
     }
 
     #[test]
