@@ -15,6 +15,7 @@ pub mod chatwoot;
 
 pub mod credentials;
 pub mod http;
+pub mod mapping;
 pub mod registry;
 pub mod sync;
 pub mod task;

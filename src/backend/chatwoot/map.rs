@@ -16,12 +16,11 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::model::{Contact, Conversation, Message, SenderKind};
-use crate::domain::handoff::{Handoff, Priority, Status};
-use crate::domain::import;
-use crate::domain::verdict_marks::{self, MarkNote, Marks};
+pub use crate::backend::mapping::{HANDOFF_ATTRIBUTE, Mapped};
 
-/// The custom attribute that holds the AI's summary.
-pub const HANDOFF_ATTRIBUTE: &str = "handoff";
+use crate::backend::mapping;
+use crate::domain::handoff::{Priority, Status};
+use crate::domain::verdict_marks::{self, MarkNote, Marks};
 
 /// What our ids for Chatwoot conversations start with.
 pub const ID_PREFIX: &str = "cw-";
@@ -79,13 +78,6 @@ pub fn marks(c: &Conversation, messages: &[Message]) -> Marks {
     }
 }
 
-/// A mapped conversation, and what could not be used.
-#[derive(Debug, Clone)]
-pub struct Mapped {
-    pub handoff: Handoff,
-    pub warnings: Vec<String>,
-}
-
 /// Map one conversation and its messages (oldest first or in any order).
 /// `contact` is the messages endpoint's richer contact, when fetched.
 pub fn handoff(
@@ -95,40 +87,10 @@ pub fn handoff(
     now: DateTime<Utc>,
 ) -> Result<Mapped, Vec<String>> {
     let mut warnings = Vec::new();
-    let attribute = match c.custom_attributes.get(HANDOFF_ATTRIBUTE) {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(o)) => Some(o.clone()),
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(Value::Object(o)) => Some(o),
-            _ => {
-                warnings.push(format!(
-                    "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
-                ));
-                None
-            }
-        },
-        Some(_) => {
-            warnings.push(format!(
-                "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
-            ));
-            None
-        }
-    };
-    let record = record(c, messages, contact, attribute.as_ref(), now);
-    match import::from_value(&record) {
-        Ok(handoff) => Ok(Mapped { handoff, warnings }),
-        Err(problems) if attribute.is_some() => {
-            // The AI's summary is what broke: keep the conversation, say why.
-            warnings.extend(
-                problems
-                    .iter()
-                    .map(|p| format!("custom_attributes.{HANDOFF_ATTRIBUTE}: {p}; ignored")),
-            );
-            let bare = self::record(c, messages, contact, None, now);
-            import::from_value(&bare).map(|handoff| Mapped { handoff, warnings })
-        }
-        Err(problems) => Err(problems),
-    }
+    let attribute = mapping::handoff_attribute(&c.custom_attributes, &mut warnings);
+    mapping::import(attribute, warnings, |a| {
+        record(c, messages, contact, a, now)
+    })
 }
 
 fn time(secs: Option<f64>) -> Option<DateTime<Utc>> {
@@ -328,27 +290,8 @@ fn record(
     }
 
     let mut summary = attr("summary").cloned().unwrap_or_else(|| json!({}));
-    if let Value::Object(s) = &mut summary {
-        // Two flat keys bots commonly set (reference §1.8), as a fallback.
-        if !s.contains_key("confidence")
-            && let Some(conf) = c
-                .custom_attributes
-                .get("ai_confidence")
-                .and_then(Value::as_f64)
-                .filter(|x| (0.0..=1.0).contains(x))
-        {
-            s.insert("confidence".into(), json!(conf));
-        }
-        if !s.contains_key("escalation")
-            && let Some(trigger) = c
-                .custom_attributes
-                .get("escalation_trigger")
-                .and_then(Value::as_str)
-                .filter(|t| crate::domain::handoff::Trigger::parse(t).is_some())
-        {
-            s.insert("escalation".into(), json!({ "trigger": trigger }));
-        }
-    }
+    // Two flat keys bots commonly set (reference §1.8), as a fallback.
+    mapping::flat_summary(&mut summary, &c.custom_attributes);
     rec.insert("summary".into(), summary);
     if let Some(note) = attr("note")
         .cloned()
