@@ -6,6 +6,8 @@
 #[path = "conformance/chatwoot.rs"]
 mod chatwoot;
 mod common;
+#[path = "conformance/intercom.rs"]
+mod intercom;
 #[path = "conformance/suite.rs"]
 mod suite;
 
@@ -75,11 +77,15 @@ macro_rules! conformance {
 }
 
 conformance!(chatwoot_conforms, super::chatwoot::Chatwoot::new());
+conformance!(intercom_conforms, super::intercom::Intercom::new());
 
 /// Every helpdesk the binary knows has a stand-in here.
 #[test]
 fn every_helpdesk_is_in_the_suite() {
-    let covered: Vec<Arc<dyn suite::StandIn>> = vec![Arc::new(chatwoot::Chatwoot::new())];
+    let covered: Vec<Arc<dyn suite::StandIn>> = vec![
+        Arc::new(chatwoot::Chatwoot::new()),
+        Arc::new(intercom::Intercom::new()),
+    ];
     let mut names: Vec<&str> = covered.iter().map(|d| d.name()).collect();
     names.sort();
     let mut known = handoff::backend::registry::names();
