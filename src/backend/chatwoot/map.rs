@@ -13,12 +13,12 @@
 //! - status, priority, team, assignee and the transcript from Chatwoot itself.
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::model::{Contact, Conversation, Message, SenderKind};
 pub use crate::backend::mapping::{HANDOFF_ATTRIBUTE, Mapped};
 
-use crate::backend::mapping;
+use crate::backend::mapping::{self, Facts, Line};
 use crate::domain::handoff::{Priority, Status};
 use crate::domain::verdict_marks::{self, MarkNote, Marks};
 
@@ -86,20 +86,12 @@ pub fn handoff(
     contact: Option<&Contact>,
     now: DateTime<Utc>,
 ) -> Result<Mapped, Vec<String>> {
-    let mut warnings = Vec::new();
-    let attribute = mapping::handoff_attribute(&c.custom_attributes, &mut warnings);
-    mapping::import(attribute, warnings, |a| {
-        record(c, messages, contact, a, now)
-    })
+    mapping::handoff(&facts(c, messages, contact, now))
 }
 
 fn time(secs: Option<f64>) -> Option<DateTime<Utc>> {
     secs.filter(|s| s.is_finite() && *s > 0.0)
         .and_then(|s| DateTime::from_timestamp_millis((s * 1000.0).round() as i64))
-}
-
-fn rfc3339(t: DateTime<Utc>) -> Value {
-    Value::String(t.to_rfc3339())
 }
 
 /// `Channel::WebWidget` → `web_widget`.
@@ -218,134 +210,63 @@ fn bot_note(messages: &[&Message]) -> Option<String> {
         .filter(|t| !t.trim().is_empty())
 }
 
-fn record(
-    c: &Conversation,
+/// What Chatwoot says of the conversation.
+fn facts<'a>(
+    c: &'a Conversation,
     messages: &[Message],
     contact: Option<&Contact>,
-    attribute: Option<&Map<String, Value>>,
     now: DateTime<Utc>,
-) -> Value {
+) -> Facts<'a> {
     let mut sorted: Vec<&Message> = messages.iter().collect();
     sorted.sort_by(|a, b| a.created_at.total_cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    let attr = |key: &str| attribute.and_then(|a| a.get(key)).filter(|v| !v.is_null());
-
     let created = time(c.created_at);
     let escalated = time(c.waiting_since)
         .or(created)
         .or(time(c.updated_at))
         .unwrap_or(now);
-    let mut rec = Map::new();
-    rec.insert("id".into(), Value::String(handoff_id(c.id)));
-    if let Some(t) = created {
-        rec.insert("created_at".into(), rfc3339(t));
-    }
-    rec.insert(
-        "escalated_at".into(),
-        attr("escalated_at")
-            .cloned()
-            .unwrap_or_else(|| rfc3339(escalated)),
-    );
-    if let Some(ch) = c.meta.channel.as_deref() {
-        rec.insert("channel".into(), Value::String(channel(ch)));
-    }
-    let language = attr("language").cloned().or_else(|| {
-        ["conversation_language", "browser_language"]
-            .iter()
-            .find_map(|k| c.additional_attributes.get(*k).filter(|v| v.is_string()))
-            .cloned()
-    });
-    if let Some(l) = language {
-        rec.insert("language".into(), l);
-    }
-    rec.insert("status".into(), Value::String(status(&c.status).into()));
-
-    let mut cust = customer(contact.or(c.meta.sender.as_ref()));
-    if let Some(Value::Object(over)) = attr("customer") {
-        for (k, v) in over {
-            cust.insert(k.clone(), v.clone());
-        }
-    }
-    rec.insert("customer".into(), Value::Object(cust));
-
     let bot_name = sorted
         .iter()
         .rev()
         .find(|m| m.sender_kind() == SenderKind::Bot)
         .and_then(|m| m.sender.as_ref().and_then(|s| s.name.clone()));
-    let mut ai = match attr("ai") {
-        Some(Value::Object(o)) => o.clone(),
-        Some(other) => {
-            rec.insert("ai".into(), other.clone());
-            Map::new()
-        }
-        None => Map::new(),
-    };
-    if !ai.contains_key("agent")
-        && let Some(name) = bot_name
-    {
+    let mut ai = Map::new();
+    if let Some(name) = bot_name {
         ai.insert("agent".into(), Value::String(name));
     }
-    if !rec.contains_key("ai") {
-        rec.insert("ai".into(), Value::Object(ai));
-    }
-
-    let mut summary = attr("summary").cloned().unwrap_or_else(|| json!({}));
-    // Two flat keys bots commonly set (reference §1.8), as a fallback.
-    mapping::flat_summary(&mut summary, &c.custom_attributes);
-    rec.insert("summary".into(), summary);
-    if let Some(note) = attr("note")
-        .cloned()
-        .or_else(|| bot_note(&sorted).map(Value::String))
-    {
-        rec.insert("note".into(), note);
-    }
-
-    let mut routing = Map::new();
-    if let Some(team) = c
-        .meta
-        .team
-        .as_ref()
-        .map(|t| t.name.clone())
-        .filter(|t| !t.is_empty())
-    {
-        routing.insert("team".into(), Value::String(team));
-    }
-    if let Some(Value::Object(r)) = attr("routing") {
-        for key in ["skills", "sla_due_at"] {
-            if let Some(v) = r.get(key) {
-                routing.insert(key.into(), v.clone());
-            }
-        }
-    }
-    routing.insert(
-        "priority".into(),
-        Value::String(priority(c.priority.as_deref()).into()),
-    );
     let bot_held = c.meta.assignee_type.as_deref() == Some("AgentBot");
-    if let Some(a) = c.meta.assignee.as_ref().filter(|_| !bot_held) {
-        routing.insert("assignee".into(), Value::String(a.name.clone()));
+    Facts {
+        id: handoff_id(c.id),
+        created_at: created,
+        escalated_at: escalated,
+        channel: c.meta.channel.as_deref().map(channel),
+        language: ["conversation_language", "browser_language"]
+            .iter()
+            .find_map(|k| c.additional_attributes.get(*k).filter(|v| v.is_string()))
+            .cloned(),
+        status: status(&c.status),
+        customer: customer(contact.or(c.meta.sender.as_ref())),
+        ai,
+        note: bot_note(&sorted),
+        team: c.meta.team.as_ref().map(|t| t.name.clone()),
+        priority: priority(c.priority.as_deref()),
+        assignee: c
+            .meta
+            .assignee
+            .as_ref()
+            .filter(|_| !bot_held)
+            .map(|a| a.name.clone()),
+        transcript: sorted
+            .iter()
+            .filter_map(|m| {
+                Some(Line {
+                    at: time(Some(m.created_at)).unwrap_or(escalated),
+                    author: author(m),
+                    name: m.sender.as_ref().and_then(|s| s.name.clone()),
+                    text: text_of(m)?,
+                    private: m.private,
+                })
+            })
+            .collect(),
+        attributes: &c.custom_attributes,
     }
-    rec.insert("routing".into(), Value::Object(routing));
-
-    let transcript: Vec<Value> = sorted
-        .iter()
-        .filter_map(|m| {
-            let text = text_of(m)?;
-            let at = time(Some(m.created_at)).unwrap_or(escalated);
-            let mut msg = json!({
-                "at": at.to_rfc3339(),
-                "author": author(m),
-                "text": text,
-                "private": m.private,
-            });
-            if let Some(name) = m.sender.as_ref().and_then(|s| s.name.clone())
-                && let Value::Object(o) = &mut msg
-            {
-                o.insert("name".into(), Value::String(name));
-            }
-            Some(msg)
-        })
-        .collect();
-    rec.insert("transcript".into(), Value::Array(transcript));
-    Value::Object(rec)
 }

@@ -18,11 +18,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::html;
 use super::model::{Author, AuthorKind, Conversation, Part};
-use crate::backend::mapping::{self, Mapped};
+use crate::backend::mapping::{self, Facts, Line, Mapped};
 use crate::domain::sanitize;
 use crate::domain::verdict_marks::{self, MarkNote, Marks};
 
@@ -195,19 +195,13 @@ pub fn handoff(
     names: &Names,
     now: DateTime<Utc>,
 ) -> Result<Mapped, Vec<String>> {
-    let mut warnings = Vec::new();
-    let attribute = mapping::handoff_attribute(&c.custom_attributes, &mut warnings);
-    mapping::import(attribute, warnings, |a| record(c, parts, names, a, now))
+    mapping::handoff(&facts(c, parts, names, now))
 }
 
 fn time(secs: i64) -> Option<DateTime<Utc>> {
     (secs > 0)
         .then(|| DateTime::from_timestamp(secs, 0))
         .flatten()
-}
-
-fn rfc3339(t: DateTime<Utc>) -> Value {
-    Value::String(t.to_rfc3339())
 }
 
 /// Intercom's priority (`none low medium high urgent`) as ours.
@@ -355,9 +349,9 @@ fn event(p: &Part, names: &Names) -> Option<String> {
 }
 
 /// One transcript message of a part, if it says anything.
-fn message(p: &Part, names: &Names) -> Option<Value> {
+fn message(p: &Part, names: &Names) -> Option<Line> {
     let body = text(p);
-    let (who, text) = if !body.is_empty() {
+    let (author, text) = if !body.is_empty() {
         (author(p.author.as_ref()), body)
     } else if !p.attachments.is_empty() {
         (
@@ -367,22 +361,17 @@ fn message(p: &Part, names: &Names) -> Option<Value> {
     } else {
         ("system", event(p, names)?)
     };
-    let mut msg = json!({
-        "at": time(p.created_at)?.to_rfc3339(),
-        "author": who,
-        "text": text,
-        "private": p.part_type == "note",
-    });
-    if let Some(name) = p.author.as_ref().and_then(|a| a.name.clone())
-        && let Value::Object(o) = &mut msg
-    {
-        o.insert("name".into(), Value::String(name));
-    }
-    Some(msg)
+    Some(Line {
+        at: time(p.created_at)?,
+        author,
+        name: p.author.as_ref().and_then(|a| a.name.clone()),
+        text,
+        private: p.part_type == "note",
+    })
 }
 
 /// The source message: the conversation's first.
-fn opening(c: &Conversation) -> Option<Value> {
+fn opening(c: &Conversation) -> Option<Line> {
     let s = c.source.as_ref()?;
     let body = s.body.as_deref().map(html::to_text).unwrap_or_default();
     let subject = s.subject.as_deref().map(html::to_text).unwrap_or_default();
@@ -392,17 +381,13 @@ fn opening(c: &Conversation) -> Option<Value> {
         (true, false) => body,
         (false, false) => format!("{subject}\n{body}"),
     };
-    let mut msg = json!({
-        "at": time(c.created_at.unwrap_or_default())?.to_rfc3339(),
-        "author": author(s.author.as_ref()),
-        "text": text,
-    });
-    if let Some(name) = s.author.as_ref().and_then(|a| a.name.clone())
-        && let Value::Object(o) = &mut msg
-    {
-        o.insert("name".into(), Value::String(name));
-    }
-    Some(msg)
+    Some(Line {
+        at: time(c.created_at.unwrap_or_default())?,
+        author: author(s.author.as_ref()),
+        name: s.author.as_ref().and_then(|a| a.name.clone()),
+        text,
+        private: false,
+    })
 }
 
 /// Fin's own account of the conversation, as a system line.
@@ -427,129 +412,60 @@ fn ai_line(c: &Conversation, bot: Option<&str>) -> Option<String> {
     (!bits.is_empty()).then(|| format!("{}: {}", bot.unwrap_or("AI agent"), bits.join(" · ")))
 }
 
-fn record(
-    c: &Conversation,
-    parts: &[Part],
-    names: &Names,
-    attribute: Option<&Map<String, Value>>,
-    now: DateTime<Utc>,
-) -> Value {
-    let attr = |key: &str| attribute.and_then(|a| a.get(key)).filter(|v| !v.is_null());
+/// What Intercom says of the conversation.
+fn facts<'a>(c: &'a Conversation, parts: &[Part], names: &Names, now: DateTime<Utc>) -> Facts<'a> {
     let created = c.created_at.and_then(time);
     let escalated = handed_over_at(parts)
         .or(created)
         .or(c.updated_at.and_then(time))
         .unwrap_or(now);
-    let mut rec = Map::new();
-    rec.insert("id".into(), Value::String(handoff_id(&c.id)));
-    if let Some(t) = created {
-        rec.insert("created_at".into(), rfc3339(t));
-    }
-    rec.insert(
-        "escalated_at".into(),
-        attr("escalated_at")
-            .cloned()
-            .unwrap_or_else(|| rfc3339(escalated)),
-    );
-    if let Some(ch) = channel(c) {
-        rec.insert("channel".into(), Value::String(ch));
-    }
-    if let Some(l) = attr("language") {
-        rec.insert("language".into(), l.clone());
-    }
-    rec.insert("status".into(), Value::String(status(c).into()));
-
-    let mut cust = customer(c, parts);
-    if let Some(Value::Object(over)) = attr("customer") {
-        for (k, v) in over {
-            cust.insert(k.clone(), v.clone());
-        }
-    }
-    rec.insert("customer".into(), Value::Object(cust));
-
     let bot_name = parts
         .iter()
         .rev()
         .filter_map(|p| p.author.as_ref())
         .find(|a| a.kind() == AuthorKind::Bot)
         .and_then(|a| a.name.clone());
-    let mut ai = match attr("ai") {
-        Some(Value::Object(o)) => o.clone(),
-        Some(other) => {
-            rec.insert("ai".into(), other.clone());
-            Map::new()
-        }
-        None => Map::new(),
-    };
-    if !ai.contains_key("agent")
-        && let Some(name) = bot_name.clone()
-    {
+    let mut ai = Map::new();
+    if let Some(name) = bot_name.clone() {
         ai.insert("agent".into(), Value::String(name));
     }
-    if !ai.contains_key("procedure")
-        && let Some(title) = c
-            .ai_agent
-            .as_ref()
-            .and_then(|a| a.source_title.clone())
-            .filter(|t| !t.is_empty())
+    if let Some(title) = c
+        .ai_agent
+        .as_ref()
+        .and_then(|a| a.source_title.clone())
+        .filter(|t| !t.is_empty())
     {
         ai.insert("procedure".into(), Value::String(title));
     }
-    if !rec.contains_key("ai") {
-        rec.insert("ai".into(), Value::Object(ai));
-    }
-
-    let mut summary = attr("summary").cloned().unwrap_or_else(|| json!({}));
-    mapping::flat_summary(&mut summary, &c.custom_attributes);
-    rec.insert("summary".into(), summary);
-    if let Some(note) = attr("note").cloned().or_else(|| {
-        bot_note(parts)
-            .map(text)
-            .filter(|t| !t.is_empty())
-            .map(Value::String)
-    }) {
-        rec.insert("note".into(), note);
-    }
-
-    let mut routing = Map::new();
-    if let Some(team) = names.team(c.team_assignee_id) {
-        routing.insert("team".into(), Value::String(team));
-    }
-    if let Some(Value::Object(r)) = attr("routing") {
-        for key in ["skills", "sla_due_at"] {
-            if let Some(v) = r.get(key) {
-                routing.insert(key.into(), v.clone());
-            }
-        }
-    }
-    routing.insert(
-        "priority".into(),
-        Value::String(priority(c.priority.as_deref()).into()),
-    );
-    if let Some(a) = names.admin(c.admin_assignee_id) {
-        routing.insert("assignee".into(), Value::String(a));
-    }
-    rec.insert("routing".into(), Value::Object(routing));
-
-    let mut transcript: Vec<Value> = opening(c)
+    let mut transcript: Vec<Line> = opening(c)
         .into_iter()
         .chain(parts.iter().filter_map(|p| message(p, names)))
         .collect();
-    if let Some(line) = ai_line(c, bot_name.as_deref()) {
-        transcript.push(json!({
-            "at": rfc3339(escalated),
-            "author": "system",
-            "text": line,
-            "private": true,
-        }));
+    if let Some(text) = ai_line(c, bot_name.as_deref()) {
+        transcript.push(Line {
+            at: escalated,
+            author: "system",
+            name: None,
+            text,
+            private: true,
+        });
     }
-    transcript.sort_by_key(|m| {
-        m["at"]
-            .as_str()
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.timestamp())
-            .unwrap_or_default()
-    });
-    rec.insert("transcript".into(), Value::Array(transcript));
-    Value::Object(rec)
+    // Stable: within a second, the order Intercom gave.
+    transcript.sort_by_key(|m| m.at);
+    Facts {
+        id: handoff_id(&c.id),
+        created_at: created,
+        escalated_at: escalated,
+        channel: channel(c),
+        language: None,
+        status: status(c),
+        customer: customer(c, parts),
+        ai,
+        note: bot_note(parts).map(text).filter(|t| !t.is_empty()),
+        team: names.team(c.team_assignee_id),
+        priority: priority(c.priority.as_deref()),
+        assignee: names.admin(c.admin_assignee_id),
+        transcript,
+        attributes: &c.custom_attributes,
+    }
 }
