@@ -20,6 +20,7 @@ pub mod mapping;
 pub mod registry;
 pub mod sync;
 pub mod task;
+pub mod timing;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

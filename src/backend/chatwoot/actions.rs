@@ -55,9 +55,9 @@ pub async fn deliver_due(
     let pass = Pass {
         destination: CHATWOOT,
         // A row does a few requests; the lease outlives them all.
-        lease: cfg.timeout() * 4 + Duration::from_secs(2),
-        backoff: cfg.backoff(),
-        max_backoff: cfg.max_backoff(),
+        lease: cfg.secs().timeout() * 4 + Duration::from_secs(2),
+        backoff: cfg.secs().backoff(),
+        max_backoff: cfg.secs().max_backoff(),
         what: "chatwoot delivery",
     };
     let sender = Chatwoot {

@@ -46,15 +46,15 @@ impl Client {
             USER_AGENT,
             HeaderValue::from_static(concat!("handoff/", env!("CARGO_PKG_VERSION"))),
         );
-        let timeout = cfg.timeout();
+        let timeout = cfg.secs().timeout();
         Ok(Client {
             http: http::client(timeout, headers)?,
             endpoint: Endpoint {
                 label: "Chatwoot",
                 host: http::host_of(cfg.base()),
                 timeout,
-                backoff: cfg.backoff(),
-                max_backoff: cfg.max_backoff(),
+                backoff: cfg.secs().backoff(),
+                max_backoff: cfg.secs().max_backoff(),
             },
             base: cfg.base().to_string(),
             account_id: cfg.account_id,

@@ -1,11 +1,10 @@
 //! The `[chatwoot]` table of config.toml. The API token is not here: it
 //! comes from the environment or the credentials file (`backend::credentials`).
 
-use std::time::Duration;
-
 use serde::Deserialize;
 
-use crate::config::{check_base_url, check_secs, secs};
+use crate::backend::timing::Secs;
+use crate::config::check_base_url;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,20 +33,15 @@ pub struct ChatwootConfig {
 }
 
 impl ChatwootConfig {
-    pub fn poll(&self) -> Duration {
-        secs(self.poll_secs, 60.0)
-    }
-    pub fn timeout(&self) -> Duration {
-        secs(self.timeout_secs, 15.0)
-    }
-    pub fn hold(&self) -> Duration {
-        secs(self.hold_secs, 10.0)
-    }
-    pub fn backoff(&self) -> Duration {
-        secs(self.backoff_secs, 2.0)
-    }
-    pub fn max_backoff(&self) -> Duration {
-        secs(self.max_backoff_secs, 300.0)
+    /// The timing keys, with their defaults.
+    pub fn secs(&self) -> Secs {
+        Secs {
+            poll: self.poll_secs,
+            timeout: self.timeout_secs,
+            hold: self.hold_secs,
+            backoff: self.backoff_secs,
+            max_backoff: self.max_backoff_secs,
+        }
     }
 
     /// The base URL without a trailing slash.
@@ -67,13 +61,7 @@ impl ChatwootConfig {
         if let Some(bad) = self.team_ids.iter().find(|&&i| i <= 0) {
             return Err(format!("team_ids: {bad} is not a positive number"));
         }
-        check_secs(&[
-            ("poll_secs", self.poll_secs, 1.0),
-            ("timeout_secs", self.timeout_secs, 0.1),
-            ("backoff_secs", self.backoff_secs, 0.01),
-            ("max_backoff_secs", self.max_backoff_secs, 0.01),
-            ("hold_secs", self.hold_secs, 0.0),
-        ])
+        self.secs().check()
     }
 }
 
@@ -91,7 +79,10 @@ mod tests {
         let c = parse("base_url = \"https://app.chatwoot.com/\"\naccount_id = 3\n");
         let c = c.as_ref().ok();
         assert_eq!(c.map(|c| c.base()), Some("https://app.chatwoot.com"));
-        assert_eq!(c.map(|c| c.poll()), Some(Duration::from_secs(60)));
+        assert_eq!(
+            c.map(|c| c.secs().poll()),
+            Some(std::time::Duration::from_secs(60))
+        );
         let c = parse(
             "base_url = \"http://127.0.0.1:3000\"\naccount_id = 1\ninbox_ids = [2]\n\
              team_ids = [3, 4]\npoll_secs = 5\nhold_secs = 0\n",

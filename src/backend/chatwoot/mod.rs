@@ -57,10 +57,7 @@ fn configure(config: &Config, path: &Path) -> Result<Option<Arc<dyn Settings>>, 
 
 impl Settings for ChatwootConfig {
     fn timing(&self) -> Timing {
-        Timing {
-            poll: self.poll(),
-            hold: self.hold(),
-        }
+        self.secs().timing()
     }
 
     fn web_link(&self) -> Option<WebLink> {

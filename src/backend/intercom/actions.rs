@@ -51,9 +51,9 @@ pub async fn deliver_due(
     let pass = Pass {
         destination: INTERCOM,
         // A verdict does a handful of requests; the lease outlives them all.
-        lease: cfg.timeout() * 8 + Duration::from_secs(2),
-        backoff: cfg.backoff(),
-        max_backoff: cfg.max_backoff(),
+        lease: cfg.secs().timeout() * 8 + Duration::from_secs(2),
+        backoff: cfg.secs().backoff(),
+        max_backoff: cfg.secs().max_backoff(),
         what: "intercom delivery",
     };
     let sender = Intercom {

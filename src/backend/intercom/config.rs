@@ -1,11 +1,10 @@
 //! The `[intercom]` table of config.toml. The access token is not here: it
 //! comes from the environment or the credentials file (`backend::credentials`).
 
-use std::time::Duration;
-
 use serde::Deserialize;
 
-use crate::config::{check_base_url, check_secs, secs};
+use crate::backend::timing::Secs;
+use crate::config::check_base_url;
 
 /// Where an Intercom workspace's data is hosted: its API and its inbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,20 +68,15 @@ pub struct IntercomConfig {
 }
 
 impl IntercomConfig {
-    pub fn poll(&self) -> Duration {
-        secs(self.poll_secs, 60.0)
-    }
-    pub fn timeout(&self) -> Duration {
-        secs(self.timeout_secs, 15.0)
-    }
-    pub fn hold(&self) -> Duration {
-        secs(self.hold_secs, 10.0)
-    }
-    pub fn backoff(&self) -> Duration {
-        secs(self.backoff_secs, 2.0)
-    }
-    pub fn max_backoff(&self) -> Duration {
-        secs(self.max_backoff_secs, 300.0)
+    /// The timing keys, with their defaults.
+    pub fn secs(&self) -> Secs {
+        Secs {
+            poll: self.poll_secs,
+            timeout: self.timeout_secs,
+            hold: self.hold_secs,
+            backoff: self.backoff_secs,
+            max_backoff: self.max_backoff_secs,
+        }
     }
 
     /// The region (checked by `validate`; `us` when unset).
@@ -125,13 +119,7 @@ impl IntercomConfig {
         if let Some(bad) = self.team_ids.iter().find(|&&i| i <= 0) {
             return Err(format!("team_ids: {bad} is not a positive number"));
         }
-        check_secs(&[
-            ("poll_secs", self.poll_secs, 1.0),
-            ("timeout_secs", self.timeout_secs, 0.1),
-            ("backoff_secs", self.backoff_secs, 0.01),
-            ("max_backoff_secs", self.max_backoff_secs, 0.01),
-            ("hold_secs", self.hold_secs, 0.0),
-        ])
+        self.secs().check()
     }
 }
 
@@ -148,7 +136,7 @@ mod tests {
     fn the_region_picks_the_api_and_base_url_wins() {
         let c = parse("").unwrap_or_default();
         assert_eq!(c.base(), "https://api.intercom.io");
-        assert_eq!(c.poll(), Duration::from_secs(60));
+        assert_eq!(c.secs().poll(), std::time::Duration::from_secs(60));
         let c = parse("region = \"eu\"").unwrap_or_default();
         assert_eq!(c.base(), "https://api.eu.intercom.io");
         let c = parse("region = \"AU\"").unwrap_or_default();

@@ -58,10 +58,7 @@ fn configure(config: &Config, path: &Path) -> Result<Option<Arc<dyn Settings>>, 
 
 impl Settings for IntercomConfig {
     fn timing(&self) -> Timing {
-        Timing {
-            poll: self.poll(),
-            hold: self.hold(),
-        }
+        self.secs().timing()
     }
 
     /// Intercom's inbox, when the app id is configured (it is not known
