@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use reqwest::{RequestBuilder, StatusCode};
 use serde_json::Value;
 
@@ -108,6 +108,23 @@ pub fn client(timeout: Duration, headers: HeaderMap) -> Result<reqwest::Client, 
         .map_err(|e| format!("starting the HTTP client: {e}"))
 }
 
+/// The headers every request to a helpdesk carries: `auth` with the
+/// token (marked sensitive: it stays out of reqwest's Debug output),
+/// `Accept: application/json` and our User-Agent.
+pub fn headers(auth: HeaderName, value: &str) -> Result<HeaderMap, String> {
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| "the API token has characters a header cannot carry".to_string())?;
+    value.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert(auth, value);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_static(concat!("handoff/", env!("CARGO_PKG_VERSION"))),
+    );
+    Ok(headers)
+}
+
 /// `host[:port]` of `base`, for messages: never a user or password.
 pub fn host_of(base: &str) -> String {
     reqwest::Url::parse(base)
@@ -174,6 +191,28 @@ impl Endpoint {
             });
         }
         self.decode(path, &bytes).map_err(Refusal::from)
+    }
+
+    /// A read: `send` tried until it succeeds, or [`Endpoint::retry_wait`]
+    /// gives up on it (`path` is for the log).
+    pub async fn read<F, Fut>(&self, path: &str, send: F) -> Result<Value, Refusal>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Value, Refusal>>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let refusal = match send().await {
+                Ok(v) => return Ok(v),
+                Err(refusal) => refusal,
+            };
+            let Some(wait) = self.retry_wait(attempt, &refusal) else {
+                return Err(refusal);
+            };
+            tracing::info!(label = self.label, path = %path_only(path), error = %refusal.error, ?wait, "read: retrying");
+            tokio::time::sleep(wait).await;
+        }
     }
 
     /// After read attempt `attempt` (1-based) failed with `e`: how long to
@@ -300,7 +339,6 @@ async fn read_capped(response: &mut reqwest::Response) -> Result<Option<Vec<u8>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
 
     #[test]
     fn a_password_in_an_address_is_never_shown() {

@@ -6,7 +6,7 @@
 //! outbox owns their retries and idempotency.
 
 use reqwest::Method;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -38,18 +38,8 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     pub fn new(cfg: &IntercomConfig, token: &Secret) -> Result<Client, String> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| "the access token has characters a header cannot carry".to_string())?;
-        // Keeps the value out of reqwest's own Debug output.
-        value.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, value);
+        let mut headers = http::headers(AUTHORIZATION, &format!("Bearer {}", token.expose()))?;
         headers.insert("Intercom-Version", HeaderValue::from_static(API_VERSION));
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_static(concat!("handoff/", env!("CARGO_PKG_VERSION"))),
-        );
         let timeout = cfg.secs().timeout();
         Ok(Client {
             http: http::client(timeout, headers)?,
@@ -106,20 +96,10 @@ impl Client {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, ApiError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.send(method.clone(), path, body).await {
-                Ok(v) => return Ok(v),
-                Err(refusal) => match self.endpoint.retry_wait(attempt, &refusal) {
-                    Some(wait) => {
-                        tracing::info!(path = %http::path_only(path), error = %refusal.error, ?wait, "intercom read: retrying");
-                        tokio::time::sleep(wait).await;
-                    }
-                    None => return Err(described(refusal)),
-                },
-            }
-        }
+        self.endpoint
+            .read(path, || self.send(method.clone(), path, body))
+            .await
+            .map_err(described)
     }
 
     async fn request(
