@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::domain::sanitize;
 use crate::outbox::backoff;
+use crate::outbox::delivery::Answer;
 
 /// A JSON body larger than this is refused; nothing is buffered past it.
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -72,6 +73,37 @@ impl ApiError {
     /// though no answer came back: re-check before sending it again.
     pub fn uncertain(&self) -> bool {
         matches!(self, ApiError::Timeout(_) | ApiError::Server(..))
+    }
+}
+
+/// Why one outbox change did not go out: the helpdesk's answer, or ours
+/// (a change it can never take).
+#[derive(Debug)]
+pub enum Failure {
+    Api(ApiError),
+    Permanent(String),
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Failure {
+        Failure::Api(e)
+    }
+}
+
+/// What the outbox makes of a change's delivery: sent, refused for good,
+/// or to try again (after the wait the server asked for, if it did).
+impl From<Result<(), Failure>> for Answer {
+    fn from(result: Result<(), Failure>) -> Answer {
+        match result {
+            Ok(()) => Answer::Ok(200),
+            Err(Failure::Permanent(error)) => Answer::Permanent(error),
+            Err(Failure::Api(e)) if !e.is_transient() => Answer::Permanent(e.to_string()),
+            Err(Failure::Api(e)) => Answer::Transient {
+                error: e.to_string(),
+                retry_after: e.wait(),
+                whole_receiver: e.whole_server(),
+            },
+        }
     }
 }
 

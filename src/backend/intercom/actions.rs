@@ -29,6 +29,7 @@ use super::client::{ApiError, Client};
 use super::config::IntercomConfig;
 use super::model::{Conversation, Part, Tag, Team, TeamList};
 use super::{INTERCOM, html, map, sync};
+use crate::backend::http::Failure;
 use crate::domain::change::Change;
 use crate::domain::handoff::Status;
 use crate::domain::verdict_marks::{self, marker};
@@ -76,29 +77,10 @@ struct Intercom<'a> {
 }
 
 impl Sender for Intercom<'_> {
+    /// A 429's wait (`ApiError::wait`) is the end of Intercom's
+    /// rate-limit window.
     async fn send(&mut self, row: &OutboxRow, now: DateTime<Utc>) -> Answer {
-        match self.deliver(row, now).await {
-            Ok(()) => Answer::Ok(200),
-            Err(Failure::Permanent(error)) => Answer::Permanent(error),
-            Err(Failure::Api(e)) if !e.is_transient() => Answer::Permanent(e.to_string()),
-            // A 429's wait is the end of Intercom's rate-limit window.
-            Err(Failure::Api(e)) => Answer::Transient {
-                error: e.to_string(),
-                retry_after: e.wait(),
-                whole_receiver: e.whole_server(),
-            },
-        }
-    }
-}
-
-enum Failure {
-    Api(ApiError),
-    Permanent(String),
-}
-
-impl From<ApiError> for Failure {
-    fn from(e: ApiError) -> Failure {
-        Failure::Api(e)
+        Answer::from(self.deliver(row, now).await)
     }
 }
 
