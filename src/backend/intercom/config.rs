@@ -54,16 +54,12 @@ pub struct IntercomConfig {
     /// "Team unassigned" comes from these teams [default: the teams you are in].
     #[serde(default)]
     pub team_ids: Vec<i64>,
-    /// Seconds between incremental refreshes in the workspace [default 60].
+    /// The timing keys every helpdesk table has, in seconds
+    /// (`backend::timing`: defaults 60, 15, 10, 2 and 300).
     pub poll_secs: Option<f64>,
-    /// Connect, read and total timeout per request [default 15].
     pub timeout_secs: Option<f64>,
-    /// How long a verdict waits before it is sent, so a reason or note given
-    /// right after the flag goes out with it [default 10].
     pub hold_secs: Option<f64>,
-    /// First retry delay; doubles per attempt, with jitter [default 2].
     pub backoff_secs: Option<f64>,
-    /// Longest retry delay [default 300].
     pub max_backoff_secs: Option<f64>,
 }
 
