@@ -284,8 +284,10 @@ pub enum AuthorKind {
 }
 
 impl Author {
+    /// Fin's parts are the bot's whatever `type` says (`from_ai_agent`;
+    /// `is_ai_answer` says where a text came from, not who sent it).
     pub fn kind(&self) -> AuthorKind {
-        if self.from_ai_agent == Some(true) || self.is_ai_answer == Some(true) {
+        if self.from_ai_agent == Some(true) {
             return AuthorKind::Bot;
         }
         match self.kind.as_deref() {
