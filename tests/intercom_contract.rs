@@ -335,17 +335,11 @@ async fn sync_maps_a_conversation_from_every_source() {
 /// carries our marker with its author and time (Fin's note has none).
 #[test]
 fn marks_are_the_tags_and_our_notes() {
-    let mut c = conversation("471");
-    if let Some(parts) = c["conversation_parts"]["conversation_parts"].as_array_mut() {
-        parts.push(json!({
-            "type": "conversation_part", "id": "9010", "part_type": "note",
-            "body": "<p>Bad AI handoff, flagged by Sam Ortiz in handoff.</p><p>Reasons: misrouted</p><p><br></p><p>[handoff:0f2d5c1e8a41]</p>",
-            "created_at": 1763801000, "updated_at": 1763801000, "notified_at": 1763801000,
-            "assigned_to": null,
-            "author": { "type": "admin", "id": "991267460", "name": "Sam Ortiz", "email": "sam@example.com" },
-            "attachments": [], "external_id": null, "redacted": false
-        }));
-    }
+    let c = with_part(part(
+        "note",
+        "<p>Bad AI handoff, flagged by Sam Ortiz in handoff.</p><p>Reasons: misrouted</p><p><br></p><p>[handoff:0f2d5c1e8a41]</p>",
+        ("991267460", "Sam Ortiz"),
+    ));
     let c: handoff::backend::intercom::model::Conversation =
         serde_json::from_value(c).unwrap_or_else(|e| panic!("{e}"));
     let (parts, warnings) = map::parts(&c);
@@ -354,7 +348,7 @@ fn marks_are_the_tags_and_our_notes() {
     assert_eq!(marks.tags, ["billing"]);
     assert_eq!(marks.notes.len(), 1, "{marks:?}");
     assert_eq!(marks.notes[0].author, "Sam Ortiz");
-    assert_eq!(marks.notes[0].at.timestamp(), 1763801000);
+    assert!(marks.notes[0].at.timestamp() > 1763801000);
     let read = handoff::domain::verdict_marks::parse_note(&marks.notes[0].text);
     assert_eq!(
         read.map(|n| (n.verdict, n.agent)),
@@ -1110,24 +1104,54 @@ async fn undo_detaches_only_ours() {
     );
 }
 
-/// A note whose answer timed out (it landed) is found by its marker among
-/// the newest parts on the retry, and not posted again.
-#[tokio::test]
-async fn an_uncertain_note_is_checked_before_it_is_sent_again() {
+/// A part written now by teammate `id` called `name`.
+fn part(kind: &str, body: &str, (id, name): (&str, &str)) -> Value {
+    let now = Utc::now().timestamp();
+    json!({
+        "type": "conversation_part", "id": format!("90{now}"), "part_type": kind, "body": body,
+        "created_at": now, "updated_at": now, "notified_at": now, "assigned_to": null,
+        "author": { "type": "admin", "id": id, "name": name, "email": "someone@example.com" },
+        "attachments": [], "external_id": null, "redacted": false
+    })
+}
+
+/// Conversation 471 with `extra` after its fixture parts.
+fn with_part(extra: Value) -> Value {
+    let mut c = conversation("471");
+    if let Some(parts) = c["conversation_parts"]["conversation_parts"].as_array_mut() {
+        parts.push(extra);
+    }
+    c
+}
+
+/// A message whose first attempt may have landed (`first` is how it was
+/// answered), retried once Intercom holds `landed(marker)`: how many times
+/// it was posted.
+async fn posts_of_a_retried_message(
+    private: bool,
+    first: ResponseTemplate,
+    landed: impl Fn(&str) -> Value,
+) -> usize {
     let server = MockServer::start().await;
     let mut store = synced_store(&server).await;
     Mock::given(method("POST"))
         .and(path("/conversations/471/reply"))
-        .respond_with(ok(conversation("471")).set_delay(Duration::from_secs(3)))
+        .respond_with(first)
         .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/conversations/471/reply"))
+        .respond_with(ok(conversation("471")))
+        .with_priority(10)
         .mount(&server)
         .await;
     store
         .add_message(
             "ic-471",
             "Maya Chen",
-            "Checked the processor.",
-            true,
+            "We refunded it.",
+            private,
             Utc::now(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -1135,8 +1159,6 @@ async fn an_uncertain_note_is_checked_before_it_is_sent_again() {
     cfg.timeout_secs = Some(0.3);
     let report = deliver_with(&cfg, &mut store).await;
     assert_eq!(report.retrying(), 1, "{report:?}");
-
-    // What Intercom now holds: our note, found by its marker.
     let key = store
         .outbox_unsent()
         .unwrap_or_default()
@@ -1144,20 +1166,9 @@ async fn an_uncertain_note_is_checked_before_it_is_sent_again() {
         .map(|r| r.idempotency_key.clone())
         .unwrap_or_default();
     let mark = handoff::domain::verdict_marks::marker(&key);
-    let mut held = conversation("471");
-    if let Some(parts) = held["conversation_parts"]["conversation_parts"].as_array_mut() {
-        parts.push(json!({
-            "type": "conversation_part", "id": "9020", "part_type": "note",
-            "body": format!("Checked the processor.\n\n{mark}"),
-            "created_at": Utc::now().timestamp(), "updated_at": Utc::now().timestamp(),
-            "notified_at": Utc::now().timestamp(), "assigned_to": null,
-            "author": { "type": "admin", "id": ME, "name": "Maya Chen", "email": "maya@example.com" },
-            "attachments": [], "external_id": null, "redacted": false
-        }));
-    }
     Mock::given(method("GET"))
         .and(path("/conversations/471"))
-        .respond_with(ok(held))
+        .respond_with(ok(with_part(landed(&mark))))
         .with_priority(1)
         .mount(&server)
         .await;
@@ -1166,57 +1177,41 @@ async fn an_uncertain_note_is_checked_before_it_is_sent_again() {
         .unwrap_or_else(|e| panic!("{e}"));
     let report = deliver_with(&cfg, &mut store).await;
     assert_eq!(report.sent(), 1, "{report:?}");
-    let posts = bodies(&requests(&server).await, "POST", "/conversations/471/reply").len();
+    bodies(&requests(&server).await, "POST", "/conversations/471/reply").len()
+}
+
+/// A note whose answer timed out (it landed) is found by its marker among
+/// the newest parts on the retry, and not posted again.
+#[tokio::test]
+async fn an_uncertain_note_is_checked_before_it_is_sent_again() {
+    let slow = ok(conversation("471")).set_delay(Duration::from_secs(3));
+    let posts = posts_of_a_retried_message(true, slow, |mark| {
+        part(
+            "note",
+            &format!("<p>We refunded it.</p><p><br></p><p>{mark}</p>"),
+            (ME, "Maya Chen"),
+        )
+    })
+    .await;
     assert_eq!(posts, 1, "the note was posted twice");
 }
 
 /// A reply carries no marker (the customer reads it): after an uncertain
-/// attempt it is recognised as the same text from me, sent since.
+/// attempt it is recognised as the same text from me, sent since — and
+/// the same words from a teammate do not count.
 #[tokio::test]
 async fn an_uncertain_reply_is_not_sent_twice() {
-    let server = MockServer::start().await;
-    let mut store = synced_store(&server).await;
-    Mock::given(method("POST"))
-        .and(path("/conversations/471/reply"))
-        .respond_with(ResponseTemplate::new(502).set_body_json(fixture("error_500.json")))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    store
-        .add_message(
-            "ic-471",
-            "Maya Chen",
-            "We refunded the second charge.",
-            false,
-            Utc::now(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    let report = deliver(&server, &mut store).await;
-    assert_eq!(report.retrying(), 1, "{report:?}");
-    let mut held = conversation("471");
-    if let Some(parts) = held["conversation_parts"]["conversation_parts"].as_array_mut() {
-        parts.push(json!({
-            "type": "conversation_part", "id": "9021", "part_type": "comment",
-            "body": "We refunded the second charge.",
-            "created_at": Utc::now().timestamp(), "updated_at": Utc::now().timestamp(),
-            "notified_at": Utc::now().timestamp(), "assigned_to": null,
-            "author": { "type": "admin", "id": ME, "name": "Maya Chen", "email": "maya@example.com" },
-            "attachments": [], "external_id": null, "redacted": false
-        }));
-    }
-    Mock::given(method("GET"))
-        .and(path("/conversations/471"))
-        .respond_with(ok(held))
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    store
-        .outbox_retry(Utc::now())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let report = deliver(&server, &mut store).await;
-    assert_eq!(report.sent(), 1, "{report:?}");
-    let posts = bodies(&requests(&server).await, "POST", "/conversations/471/reply").len();
-    assert_eq!(posts, 1, "the reply was sent twice");
+    let failed = || ResponseTemplate::new(502).set_body_json(fixture("error_500.json"));
+    let mine = posts_of_a_retried_message(false, failed(), |_| {
+        part("comment", "We refunded it.", (ME, "Maya Chen"))
+    })
+    .await;
+    assert_eq!(mine, 1, "the reply was sent twice");
+    let theirs = posts_of_a_retried_message(false, failed(), |_| {
+        part("comment", "We refunded it.", ("991267460", "Sam Ortiz"))
+    })
+    .await;
+    assert_eq!(theirs, 2, "a teammate's reply was taken for mine");
 }
 
 /// A 429 on delivery waits for `X-RateLimit-Reset` (the outbox reschedules
