@@ -115,6 +115,15 @@ pub async fn pull(client: &Client, cfg: &IntercomConfig, ask: Ask<'_>) -> Result
             continue;
         }
         let id = map::handoff_id(&c.id);
+        // It goes into a path, and into messages: letters and digits only.
+        let Some(conversation) = map::conversation_id(&id) else {
+            report.skipped += 1;
+            report.warn(format!(
+                "{}: not an Intercom conversation id; skipped",
+                clean(&id)
+            ));
+            continue;
+        };
         let seen_before = known.version(&id);
         let queued = scope.queued(&c);
         // Unknown and neither in my queues nor my teams': not ours to show.
@@ -131,14 +140,6 @@ pub async fn pull(client: &Client, cfg: &IntercomConfig, ask: Ask<'_>) -> Result
             report.for_figures += usize::from(!queued);
             continue;
         }
-        let Some(conversation) = map::conversation_id(&id) else {
-            report.skipped += 1;
-            report.warn(format!(
-                "{}: not an Intercom conversation id; skipped",
-                clean(&id)
-            ));
-            continue;
-        };
         let path = format!("/conversations/{conversation}?display_as=plaintext");
         let detail: Value = match client.get(&path).await {
             Ok(v) => v,
