@@ -6,12 +6,12 @@
 //! (`search_request`, `admin_reply_conversation_request`,
 //! `assign_conversation_request`, `close_/open_/snooze_conversation_request`).
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
 use handoff::backend::intercom::{INTERCOM, IntercomBackend, IntercomConfig, Secret, map};
 use handoff::backend::{self, BackendError, Desk, Helpdesk, SyncReport, registry};
+use handoff::config::Config;
 use handoff::domain::feedback::{Feedback, Reason, Verdict};
 use handoff::domain::handoff::{Author, Status};
 use handoff::store::{Destination, Store};
@@ -153,12 +153,18 @@ async fn mount_mine(server: &MockServer, items: Vec<Value>) {
         .await;
 }
 
+/// The helpdesk as a config file sets it up: what `refresh` reads of it
+/// (its name, its history window).
 fn desk(cfg: &IntercomConfig) -> Desk {
-    Desk {
-        entry: registry::find(INTERCOM).unwrap_or_else(|| panic!("not registered")),
-        settings: Arc::new(cfg.clone()),
-        history: TimeDelta::days(56),
-    }
+    let text = format!(
+        "[backend]\nkind = \"intercom\"\n[intercom]\nbase_url = \"{}\"\n",
+        cfg.base()
+    );
+    let path = std::path::Path::new("config.toml");
+    let config = Config::parse(path, &text).unwrap_or_else(|e| panic!("{e}"));
+    let entry = registry::find(INTERCOM).unwrap_or_else(|| panic!("not registered"));
+    let desk = backend::named(&config, path, entry).unwrap_or_else(|e| panic!("{e}"));
+    desk.unwrap_or_else(|| panic!("no [intercom] table"))
 }
 
 async fn sync_with(

@@ -16,11 +16,11 @@ pub mod intercom;
 
 pub mod credentials;
 pub mod http;
-pub mod mapping;
+pub mod record;
 pub mod registry;
 pub mod sync;
+pub mod table;
 pub mod task;
-pub mod timing;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -27,6 +27,7 @@ use super::config::ChatwootConfig;
 use super::model::{Labels, MessageList, Team};
 use super::{CHATWOOT, map, sync};
 use crate::backend::http::Failure;
+use crate::backend::table::TimingKeys;
 use crate::domain::change::Change;
 use crate::outbox::delivery::{Answer, Pass, Report, Sender, run_pass};
 use crate::store::{OutboxRow, Store, StoreError};
@@ -56,9 +57,9 @@ pub async fn deliver_due(
     let pass = Pass {
         destination: CHATWOOT,
         // A row does a few requests; the lease outlives them all.
-        lease: cfg.secs().timeout() * 4 + Duration::from_secs(2),
-        backoff: cfg.secs().backoff(),
-        max_backoff: cfg.secs().max_backoff(),
+        lease: cfg.timeout() * 4 + Duration::from_secs(2),
+        backoff: cfg.backoff(),
+        max_backoff: cfg.max_backoff(),
         what: "chatwoot delivery",
     };
     let sender = Chatwoot {

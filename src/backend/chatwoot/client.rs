@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::Secret;
 use super::config::ChatwootConfig;
 use crate::backend::http::{self, Endpoint, Refusal};
+use crate::backend::table::TimingKeys;
 
 pub use crate::backend::http::ApiError;
 
@@ -36,15 +37,15 @@ impl std::fmt::Debug for Client {
 impl Client {
     pub fn new(cfg: &ChatwootConfig, token: &Secret) -> Result<Client, String> {
         let headers = http::headers(HeaderName::from_static("api_access_token"), token.expose())?;
-        let timeout = cfg.secs().timeout();
+        let timeout = cfg.timeout();
         Ok(Client {
             http: http::client(timeout, headers)?,
             endpoint: Endpoint {
                 label: "Chatwoot",
                 host: http::host_of(cfg.base()),
                 timeout,
-                backoff: cfg.secs().backoff(),
-                max_backoff: cfg.secs().max_backoff(),
+                backoff: cfg.backoff(),
+                max_backoff: cfg.max_backoff(),
             },
             base: cfg.base().to_string(),
             account_id: cfg.account_id,

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::backend::timing::Secs;
+pub use crate::backend::table::TimingKeys;
 use crate::config::check_base_url;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -32,18 +32,19 @@ pub struct ChatwootConfig {
     pub max_backoff_secs: Option<f64>,
 }
 
-impl ChatwootConfig {
-    /// The timing keys, with their defaults.
-    pub fn secs(&self) -> Secs {
-        Secs {
-            poll: self.poll_secs,
-            timeout: self.timeout_secs,
-            hold: self.hold_secs,
-            backoff: self.backoff_secs,
-            max_backoff: self.max_backoff_secs,
-        }
+impl TimingKeys for ChatwootConfig {
+    fn timing_keys(&self) -> [Option<f64>; 5] {
+        [
+            self.poll_secs,
+            self.timeout_secs,
+            self.hold_secs,
+            self.backoff_secs,
+            self.max_backoff_secs,
+        ]
     }
+}
 
+impl ChatwootConfig {
     /// The base URL without a trailing slash.
     pub fn base(&self) -> &str {
         self.base_url.trim_end_matches('/')
@@ -61,13 +62,14 @@ impl ChatwootConfig {
         if let Some(bad) = self.team_ids.iter().find(|&&i| i <= 0) {
             return Err(format!("team_ids: {bad} is not a positive number"));
         }
-        self.secs().check()
+        self.check_timing()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn parse(text: &str) -> Result<ChatwootConfig, String> {
         let c: ChatwootConfig = toml::from_str(text).map_err(|e| e.to_string())?;
@@ -79,10 +81,7 @@ mod tests {
         let c = parse("base_url = \"https://app.chatwoot.com/\"\naccount_id = 3\n");
         let c = c.as_ref().ok();
         assert_eq!(c.map(|c| c.base()), Some("https://app.chatwoot.com"));
-        assert_eq!(
-            c.map(|c| c.secs().poll()),
-            Some(std::time::Duration::from_secs(60))
-        );
+        assert_eq!(c.map(|c| c.poll()), Some(Duration::from_secs(60)));
         let c = parse(
             "base_url = \"http://127.0.0.1:3000\"\naccount_id = 1\ninbox_ids = [2]\n\
              team_ids = [3, 4]\npoll_secs = 5\nhold_secs = 0\n",

@@ -13,14 +13,15 @@
 //! - status, priority, team, assignee and the transcript from Chatwoot itself.
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::model::{Contact, Conversation, Message, SenderKind};
-pub use crate::backend::mapping::{HANDOFF_ATTRIBUTE, Mapped};
-
-use crate::backend::mapping::{self, Facts, Line};
-use crate::domain::handoff::{Priority, Status};
+use crate::backend::record;
+use crate::domain::handoff::{Handoff, Priority, Status};
 use crate::domain::verdict_marks::{self, MarkNote, Marks};
+
+/// The custom attribute that holds the AI's summary.
+pub const HANDOFF_ATTRIBUTE: &str = "handoff";
 
 /// What our ids for Chatwoot conversations start with.
 pub const ID_PREFIX: &str = "cw-";
@@ -78,6 +79,13 @@ pub fn marks(c: &Conversation, messages: &[Message]) -> Marks {
     }
 }
 
+/// A mapped conversation, and what could not be used.
+#[derive(Debug, Clone)]
+pub struct Mapped {
+    pub handoff: Handoff,
+    pub warnings: Vec<String>,
+}
+
 /// Map one conversation and its messages (oldest first or in any order).
 /// `contact` is the messages endpoint's richer contact, when fetched.
 pub fn handoff(
@@ -86,12 +94,35 @@ pub fn handoff(
     contact: Option<&Contact>,
     now: DateTime<Utc>,
 ) -> Result<Mapped, Vec<String>> {
-    mapping::handoff(&facts(c, messages, contact, now))
+    let mut warnings = Vec::new();
+    let attribute = match c.custom_attributes.get(HANDOFF_ATTRIBUTE) {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let object = record::object(v);
+            if object.is_none() {
+                warnings.push(format!(
+                    "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
+                ));
+            }
+            object
+        }
+    };
+    record::convert(
+        |attribute| self::record(c, messages, contact, attribute, now),
+        attribute,
+        &format!("custom_attributes.{HANDOFF_ATTRIBUTE}"),
+        warnings,
+    )
+    .map(|(handoff, warnings)| Mapped { handoff, warnings })
 }
 
 fn time(secs: Option<f64>) -> Option<DateTime<Utc>> {
     secs.filter(|s| s.is_finite() && *s > 0.0)
         .and_then(|s| DateTime::from_timestamp_millis((s * 1000.0).round() as i64))
+}
+
+fn rfc3339(t: DateTime<Utc>) -> Value {
+    Value::String(t.to_rfc3339())
 }
 
 /// `Channel::WebWidget` → `web_widget`.
@@ -117,15 +148,6 @@ fn status(s: &str) -> &'static str {
     Status::parse(s).unwrap_or_default().as_str()
 }
 
-fn truthy(v: Option<&Value>) -> bool {
-    match v {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => matches!(s.to_lowercase().as_str(), "true" | "yes" | "1"),
-        Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x != 0.0),
-        _ => false,
-    }
-}
-
 /// Customer context from the contact and its custom attributes.
 fn customer(contact: Option<&Contact>) -> Map<String, Value> {
     let mut out = Map::new();
@@ -143,40 +165,7 @@ fn customer(contact: Option<&Contact>) -> Map<String, Value> {
     if let Some(email) = contact.email.clone().filter(|e| !e.is_empty()) {
         out.insert("email".into(), Value::String(email));
     }
-    let attrs = &contact.custom_attributes;
-    if let Some(plan) = ["plan", "tier", "plan_tier"]
-        .iter()
-        .find_map(|k| attrs.get(*k).and_then(Value::as_str))
-    {
-        out.insert("plan".into(), Value::String(plan.to_string()));
-    }
-    let mut flags: Vec<Value> = attrs
-        .get("flags")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter(|v| v.is_string()).cloned().collect())
-        .unwrap_or_default();
-    for flag in ["vip", "at_risk"] {
-        if truthy(attrs.get(flag)) {
-            flags.push(Value::String(flag.into()));
-        }
-    }
-    if !flags.is_empty() {
-        out.insert("flags".into(), Value::Array(flags));
-    }
-    for (key, from) in [
-        ("lifetime_value", &["lifetime_value", "ltv"][..]),
-        ("account_age_days", &["account_age_days"][..]),
-        ("previous_escalations", &["previous_escalations"][..]),
-    ] {
-        let found = from
-            .iter()
-            .find_map(|k| attrs.get(*k).filter(|v| v.is_number()));
-        let valid = key == "lifetime_value"
-            || found.is_some_and(|v| v.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)));
-        if let (Some(v), true) = (found, valid) {
-            out.insert(key.into(), v.clone());
-        }
-    }
+    record::customer_attributes(&contact.custom_attributes, &mut out);
     out
 }
 
@@ -210,13 +199,13 @@ fn bot_note(messages: &[&Message]) -> Option<String> {
         .filter(|t| !t.trim().is_empty())
 }
 
-/// What Chatwoot says of the conversation.
-fn facts<'a>(
-    c: &'a Conversation,
+fn record(
+    c: &Conversation,
     messages: &[Message],
     contact: Option<&Contact>,
+    attribute: Option<&Map<String, Value>>,
     now: DateTime<Utc>,
-) -> Facts<'a> {
+) -> Value {
     let mut sorted: Vec<&Message> = messages.iter().collect();
     sorted.sort_by(|a, b| a.created_at.total_cmp(&b.created_at).then(a.id.cmp(&b.id)));
     let created = time(c.created_at);
@@ -224,49 +213,93 @@ fn facts<'a>(
         .or(created)
         .or(time(c.updated_at))
         .unwrap_or(now);
-    let bot_name = sorted
-        .iter()
-        .rev()
-        .find(|m| m.sender_kind() == SenderKind::Bot)
-        .and_then(|m| m.sender.as_ref().and_then(|s| s.name.clone()));
-    let mut ai = Map::new();
-    if let Some(name) = bot_name {
-        ai.insert("agent".into(), Value::String(name));
+    let mut rec = Map::new();
+    rec.insert("id".into(), Value::String(handoff_id(c.id)));
+    if let Some(t) = created {
+        rec.insert("created_at".into(), rfc3339(t));
     }
-    let bot_held = c.meta.assignee_type.as_deref() == Some("AgentBot");
-    Facts {
-        id: handoff_id(c.id),
-        created_at: created,
-        escalated_at: escalated,
-        channel: c.meta.channel.as_deref().map(channel),
+    if let Some(ch) = c.meta.channel.as_deref() {
+        rec.insert("channel".into(), Value::String(channel(ch)));
+    }
+    rec.insert("status".into(), Value::String(status(&c.status).into()));
+
+    let mut given = record::Given {
+        escalated_at: rfc3339(escalated),
         language: ["conversation_language", "browser_language"]
             .iter()
             .find_map(|k| c.additional_attributes.get(*k).filter(|v| v.is_string()))
             .cloned(),
-        status: status(&c.status),
         customer: customer(contact.or(c.meta.sender.as_ref())),
-        ai,
         note: bot_note(&sorted),
-        team: c.meta.team.as_ref().map(|t| t.name.clone()),
-        priority: priority(c.priority.as_deref()),
-        assignee: c
-            .meta
-            .assignee
-            .as_ref()
-            .filter(|_| !bot_held)
-            .map(|a| a.name.clone()),
-        transcript: sorted
-            .iter()
-            .filter_map(|m| {
-                Some(Line {
-                    at: time(Some(m.created_at)).unwrap_or(escalated),
-                    author: author(m),
-                    name: m.sender.as_ref().and_then(|s| s.name.clone()),
-                    text: text_of(m)?,
-                    private: m.private,
-                })
-            })
-            .collect(),
-        attributes: &c.custom_attributes,
+        ..record::Given::default()
+    };
+    if let Some(name) = sorted
+        .iter()
+        .rev()
+        .find(|m| m.sender_kind() == SenderKind::Bot)
+        .and_then(|m| m.sender.as_ref().and_then(|s| s.name.clone()))
+    {
+        given.ai.insert("agent".into(), Value::String(name));
     }
+    // Two flat keys bots commonly set (reference §1.8), as a fallback.
+    if let Some(conf) = c
+        .custom_attributes
+        .get("ai_confidence")
+        .and_then(Value::as_f64)
+        .filter(|x| (0.0..=1.0).contains(x))
+    {
+        given.summary.insert("confidence".into(), json!(conf));
+    }
+    if let Some(trigger) = c
+        .custom_attributes
+        .get("escalation_trigger")
+        .and_then(Value::as_str)
+        .filter(|t| crate::domain::handoff::Trigger::parse(t).is_some())
+    {
+        given
+            .summary
+            .insert("escalation".into(), json!({ "trigger": trigger }));
+    }
+    if let Some(team) = c
+        .meta
+        .team
+        .as_ref()
+        .map(|t| t.name.clone())
+        .filter(|t| !t.is_empty())
+    {
+        given.routing.insert("team".into(), Value::String(team));
+    }
+    given.routing.insert(
+        "priority".into(),
+        Value::String(priority(c.priority.as_deref()).into()),
+    );
+    let bot_held = c.meta.assignee_type.as_deref() == Some("AgentBot");
+    if let Some(a) = c.meta.assignee.as_ref().filter(|_| !bot_held) {
+        given
+            .routing
+            .insert("assignee".into(), Value::String(a.name.clone()));
+    }
+    record::with_object(&mut rec, attribute, given);
+
+    let transcript: Vec<Value> = sorted
+        .iter()
+        .filter_map(|m| {
+            let text = text_of(m)?;
+            let at = time(Some(m.created_at)).unwrap_or(escalated);
+            let mut msg = json!({
+                "at": at.to_rfc3339(),
+                "author": author(m),
+                "text": text,
+                "private": m.private,
+            });
+            if let Some(name) = m.sender.as_ref().and_then(|s| s.name.clone())
+                && let Value::Object(o) = &mut msg
+            {
+                o.insert("name".into(), Value::String(name));
+            }
+            Some(msg)
+        })
+        .collect();
+    rec.insert("transcript".into(), Value::Array(transcript));
+    Value::Object(rec)
 }

@@ -26,6 +26,7 @@ pub use config::ChatwootConfig;
 
 use super::registry::Entry;
 use super::{Ask, BackendError, Helpdesk, Me, News, Pulled, Settings, Timing, TokenFor, WebLink};
+use crate::backend::table::TimingKeys;
 use crate::config::{Config, ConfigError};
 use crate::outbox::Report;
 use crate::store::{Store, StoreError};
@@ -57,7 +58,10 @@ fn configure(config: &Config, path: &Path) -> Result<Option<Arc<dyn Settings>>, 
 
 impl Settings for ChatwootConfig {
     fn timing(&self) -> Timing {
-        self.secs().timing()
+        Timing {
+            poll: self.poll(),
+            hold: self.hold(),
+        }
     }
 
     fn web_link(&self) -> Option<WebLink> {

@@ -17,7 +17,7 @@ use super::client::{ApiError, Client};
 use super::config::ChatwootConfig;
 use super::map;
 use super::model::{Contact, Conversation, ConversationList, Message, MessageList, Profile, Team};
-use crate::backend::{Ask, Me, Pulled, SyncReport, mapping};
+use crate::backend::{Ask, Me, Pulled, SyncReport};
 use crate::domain::import::Imported;
 use crate::domain::sanitize::clean_line;
 use crate::store::{Store, StoreError, SyncWrite};
@@ -184,17 +184,25 @@ pub async fn pull(
             }
             Err(e) => return Err(e.into()),
         };
-        let mapped = map::handoff(&c, &messages, contact.as_ref(), now);
-        if let Some(handoff) = mapping::accept(&mut report, &id, mapped) {
-            let raw = json!({ "conversation": value, "messages": message_values });
-            writes.push(SyncWrite {
-                imported: Imported {
-                    handoff,
-                    raw: raw.to_string(),
-                },
-                version,
-                marks: map::marks(&c, &messages),
-            });
+        match map::handoff(&c, &messages, contact.as_ref(), now) {
+            Ok(mapped) => {
+                for w in mapped.warnings {
+                    report.warn(format!("{id}: {w}"));
+                }
+                let raw = json!({ "conversation": value, "messages": message_values });
+                writes.push(SyncWrite {
+                    imported: Imported {
+                        handoff: mapped.handoff,
+                        raw: raw.to_string(),
+                    },
+                    version,
+                    marks: map::marks(&c, &messages),
+                });
+            }
+            Err(problems) => {
+                report.skipped += 1;
+                report.warn(format!("{id}: {}; skipped", problems.join("; ")));
+            }
         }
     }
 

@@ -30,6 +30,7 @@ use super::config::IntercomConfig;
 use super::model::{Conversation, Part, Tag, Team, TeamList};
 use super::{INTERCOM, html, map, sync};
 use crate::backend::http::Failure;
+use crate::backend::table::TimingKeys;
 use crate::domain::change::Change;
 use crate::domain::handoff::Status;
 use crate::domain::verdict_marks::{self, marker};
@@ -52,9 +53,9 @@ pub async fn deliver_due(
     let pass = Pass {
         destination: INTERCOM,
         // A verdict does a handful of requests; the lease outlives them all.
-        lease: cfg.secs().timeout() * 8 + Duration::from_secs(2),
-        backoff: cfg.secs().backoff(),
-        max_backoff: cfg.secs().max_backoff(),
+        lease: cfg.timeout() * 8 + Duration::from_secs(2),
+        backoff: cfg.backoff(),
+        max_backoff: cfg.max_backoff(),
         what: "intercom delivery",
     };
     let sender = Intercom {

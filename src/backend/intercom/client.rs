@@ -14,6 +14,7 @@ use super::Secret;
 use super::config::IntercomConfig;
 use super::model::ErrorList;
 use crate::backend::http::{self, Endpoint, Refusal};
+use crate::backend::table::TimingKeys;
 
 pub use crate::backend::http::ApiError;
 
@@ -40,15 +41,15 @@ impl Client {
     pub fn new(cfg: &IntercomConfig, token: &Secret) -> Result<Client, String> {
         let mut headers = http::headers(AUTHORIZATION, &format!("Bearer {}", token.expose()))?;
         headers.insert("Intercom-Version", HeaderValue::from_static(API_VERSION));
-        let timeout = cfg.secs().timeout();
+        let timeout = cfg.timeout();
         Ok(Client {
             http: http::client(timeout, headers)?,
             endpoint: Endpoint {
                 label: "Intercom",
                 host: http::host_of(cfg.base()),
                 timeout,
-                backoff: cfg.secs().backoff(),
-                max_backoff: cfg.secs().max_backoff(),
+                backoff: cfg.backoff(),
+                max_backoff: cfg.max_backoff(),
             },
             base: cfg.base().to_string(),
         })

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::backend::timing::Secs;
+pub use crate::backend::table::TimingKeys;
 use crate::config::check_base_url;
 
 /// Where an Intercom workspace's data is hosted: its API and its inbox.
@@ -55,7 +55,7 @@ pub struct IntercomConfig {
     #[serde(default)]
     pub team_ids: Vec<i64>,
     /// The timing keys every helpdesk table has, in seconds
-    /// (`backend::timing`: defaults 60, 15, 10, 2 and 300).
+    /// (`backend::table::TimingKeys`: defaults 60, 15, 10, 2 and 300).
     pub poll_secs: Option<f64>,
     pub timeout_secs: Option<f64>,
     pub hold_secs: Option<f64>,
@@ -63,18 +63,19 @@ pub struct IntercomConfig {
     pub max_backoff_secs: Option<f64>,
 }
 
-impl IntercomConfig {
-    /// The timing keys, with their defaults.
-    pub fn secs(&self) -> Secs {
-        Secs {
-            poll: self.poll_secs,
-            timeout: self.timeout_secs,
-            hold: self.hold_secs,
-            backoff: self.backoff_secs,
-            max_backoff: self.max_backoff_secs,
-        }
+impl TimingKeys for IntercomConfig {
+    fn timing_keys(&self) -> [Option<f64>; 5] {
+        [
+            self.poll_secs,
+            self.timeout_secs,
+            self.hold_secs,
+            self.backoff_secs,
+            self.max_backoff_secs,
+        ]
     }
+}
 
+impl IntercomConfig {
     /// The region (checked by `validate`; `us` when unset).
     pub fn region(&self) -> Region {
         self.region
@@ -115,7 +116,7 @@ impl IntercomConfig {
         if let Some(bad) = self.team_ids.iter().find(|&&i| i <= 0) {
             return Err(format!("team_ids: {bad} is not a positive number"));
         }
-        self.secs().check()
+        self.check_timing()
     }
 }
 
@@ -132,7 +133,7 @@ mod tests {
     fn the_region_picks_the_api_and_base_url_wins() {
         let c = parse("").unwrap_or_default();
         assert_eq!(c.base(), "https://api.intercom.io");
-        assert_eq!(c.secs().poll(), std::time::Duration::from_secs(60));
+        assert_eq!(c.poll(), std::time::Duration::from_secs(60));
         let c = parse("region = \"eu\"").unwrap_or_default();
         assert_eq!(c.base(), "https://api.eu.intercom.io");
         let c = parse("region = \"AU\"").unwrap_or_default();

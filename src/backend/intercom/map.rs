@@ -18,13 +18,17 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::html;
 use super::model::{Author, AuthorKind, Conversation, Part};
-use crate::backend::mapping::{self, Facts, Line, Mapped};
+use crate::backend::record;
+use crate::domain::handoff::{Handoff, Trigger};
 use crate::domain::sanitize;
 use crate::domain::verdict_marks::{self, MarkNote, Marks};
+
+/// The conversation attribute that holds the AI's summary.
+pub const HANDOFF_ATTRIBUTE: &str = "handoff";
 
 /// What our ids for Intercom conversations start with.
 pub const ID_PREFIX: &str = "ic-";
@@ -188,6 +192,13 @@ pub fn marks(c: &Conversation, parts: &[Part]) -> Marks {
     }
 }
 
+/// A mapped conversation, and what could not be used.
+#[derive(Debug, Clone)]
+pub struct Mapped {
+    pub handoff: Handoff,
+    pub warnings: Vec<String>,
+}
+
 /// Map one fetched conversation (with its readable `parts`).
 pub fn handoff(
     c: &Conversation,
@@ -195,7 +206,51 @@ pub fn handoff(
     names: &Names,
     now: DateTime<Utc>,
 ) -> Result<Mapped, Vec<String>> {
-    mapping::handoff(&facts(c, parts, names, now))
+    let mut warnings = Vec::new();
+    let attribute = match c.custom_attributes.get(HANDOFF_ATTRIBUTE) {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let object = record::object(v);
+            if object.is_none() {
+                warnings.push(format!(
+                    "custom_attributes.{HANDOFF_ATTRIBUTE}: not a JSON object; ignored"
+                ));
+            }
+            object
+        }
+    };
+    record::convert(
+        |attribute| self::record(c, parts, names, attribute, now),
+        attribute,
+        &format!("custom_attributes.{HANDOFF_ATTRIBUTE}"),
+        warnings,
+    )
+    .map(|(handoff, warnings)| Mapped { handoff, warnings })
+}
+
+/// One transcript message.
+struct Line {
+    at: DateTime<Utc>,
+    /// `customer`, `ai`, `agent` or `system`.
+    author: &'static str,
+    name: Option<String>,
+    text: String,
+    private: bool,
+}
+
+impl Line {
+    fn value(&self) -> Value {
+        let mut msg = json!({
+            "at": self.at.to_rfc3339(),
+            "author": self.author,
+            "text": self.text,
+            "private": self.private,
+        });
+        if let (Some(name), Value::Object(o)) = (&self.name, &mut msg) {
+            o.insert("name".into(), Value::String(name.clone()));
+        }
+        msg
+    }
 }
 
 fn time(secs: i64) -> Option<DateTime<Utc>> {
@@ -412,22 +467,43 @@ fn ai_line(c: &Conversation, bot: Option<&str>) -> Option<String> {
     (!bits.is_empty()).then(|| format!("{}: {}", bot.unwrap_or("AI agent"), bits.join(" · ")))
 }
 
-/// What Intercom says of the conversation.
-fn facts<'a>(c: &'a Conversation, parts: &[Part], names: &Names, now: DateTime<Utc>) -> Facts<'a> {
+/// The import record: what Intercom says, with the AI's `attribute` laid over.
+fn record(
+    c: &Conversation,
+    parts: &[Part],
+    names: &Names,
+    attribute: Option<&Map<String, Value>>,
+    now: DateTime<Utc>,
+) -> Value {
     let created = c.created_at.and_then(time);
     let escalated = handed_over_at(parts)
         .or(created)
         .or(c.updated_at.and_then(time))
         .unwrap_or(now);
+    let mut rec = Map::new();
+    rec.insert("id".into(), Value::String(handoff_id(&c.id)));
+    if let Some(t) = created {
+        rec.insert("created_at".into(), Value::String(t.to_rfc3339()));
+    }
+    if let Some(ch) = channel(c) {
+        rec.insert("channel".into(), Value::String(ch));
+    }
+    rec.insert("status".into(), Value::String(status(c).into()));
+
     let bot_name = parts
         .iter()
         .rev()
         .filter_map(|p| p.author.as_ref())
         .find(|a| a.kind() == AuthorKind::Bot)
         .and_then(|a| a.name.clone());
-    let mut ai = Map::new();
+    let mut given = record::Given {
+        escalated_at: Value::String(escalated.to_rfc3339()),
+        customer: customer(c, parts),
+        note: bot_note(parts).map(text).filter(|t| !t.is_empty()),
+        ..record::Given::default()
+    };
     if let Some(name) = bot_name.clone() {
-        ai.insert("agent".into(), Value::String(name));
+        given.ai.insert("agent".into(), Value::String(name));
     }
     if let Some(title) = c
         .ai_agent
@@ -435,8 +511,36 @@ fn facts<'a>(c: &'a Conversation, parts: &[Part], names: &Names, now: DateTime<U
         .and_then(|a| a.source_title.clone())
         .filter(|t| !t.is_empty())
     {
-        ai.insert("procedure".into(), Value::String(title));
+        given.ai.insert("procedure".into(), Value::String(title));
     }
+    // The flat attributes a workflow can set, for what the summary lacks.
+    let attr = |key: &str| c.custom_attributes.get(key);
+    if let Some(conf) = attr("ai_confidence")
+        .and_then(record::number)
+        .filter(|x| (0.0..=1.0).contains(x))
+    {
+        given.summary.insert("confidence".into(), json!(conf));
+    }
+    if let Some(trigger) = attr("escalation_trigger")
+        .and_then(Value::as_str)
+        .filter(|t| Trigger::parse(t).is_some())
+    {
+        given
+            .summary
+            .insert("escalation".into(), json!({ "trigger": trigger }));
+    }
+    if let Some(team) = names.team(c.team_assignee_id) {
+        given.routing.insert("team".into(), Value::String(team));
+    }
+    given.routing.insert(
+        "priority".into(),
+        Value::String(priority(c.priority.as_deref()).into()),
+    );
+    if let Some(a) = names.admin(c.admin_assignee_id) {
+        given.routing.insert("assignee".into(), Value::String(a));
+    }
+    record::with_object(&mut rec, attribute, given);
+
     let mut transcript: Vec<Line> = opening(c)
         .into_iter()
         .chain(parts.iter().filter_map(|p| message(p, names)))
@@ -452,20 +556,9 @@ fn facts<'a>(c: &'a Conversation, parts: &[Part], names: &Names, now: DateTime<U
     }
     // Stable: within a second, the order Intercom gave.
     transcript.sort_by_key(|m| m.at);
-    Facts {
-        id: handoff_id(&c.id),
-        created_at: created,
-        escalated_at: escalated,
-        channel: channel(c),
-        language: None,
-        status: status(c),
-        customer: customer(c, parts),
-        ai,
-        note: bot_note(parts).map(text).filter(|t| !t.is_empty()),
-        team: names.team(c.team_assignee_id),
-        priority: priority(c.priority.as_deref()),
-        assignee: names.admin(c.admin_assignee_id),
-        transcript,
-        attributes: &c.custom_attributes,
-    }
+    rec.insert(
+        "transcript".into(),
+        Value::Array(transcript.iter().map(Line::value).collect()),
+    );
+    Value::Object(rec)
 }

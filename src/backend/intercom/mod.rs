@@ -26,6 +26,7 @@ pub use config::IntercomConfig;
 
 use super::registry::Entry;
 use super::{Ask, BackendError, Helpdesk, Me, Pulled, Settings, Timing, TokenFor, WebLink};
+use crate::backend::table::TimingKeys;
 use crate::config::{Config, ConfigError};
 use crate::outbox::Report;
 use crate::store::{Store, StoreError};
@@ -58,7 +59,10 @@ fn configure(config: &Config, path: &Path) -> Result<Option<Arc<dyn Settings>>, 
 
 impl Settings for IntercomConfig {
     fn timing(&self) -> Timing {
-        self.secs().timing()
+        Timing {
+            poll: self.poll(),
+            hold: self.hold(),
+        }
     }
 
     /// Intercom's inbox, when the app id is configured (it is not known

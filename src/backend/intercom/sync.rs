@@ -19,7 +19,7 @@ use super::client::{ApiError, Client};
 use super::config::IntercomConfig;
 use super::map::{self, Names};
 use super::model::{Admin, AdminList, Conversation, ConversationList, Team, TeamList};
-use crate::backend::{Ask, Me, Pulled, SyncReport, mapping};
+use crate::backend::{Ask, Me, Pulled, SyncReport};
 use crate::domain::import::Imported;
 use crate::domain::sanitize::{clean_line, truncate};
 use crate::store::SyncWrite;
@@ -162,17 +162,25 @@ pub async fn pull(client: &Client, cfg: &IntercomConfig, ask: Ask<'_>) -> Result
         for w in part_warnings {
             report.warn(format!("{id}: {w}"));
         }
-        let mapped = map::handoff(&full, &parts, &dir.names, now);
-        if let Some(handoff) = mapping::accept(&mut report, &id, mapped) {
-            report.for_figures += usize::from(!queued);
-            writes.push(SyncWrite {
-                imported: Imported {
-                    handoff,
-                    raw: json!({ "conversation": detail }).to_string(),
-                },
-                version,
-                marks: map::marks(&full, &parts),
-            });
+        match map::handoff(&full, &parts, &dir.names, now) {
+            Ok(mapped) => {
+                for w in mapped.warnings {
+                    report.warn(format!("{id}: {w}"));
+                }
+                report.for_figures += usize::from(!queued);
+                writes.push(SyncWrite {
+                    imported: Imported {
+                        handoff: mapped.handoff,
+                        raw: json!({ "conversation": detail }).to_string(),
+                    },
+                    version,
+                    marks: map::marks(&full, &parts),
+                });
+            }
+            Err(problems) => {
+                report.skipped += 1;
+                report.warn(format!("{id}: {}; skipped", problems.join("; ")));
+            }
         }
     }
 
