@@ -251,6 +251,16 @@ async fn sync_maps_a_conversation_from_every_source() {
             .as_deref()
             .is_some_and(|n| n.contains("Why escalated"))
     );
+    let collected: Vec<(&str, &str)> = h
+        .summary
+        .collected
+        .iter()
+        .map(|c| (c.label.as_str(), c.value.as_str()))
+        .collect();
+    assert_eq!(
+        collected,
+        [("Order", "A-1932"), ("Charges", "2 x $49.00 on 1 May")]
+    );
     // Escalated when Fin wrote its note.
     assert_eq!(h.escalated_at.timestamp(), 1763800390);
 
