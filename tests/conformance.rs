@@ -6,6 +6,8 @@
 #[path = "conformance/chatwoot.rs"]
 mod chatwoot;
 mod common;
+#[path = "conformance/intercom.rs"]
+mod intercom;
 #[path = "conformance/suite.rs"]
 mod suite;
 #[path = "conformance/zendesk.rs"]
@@ -77,6 +79,7 @@ macro_rules! conformance {
 }
 
 conformance!(chatwoot_conforms, super::chatwoot::Chatwoot::new());
+conformance!(intercom_conforms, super::intercom::Intercom::new());
 conformance!(zendesk_conforms, super::zendesk::Zendesk::new());
 
 /// Every helpdesk the binary knows has a stand-in here.
@@ -84,6 +87,7 @@ conformance!(zendesk_conforms, super::zendesk::Zendesk::new());
 fn every_helpdesk_is_in_the_suite() {
     let covered: Vec<Arc<dyn suite::StandIn>> = vec![
         Arc::new(chatwoot::Chatwoot::new()),
+        Arc::new(intercom::Intercom::new()),
         Arc::new(zendesk::Zendesk::new()),
     ];
     let mut names: Vec<&str> = covered.iter().map(|d| d.name()).collect();

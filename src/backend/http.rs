@@ -6,12 +6,13 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use reqwest::{RequestBuilder, StatusCode};
 use serde_json::Value;
 
 use crate::domain::sanitize;
 use crate::outbox::backoff;
+use crate::outbox::delivery::Answer;
 
 /// A JSON body larger than this is refused; nothing is buffered past it.
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -75,6 +76,37 @@ impl ApiError {
     }
 }
 
+/// Why one outbox change did not go out: the helpdesk's answer, or ours
+/// (a change it can never take).
+#[derive(Debug)]
+pub enum Failure {
+    Api(ApiError),
+    Permanent(String),
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Failure {
+        Failure::Api(e)
+    }
+}
+
+/// What the outbox makes of a change's delivery: sent, refused for good,
+/// or to try again (after the wait the server asked for, if it did).
+impl From<Result<(), Failure>> for Answer {
+    fn from(result: Result<(), Failure>) -> Answer {
+        match result {
+            Ok(()) => Answer::Ok(200),
+            Err(Failure::Permanent(error)) => Answer::Permanent(error),
+            Err(Failure::Api(e)) if !e.is_transient() => Answer::Permanent(e.to_string()),
+            Err(Failure::Api(e)) => Answer::Transient {
+                error: e.to_string(),
+                retry_after: e.wait(),
+                whole_receiver: e.whole_server(),
+            },
+        }
+    }
+}
+
 /// A refused or failed request: the error, the wait the server asked for,
 /// and the start of its body (cleaned), for adapters that read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +138,23 @@ pub fn client(timeout: Duration, headers: HeaderMap) -> Result<reqwest::Client, 
         .default_headers(headers)
         .build()
         .map_err(|e| format!("starting the HTTP client: {e}"))
+}
+
+/// The headers every request to a helpdesk carries: `auth` with the
+/// token (marked sensitive: it stays out of reqwest's Debug output),
+/// `Accept: application/json` and our User-Agent.
+pub fn headers(auth: HeaderName, value: &str) -> Result<HeaderMap, String> {
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| "the API token has characters a header cannot carry".to_string())?;
+    value.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert(auth, value);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_static(concat!("handoff/", env!("CARGO_PKG_VERSION"))),
+    );
+    Ok(headers)
 }
 
 /// `host[:port]` of `base`, for messages: never a user or password.
@@ -152,11 +201,7 @@ impl Endpoint {
     pub async fn send(&self, request: RequestBuilder, path: &str) -> Result<Value, Refusal> {
         let mut response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| backoff::retry_after(v, chrono::Utc::now()));
+        let retry_after = wait_hint(status, response.headers(), chrono::Utc::now());
         let bytes = read_capped(&mut response)
             .await
             .map_err(|e| self.transport(e))?;
@@ -178,6 +223,28 @@ impl Endpoint {
             });
         }
         self.decode(path, &bytes).map_err(Refusal::from)
+    }
+
+    /// A read: `send` tried until it succeeds, or [`Endpoint::retry_wait`]
+    /// gives up on it (`path` is for the log).
+    pub async fn read<F, Fut>(&self, path: &str, send: F) -> Result<Value, Refusal>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Value, Refusal>>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let refusal = match send().await {
+                Ok(v) => return Ok(v),
+                Err(refusal) => refusal,
+            };
+            let Some(wait) = self.retry_wait(attempt, &refusal) else {
+                return Err(refusal);
+            };
+            tracing::info!(label = self.label, path = %path_only(path), error = %refusal.error, ?wait, "read: retrying");
+            tokio::time::sleep(wait).await;
+        }
     }
 
     /// After read attempt `attempt` (1-based) failed with `e`: how long to
@@ -248,6 +315,25 @@ impl Endpoint {
     }
 }
 
+/// How long the server asks us to wait: `Retry-After`, else on a 429 the
+/// end of the rate-limit window (`X-RateLimit-Reset`, a Unix time; servers
+/// send it on every answer, so it means nothing on other statuses).
+fn wait_hint(
+    status: StatusCode,
+    headers: &HeaderMap,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    header(RETRY_AFTER.as_str())
+        .and_then(|v| backoff::retry_after(v, now))
+        .or_else(|| {
+            (status == StatusCode::TOO_MANY_REQUESTS)
+                .then(|| header("x-ratelimit-reset"))
+                .flatten()
+                .and_then(|v| backoff::reset_at(v, now, backoff::jitter()))
+        })
+}
+
 fn status_error(
     status: StatusCode,
     path: &str,
@@ -299,6 +385,31 @@ mod tests {
             shown("https://help.acme.example/"),
             "https://help.acme.example"
         );
+    }
+
+    #[test]
+    fn a_429_waits_for_the_window_to_reset() {
+        let now = chrono::Utc::now();
+        let mut headers = HeaderMap::new();
+        let reset = (now.timestamp() + 20).to_string();
+        headers.insert(
+            "x-ratelimit-reset",
+            reset.parse().unwrap_or(HeaderValue::from_static("")),
+        );
+        let wait = wait_hint(StatusCode::TOO_MANY_REQUESTS, &headers, now);
+        assert!(
+            wait.is_some_and(|w| w >= Duration::from_secs(19) && w <= Duration::from_secs(21)),
+            "{wait:?}"
+        );
+        // Sent on every answer: a 503's retry is not held to the window.
+        assert_eq!(
+            wait_hint(StatusCode::SERVICE_UNAVAILABLE, &headers, now),
+            None
+        );
+        // Retry-After, when both are there, is the one asked for.
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        let wait = wait_hint(StatusCode::TOO_MANY_REQUESTS, &headers, now);
+        assert_eq!(wait, Some(Duration::from_secs(3)));
     }
 
     #[test]

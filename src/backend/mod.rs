@@ -12,6 +12,7 @@
 
 // The helpdesks, a folder each (`registry` lists them).
 pub mod chatwoot;
+pub mod intercom;
 pub mod zendesk;
 
 pub mod credentials;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::credentials::TokenFor;
-use super::{Settings, chatwoot, zendesk};
+use super::{Settings, chatwoot, intercom, zendesk};
 use crate::config::{Config, ConfigError};
 
 /// One helpdesk: its names and how to read its config table.
@@ -29,7 +29,7 @@ pub struct Entry {
 pub type Configure = fn(&Config, &Path) -> Result<Option<Arc<dyn Settings>>, ConfigError>;
 
 /// Every helpdesk, in the order `--help` lists them.
-pub static HELPDESKS: &[Entry] = &[chatwoot::ENTRY, zendesk::ENTRY];
+pub static HELPDESKS: &[Entry] = &[chatwoot::ENTRY, intercom::ENTRY, zendesk::ENTRY];
 
 /// The helpdesk called `name` (as the config file writes it).
 pub fn find(name: &str) -> Option<&'static Entry> {

@@ -48,6 +48,23 @@ pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     Some(wait.min(RETRY_AFTER_MAX))
 }
 
+/// A rate limit's reset as a Unix time in seconds (`X-RateLimit-Reset`, sent
+/// by APIs that count requests in windows instead of `Retry-After`): the
+/// wait until then, plus up to a second of `jitter` (0..1) so clients
+/// sharing a window do not all come back at its first instant. A time in
+/// the past means "now"; `None` if unreadable.
+pub fn reset_at(value: &str, now: DateTime<Utc>, jitter: f64) -> Option<Duration> {
+    let secs = value.trim().parse::<i64>().ok()?;
+    let at = DateTime::from_timestamp(secs, 0)?;
+    let wait = (at - now).to_std().unwrap_or(Duration::ZERO);
+    let jitter = if jitter.is_nan() {
+        0.0
+    } else {
+        jitter.clamp(0.0, 1.0)
+    };
+    Some((wait + Duration::from_secs_f64(jitter)).min(RETRY_AFTER_MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +109,27 @@ mod tests {
         assert_eq!(retry_after("999999", now), Some(RETRY_AFTER_MAX));
         assert_eq!(retry_after("soon", now), None);
         assert_eq!(retry_after("-5", now), None);
+    }
+
+    #[test]
+    fn a_reset_time_is_waited_for_with_at_most_a_second_more() {
+        let now = DateTime::parse_from_rfc3339("2026-01-01T12:00:00.250Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        let reset = (now.timestamp() + 30).to_string();
+        assert_eq!(
+            reset_at(&reset, now, 0.0),
+            Some(Duration::from_millis(29_750))
+        );
+        assert_eq!(
+            reset_at(&reset, now, 1.0),
+            Some(Duration::from_millis(30_750))
+        );
+        assert_eq!(
+            reset_at(&now.timestamp().to_string(), now, 0.5),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(reset_at("99999999999", now, 0.0), Some(RETRY_AFTER_MAX));
+        assert_eq!(reset_at("soon", now, 0.0), None);
     }
 }

@@ -22,10 +22,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::client::{ApiError, Client};
+use super::client::Client;
 use super::config::ChatwootConfig;
 use super::model::{Labels, MessageList, Team};
 use super::{CHATWOOT, map, sync};
+use crate::backend::http::Failure;
 use crate::backend::table::TimingKeys;
 use crate::domain::change::Change;
 use crate::outbox::delivery::{Answer, Pass, Report, Sender, run_pass};
@@ -82,40 +83,14 @@ struct Chatwoot<'a> {
 }
 
 impl Sender for Chatwoot<'_> {
+    /// Chatwoot's own 429 carries no Retry-After (our backoff decides); a
+    /// proxy's may.
     async fn send(&mut self, row: &OutboxRow, _now: DateTime<Utc>) -> Answer {
         let me = Me {
             id: self.me_id,
             name: self.me_name,
         };
         Answer::from(send(self.client, row, me, &mut self.teams).await)
-    }
-}
-
-impl From<Result<(), Failure>> for Answer {
-    fn from(result: Result<(), Failure>) -> Answer {
-        match result {
-            Ok(()) => Answer::Ok(200),
-            Err(Failure::Permanent(error)) => Answer::Permanent(error),
-            Err(Failure::Api(e)) if !e.is_transient() => Answer::Permanent(e.to_string()),
-            // Chatwoot's own 429 carries no Retry-After (our backoff
-            // decides); a proxy's may.
-            Err(Failure::Api(e)) => Answer::Transient {
-                error: e.to_string(),
-                retry_after: e.wait(),
-                whole_receiver: e.whole_server(),
-            },
-        }
-    }
-}
-
-enum Failure {
-    Api(ApiError),
-    Permanent(String),
-}
-
-impl From<ApiError> for Failure {
-    fn from(e: ApiError) -> Failure {
-        Failure::Api(e)
     }
 }
 

@@ -5,7 +5,7 @@
 //! their retries and idempotency.
 
 use reqwest::Method;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{CONTENT_TYPE, HeaderName};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -36,17 +36,7 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     pub fn new(cfg: &ChatwootConfig, token: &Secret) -> Result<Client, String> {
-        let mut value = HeaderValue::from_str(token.expose())
-            .map_err(|_| "the API token has characters a header cannot carry".to_string())?;
-        // Keeps the value out of reqwest's own Debug output.
-        value.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert("api_access_token", value);
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_static(concat!("handoff/", env!("CARGO_PKG_VERSION"))),
-        );
+        let headers = http::headers(HeaderName::from_static("api_access_token"), token.expose())?;
         let timeout = cfg.timeout();
         Ok(Client {
             http: http::client(timeout, headers)?,
@@ -78,20 +68,10 @@ impl Client {
     }
 
     pub async fn get_value(&self, path: &str) -> Result<Value, ApiError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.request(Method::GET, path, None).await {
-                Err(refusal) => match self.endpoint.retry_wait(attempt, &refusal) {
-                    Some(wait) => {
-                        tracing::info!(path, error = %refusal.error, ?wait, "chatwoot GET: retrying");
-                        tokio::time::sleep(wait).await;
-                    }
-                    None => return Err(refusal.error),
-                },
-                Ok(v) => return Ok(v),
-            }
-        }
+        self.endpoint
+            .read(path, || self.request(Method::GET, path, None))
+            .await
+            .map_err(|r| r.error)
     }
 
     /// POST `body` to `path` once.
