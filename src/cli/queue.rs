@@ -1,11 +1,13 @@
 //! `handoff queue`: the routed queue in the order the screen shows it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::output::{Failure, print, to_json};
-use crate::domain::filter::{Query, Viewer};
-use crate::domain::queue::{self, QueueRow, Section, SlaState};
+use crate::domain::filter::{self, Query, Viewer};
+use crate::domain::queue::{self, QueueRow, Rows, Section, SlaState};
 use crate::domain::routing::{self, Route};
 use crate::domain::sanitize::pad;
 use crate::workspace::{Options, Workspace};
@@ -36,25 +38,34 @@ struct Item<'a> {
     routed_to: Option<&'a str>,
 }
 
-/// The rows of `section` for `me`, in urgency order, with routing.
+/// The rows of `section` for `me` in the order the screen shows them
+/// (urgency; with words in `query`, the best match first), with routing.
 pub fn routed_queue(
     ws: &Workspace,
     section: &Section,
     query: &Query,
     now: DateTime<Utc>,
-) -> Result<(Vec<QueueRow>, std::collections::HashMap<String, Route>), Failure> {
-    let mut rows = ws.store.queue_rows()?;
+) -> Result<(Vec<QueueRow>, HashMap<String, Route>), Failure> {
+    let rows = Rows::from(ws.store.queue_rows()?);
     let agents = ws.store.agents()?;
     let teams = agents
         .iter()
         .find(|a| a.name == ws.agent)
         .map(|a| a.teams.clone())
         .unwrap_or_default();
-    queue::sort_by_urgency(&mut rows, now);
-    let routes = routing::route_all(&rows, &agents);
+    let mut order: Vec<u32> = (0..u32::try_from(rows.len()).unwrap_or(u32::MAX)).collect();
+    queue::sort_order(&mut order, &rows, now);
+    let routes = routing::route_all(order.iter().filter_map(|&i| rows.get(i as usize)), &agents);
     let me = Viewer::new(&ws.agent, &teams);
-    rows.retain(|r| section.contains(r, me, now) && query.matches(r, me, now));
-    Ok((rows, routes))
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let shown = filter::matching(query, &rows, &order, me, now, threads, &|| false)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|i| rows.get(i))
+        .filter(|r| section.contains(r, me, now))
+        .cloned()
+        .collect();
+    Ok((shown, routes))
 }
 
 pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
