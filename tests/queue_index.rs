@@ -173,6 +173,117 @@ fn long_queues_filter_off_the_ui_thread_and_only_the_latest_result_counts() {
 }
 
 #[test]
+fn an_answer_from_off_the_ui_thread_puts_the_cursor_on_the_best_match() {
+    let (mut state, _) = loaded(300, 0);
+    key(&mut state, KeyCode::Char('3'));
+    // The least urgent handoff's customer: the bottom of All, off screen.
+    let last = ids(&state).pop().unwrap_or_default();
+    let Some(wanted) = state.rows.iter().find(|r| r.id == last).cloned() else {
+        panic!("no row {last}");
+    };
+    key(&mut state, KeyCode::Char('/'));
+    let typed_runs = runs(&typed(&mut state, &wanted.id.to_lowercase()));
+    let Some((generation, visible)) = typed_runs.last().cloned() else {
+        panic!("no run asked for");
+    };
+    // Until the answer lands the cursor stays put.
+    assert_ne!(
+        state.selected().map(|r| r.id.clone()),
+        Some(wanted.id.clone())
+    );
+    let effects = update(
+        &mut state,
+        Event::Filtered {
+            generation,
+            visible,
+        },
+    );
+    assert_eq!(
+        state.selected().map(|r| r.id.clone()),
+        Some(wanted.id.clone())
+    );
+    assert_eq!(state.offset, 0, "scrolled to it");
+    assert!(
+        effects.contains(&Effect::LoadDetail {
+            id: wanted.id.clone()
+        }),
+        "its summary loads"
+    );
+
+    // A later run for the same text (the queue changed under the filter)
+    // leaves the cursor where the agent moved it.
+    key(&mut state, KeyCode::Enter);
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Char('/'));
+    let customer = wanted.customer.to_string();
+    let typed_runs = runs(&typed(&mut state, &customer));
+    if let Some((generation, visible)) = typed_runs.last().cloned() {
+        update(
+            &mut state,
+            Event::Filtered {
+                generation,
+                visible,
+            },
+        );
+    }
+    assert_eq!(
+        state.selected().map(|r| r.customer.to_string()),
+        Some(customer.clone())
+    );
+    key(&mut state, KeyCode::Enter);
+    key(&mut state, KeyCode::Char('j'));
+    let moved_to = state.selected().map(|r| r.id.clone());
+    let refreshed = update(&mut state, Event::Tick(now() + Duration::minutes(1)));
+    let Some((generation, visible)) = runs(&refreshed).pop() else {
+        panic!("the minute's re-sort asks for a run");
+    };
+    update(
+        &mut state,
+        Event::Filtered {
+            generation,
+            visible,
+        },
+    );
+    assert_eq!(state.selected().map(|r| r.id.clone()), moved_to);
+}
+
+#[test]
+fn typing_on_from_the_last_answer_gives_what_a_full_run_gives() {
+    let (mut state, _) = loaded(400, 0);
+    key(&mut state, KeyCode::Char('/'));
+    let mut compared = 0;
+    for text in [
+        "refund card",
+        "gen-0001 team:billing",
+        "ana -resolved",
+        "Ré",
+    ] {
+        let mut earlier: Option<(Box<filter::Snapshot>, Vec<usize>)> = None;
+        for effect in typed(&mut state, text) {
+            let Effect::Filter { snapshot, .. } = effect else {
+                continue;
+            };
+            let full = filter::run(&snapshot, 2, &|| false);
+            if let Some((before, hits)) = &earlier
+                && snapshot.narrows(before)
+            {
+                let narrowed = filter::narrowed(&snapshot, Some(hits), 2, &|| false);
+                assert_eq!(
+                    narrowed, full,
+                    "{:?} after {:?}",
+                    snapshot.query, before.query
+                );
+                compared += 1;
+            }
+            earlier = full.map(|hits| (snapshot, hits));
+        }
+        key(&mut state, KeyCode::Esc);
+        key(&mut state, KeyCode::Char('/'));
+    }
+    assert!(compared > 20, "only {compared} letters narrowed");
+}
+
+#[test]
 fn off_thread_and_inline_filtering_show_the_same_rows() {
     let queries = [
         "refund",

@@ -126,6 +126,12 @@ pub struct FilterState {
     /// (indices into `rows`, in display order), before the section applies.
     /// Shown until a newer one arrives; `None` when the filter runs inline.
     pub hits: Option<Vec<usize>>,
+    /// A run off the UI thread is under way: `hits` answers older text
+    /// or an older queue.
+    pub running: bool,
+    /// The text changed: the next result for it moves the cursor to its
+    /// best match (a change to the queue under a filter does not).
+    pub jump: bool,
 }
 
 /// Up to this many rows the filter runs inside `update` (about 1 ms); above,

@@ -120,6 +120,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             let keep = state.selected().map(|r| r.id.clone());
             state.filter.hits = Some(visible);
+            state.filter.running = false;
             rebuild_view(state, keep);
             load_selected(state)
         }
@@ -903,8 +904,10 @@ fn refresh_filter(state: &mut State) -> Vec<Effect> {
     state.filter.generation += 1;
     if state.filter.query.is_empty() || state.rows.len() <= state.filter_inline_rows {
         state.filter.hits = None;
+        state.filter.running = false;
         return Vec::new();
     }
+    state.filter.running = true;
     vec![Effect::Filter {
         generation: state.filter.generation,
         snapshot: Box::new(Snapshot {
@@ -937,9 +940,12 @@ fn rebuild_view(state: &mut State, keep: Option<String>) {
     let in_section = |&i: &usize| sections.get(i).is_some_and(|b| b & bit != 0);
     let in_order = || state.order.iter().map(|&i| i as usize);
     let query = &state.filter.query;
+    // Whether `visible` is the answer to the text as typed now.
+    let mut current = true;
     state.visible = if query.is_empty() {
         in_order().filter(in_section).collect()
     } else if let Some(hits) = &state.filter.hits {
+        current = !state.filter.running;
         hits.iter().copied().filter(in_section).collect()
     } else if rows.len() <= state.filter_inline_rows {
         filter::matching(query, rows, &state.order, me, state.now, 1, &|| false)
@@ -949,9 +955,19 @@ fn rebuild_view(state: &mut State, keep: Option<String>) {
             .collect()
     } else {
         // The first result is still being worked out: show the section.
+        current = false;
         in_order().filter(in_section).collect()
     };
+    // The best match before another column's sort moves it.
+    let best = state.visible.first().copied();
     super::sort::apply(state);
+    let jump = state.filter.jump && current && !state.filter.query.is_empty();
+    let keep = if jump {
+        state.filter.jump = false;
+        best
+    } else {
+        keep
+    };
     if let Some(pos) = keep.and_then(|k| state.visible.iter().position(|&i| i == k)) {
         state.cursor = pos;
     }
@@ -966,6 +982,7 @@ fn refilter(state: &mut State) -> Vec<Effect> {
         Ok(q) => {
             state.filter.error = None;
             if q != state.filter.query {
+                state.filter.jump = !q.is_empty();
                 state.filter.query = q;
                 effects = refresh_filter(state);
             }

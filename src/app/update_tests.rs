@@ -293,6 +293,59 @@ fn filter_narrows_as_you_type_and_esc_clears() {
 }
 
 #[test]
+fn each_filter_keystroke_puts_the_cursor_on_the_best_match_in_view() {
+    // Sixty urgent handoffs above Megan Foster's, far below the fold, and
+    // one more urgent than hers that only mentions her in its issue.
+    let mut items: Vec<_> = (0..60)
+        .map(|i| handoff(&format!("H{i:02}"), None, Priority::High, 30 + i))
+        .collect();
+    let mut megan = handoff("M1", None, Priority::Low, 600);
+    megan.handoff.customer.name = "Megan Foster".into();
+    items.push(megan);
+    let mut mention = handoff("M2", None, Priority::Urgent, 20);
+    mention.handoff.summary.issue = Some("Asks about Megan's order".into());
+    items.push(mention);
+    let mut h = Harness::with(&items, vec![agent(ME, &["billing"])]);
+    h.key(KeyCode::Char('3'));
+    assert_eq!(h.selected(), "M2");
+    h.key(KeyCode::Char('/'));
+    for (typed, best) in [("f", "M1"), ("o", "M1"), ("s", "M1")] {
+        h.chars(typed);
+        assert_eq!(h.selected(), best, "after {:?}", h.state.filter.text);
+    }
+    h.key(KeyCode::Char('u'));
+    assert!(h.state.visible.is_empty(), "\"fosu\" finds nothing");
+    for _ in 0..4 {
+        h.key(KeyCode::Backspace);
+    }
+    h.chars("megan");
+    // The customer's own handoff ranks above a mention in an issue, however
+    // urgent; the cursor is on it, on screen, with its summary.
+    assert_eq!(h.selected(), "M1");
+    let lines = crate::ui::layout::queue_lines(h.state.width, h.state.height);
+    assert!(h.state.cursor >= h.state.offset && h.state.cursor < h.state.offset + lines);
+    let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
+    assert_eq!(shown.as_deref(), Some("M1"));
+    // Enter keeps the filter and the selection; Enter again opens it.
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.focus, Focus::Detail);
+    assert_eq!(h.selected(), "M1");
+
+    // A change to the queue under the filter leaves the cursor where the
+    // agent put it.
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.selected(), "M2");
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.selected(), "M2");
+    // Clearing the filter keeps the handoff found.
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.visible.len(), 62);
+    assert_eq!(h.selected(), "M2");
+}
+
+#[test]
 fn a_bad_filter_keeps_the_last_good_result_and_says_why() {
     let mut h = harness();
     h.key(KeyCode::Char('3'));

@@ -260,6 +260,9 @@ impl FilterWorker {
         let spawned = std::thread::Builder::new()
             .name("filter".into())
             .spawn(move || {
+                // The last finished run: a query typed on from it need only
+                // look at its matches.
+                let mut last: Option<(Box<Snapshot>, Vec<usize>)> = None;
                 while let Ok(mut job) = queue.recv() {
                     while let Ok(newer) = queue.try_recv() {
                         job = newer;
@@ -267,21 +270,29 @@ impl FilterWorker {
                     let (generation, snapshot) = job;
                     let overtaken = || newest.load(Ordering::Relaxed) != generation;
                     let started = std::time::Instant::now();
-                    let result = filter::run(&snapshot, threads, &overtaken);
+                    let within = last
+                        .as_ref()
+                        .filter(|(earlier, _)| snapshot.narrows(earlier))
+                        .map(|(_, hits)| hits.as_slice());
+                    let looked_at = within.map_or(snapshot.rows.len(), <[usize]>::len);
+                    let result = filter::narrowed(&snapshot, within, threads, &overtaken);
                     tracing::debug!(
                         generation,
-                        rows = snapshot.rows.len(),
+                        rows = looked_at,
                         hits = result.as_ref().map(Vec::len),
                         ms = started.elapsed().as_secs_f64() * 1e3,
                         "filter run"
                     );
-                    if let Some(visible) = result
-                        && tx
-                            .send(Event::Filtered {
-                                generation,
-                                visible,
-                            })
-                            .is_err()
+                    let Some(visible) = result else {
+                        continue;
+                    };
+                    last = Some((snapshot, visible.clone()));
+                    if tx
+                        .send(Event::Filtered {
+                            generation,
+                            visible,
+                        })
+                        .is_err()
                     {
                         break;
                     }
