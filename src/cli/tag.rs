@@ -5,7 +5,6 @@ use chrono::Utc;
 use super::output::{Failure, print};
 use crate::domain::feedback::{Feedback, Reason, Verdict};
 use crate::domain::sanitize;
-use crate::store::StoreError;
 use crate::workspace::{Options, Workspace};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -54,16 +53,14 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     }
     let now = Utc::now();
     let mut ws = Workspace::open(opts, true, now)?;
-    if ws.store.handoff(&args.id)?.is_none() {
-        return Err(StoreError::NotFound(args.id).into());
-    }
+    let id = super::ids::resolve(&ws.store, &args.id)?;
     let note = args
         .note
         .as_deref()
         .map(sanitize::clean)
         .filter(|n| !n.trim().is_empty());
     let feedback = Feedback {
-        handoff_id: args.id.clone(),
+        handoff_id: id.clone(),
         verdict,
         reasons,
         note,
@@ -71,11 +68,6 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         at: now,
     };
     let agent = ws.agent.clone();
-    ws.store
-        .set_feedback(&args.id, Some(&feedback), &agent, now)?;
-    print(&format!(
-        "{}: {} handoff recorded\n",
-        args.id,
-        verdict.as_str()
-    ))
+    ws.store.set_feedback(&id, Some(&feedback), &agent, now)?;
+    print(&format!("{}: {} handoff recorded\n", id, verdict.as_str()))
 }

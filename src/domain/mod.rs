@@ -15,6 +15,7 @@ pub mod note_parser;
 pub mod queue;
 pub mod routing;
 pub mod sanitize;
+pub mod spelling;
 
 #[cfg(test)]
 mod queue_tests;

@@ -297,6 +297,27 @@ impl Store {
         .transpose()
     }
 
+    /// The stored id `typed` names: itself, else the one id that differs
+    /// from it only in case (`ho-1046` for HO-1046).
+    pub fn find_id(&self, typed: &str) -> Result<Option<String>> {
+        let exact = |sql: &str| -> Result<Option<String>> {
+            Ok(self.conn.query_row(sql, [typed], |r| r.get(0)).optional()?)
+        };
+        match exact("SELECT id FROM handoffs WHERE id = ?1")? {
+            Some(id) => Ok(Some(id)),
+            None => exact("SELECT id FROM handoffs WHERE id = ?1 COLLATE NOCASE LIMIT 1"),
+        }
+    }
+
+    /// Every handoff id, to suggest one when a typed id is not found.
+    pub fn ids(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT id FROM handoffs ORDER BY id")?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
     /// The record exactly as it was imported, for audit.
     pub fn raw(&self, id: &str) -> Result<Option<String>> {
         Ok(self
