@@ -263,11 +263,11 @@ fn typing_on_from_the_last_answer_gives_what_a_full_run_gives() {
             let Effect::Filter { snapshot, .. } = effect else {
                 continue;
             };
-            let full = filter::run(&snapshot, 2, &|| false);
-            if let Some((before, hits)) = &earlier
+            let full = filter::narrowed(&snapshot, None, 2, &|| false);
+            if let Some((before, stored)) = &earlier
                 && snapshot.narrows(before)
             {
-                let narrowed = filter::narrowed(&snapshot, Some(hits), 2, &|| false);
+                let narrowed = filter::narrowed(&snapshot, Some(stored), 2, &|| false);
                 assert_eq!(
                     narrowed, full,
                     "{:?} after {:?}",
@@ -275,7 +275,7 @@ fn typing_on_from_the_last_answer_gives_what_a_full_run_gives() {
                 );
                 compared += 1;
             }
-            earlier = full.map(|hits| (snapshot, hits));
+            earlier = full.map(|found| (snapshot, found.stored));
         }
         key(&mut state, KeyCode::Esc);
         key(&mut state, KeyCode::Char('/'));

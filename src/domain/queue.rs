@@ -431,6 +431,12 @@ impl Name {
     pub fn search_text(&self) -> &str {
         self.0.folded.as_deref().unwrap_or(&self.0.text)
     }
+
+    /// Where the shared text lives: the same for every copy of this name,
+    /// for as long as one is alive.
+    pub fn addr(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
 }
 
 impl Deref for Name {

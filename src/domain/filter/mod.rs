@@ -27,9 +27,9 @@ use chrono::{DateTime, Utc};
 use super::duration;
 use super::feedback::Verdict;
 use super::handoff::{Priority, Status, Trigger};
-use super::queue::{QueueRow, SlaState};
+use super::queue::{Name, QueueRow, SlaState};
 
-pub use run::{Snapshot, matching, narrowed, run};
+pub use run::{Matches, Snapshot, matching, narrowed, run, warm};
 pub(crate) use words::fold;
 use words::{Fit, Word};
 
@@ -254,7 +254,62 @@ impl Query {
 /// allocates nothing per row.
 #[derive(Debug, Default)]
 pub struct Scorer {
-    folded: Vec<char>,
+    folded: words::Scratch,
+    /// For one run over a queue (see [`Scorer::for_run`]).
+    names: Option<NameFits>,
+}
+
+impl Scorer {
+    /// A scorer for one run of one query over rows that stay alive until
+    /// it is dropped: each word's fit in a shared name (team, procedure,
+    /// assignee) is worked out once per name, not once per row.
+    pub fn for_run() -> Scorer {
+        Scorer {
+            folded: words::Scratch::default(),
+            names: Some(NameFits::default()),
+        }
+    }
+}
+
+/// Fits of words in shared names, by the name's and the word's address
+/// (both stable while the run's rows and query are alive). Direct-mapped:
+/// a queue names a few dozen teams, procedures and agents.
+#[derive(Debug)]
+struct NameFits {
+    slots: Vec<(usize, usize, Option<Fit>)>,
+}
+
+const NAME_SLOTS: usize = 256;
+
+impl Default for NameFits {
+    fn default() -> NameFits {
+        NameFits {
+            slots: vec![(0, 0, None); NAME_SLOTS],
+        }
+    }
+}
+
+impl NameFits {
+    fn fit(
+        &mut self,
+        name: &Name,
+        word: &Word,
+        scattered: bool,
+        folded: &mut words::Scratch,
+    ) -> Option<Fit> {
+        let (n, w) = (name.addr(), std::ptr::from_ref(word) as usize);
+        let slot = ((n >> 4) ^ (w >> 3)) % NAME_SLOTS;
+        if let Some(&(sn, sw, fit)) = self.slots.get(slot)
+            && (sn, sw) == (n, w)
+        {
+            return fit;
+        }
+        let fit = word.fit(name.search_text(), scattered, folded);
+        if let Some(entry) = self.slots.get_mut(slot) {
+            *entry = (n, w, fit);
+        }
+        fit
+    }
 }
 
 /// How much a word found in each field counts, fields in the order they
@@ -269,24 +324,30 @@ const BEST: u32 = Fit::Whole as u32 * 4 + ID;
 /// of them. With `scattered` false only an occurrence as typed counts (a
 /// negated word).
 fn word_score(word: &Word, row: &QueueRow, scattered: bool, scorer: &mut Scorer) -> Option<u32> {
-    let fields = [
-        (Some(row.id.as_str()), ID),
-        (Some(row.customer.as_str()), CUSTOMER),
-        (row.team.as_ref().map(|n| n.search_text()), NAMES),
-        (row.procedure.as_ref().map(|n| n.search_text()), NAMES),
-        (row.assignee.as_ref().map(|n| n.search_text()), NAMES),
-        (row.issue.as_deref(), ISSUE),
-    ];
+    let Scorer { folded, names } = scorer;
     let mut best = None;
-    for (text, weight) in fields {
-        let Some(fit) = text.and_then(|t| word.fit(t, scattered, &mut scorer.folded)) else {
-            continue;
+    let mut consider = |fit: Option<Fit>, weight: u32| {
+        let score = fit.map(|f| f as u32 * 4 + weight);
+        best = best.max(score);
+        best == Some(BEST)
+    };
+    if consider(word.fit(&row.id, scattered, folded), ID)
+        || consider(word.fit(&row.customer, scattered, folded), CUSTOMER)
+    {
+        return best;
+    }
+    for name in [&row.team, &row.procedure, &row.assignee]
+        .into_iter()
+        .flatten()
+    {
+        let fit = match names {
+            Some(cache) => cache.fit(name, word, scattered, folded),
+            None => word.fit(name.search_text(), scattered, folded),
         };
-        let score = fit as u32 * 4 + weight;
-        best = best.max(Some(score));
-        if score == BEST {
-            break;
-        }
+        consider(fit, NAMES);
+    }
+    if let Some(issue) = &row.issue {
+        consider(word.fit(issue, scattered, folded), ISSUE);
     }
     best
 }

@@ -39,8 +39,23 @@ impl Snapshot {
     }
 }
 
+/// Read the text of every row once, front to back, as a run would: done
+/// when the filter opens, so the first letter's run (a full scan) finds the
+/// rows in the caches rather than in memory gone cold while the agent read.
+/// Returns a sum of the bytes, so the reads are not optimised away.
+pub fn warm(rows: &Rows) -> u64 {
+    let sum = |t: &str| t.bytes().fold(0u64, |a, b| a.wrapping_add(u64::from(b)));
+    rows.iter().fold(0u64, |total, r| {
+        let issue = r.issue.as_deref().map_or(0, sum);
+        total.wrapping_add(sum(&r.id)).wrapping_add(issue)
+    })
+}
+
 /// Rows per check of `cancelled`: a superseded run stops within ~0.5 ms.
 const CANCEL_EVERY: usize = 2048;
+
+/// How many rows ahead a scan asks for a row's text.
+const AHEAD: usize = 8;
 
 /// Rows per piece of work handed to a thread.
 const PIECE: usize = 4096;
@@ -51,18 +66,29 @@ pub fn run(
     threads: usize,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<usize>> {
-    narrowed(snap, None, threads, cancelled)
+    narrowed(snap, None, threads, cancelled).map(|m| m.ranked)
 }
 
-/// As [`run`], looking only at `within` (indices into `snap.rows`) when
-/// given: the matches of an earlier run that `snap` narrows (see
-/// [`Snapshot::narrows`]), so each letter typed on scans fewer rows.
+/// What one run found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matches {
+    /// Indices into the rows, best match first (see [`matching`]).
+    pub ranked: Vec<usize>,
+    /// The same rows in storage order: what a later run that narrows this
+    /// one looks at, reading memory front to back.
+    pub stored: Vec<usize>,
+}
+
+/// As [`run`], looking only at `within` (indices into `snap.rows`, in
+/// storage order) when given: the matches of an earlier run that `snap`
+/// narrows (see [`Snapshot::narrows`]), so each letter typed on scans fewer
+/// rows.
 pub fn narrowed(
     snap: &Snapshot,
     within: Option<&[usize]>,
     threads: usize,
     cancelled: &(dyn Fn() -> bool + Sync),
-) -> Option<Vec<usize>> {
+) -> Option<Matches> {
     let me = Viewer::new(&snap.me, &snap.my_teams);
     scan(
         &snap.query,
@@ -94,7 +120,7 @@ pub fn matching<'v>(
     threads: usize,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<usize>> {
-    scan(query, rows, order, None, me.into(), now, threads, cancelled)
+    scan(query, rows, order, None, me.into(), now, threads, cancelled).map(|m| m.ranked)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -107,7 +133,7 @@ fn scan(
     now: DateTime<Utc>,
     threads: usize,
     cancelled: &(dyn Fn() -> bool + Sync),
-) -> Option<Vec<usize>> {
+) -> Option<Matches> {
     let count = within.map_or(rows.len(), <[usize]>::len);
     let row_at = |p: usize| within.map_or(Some(p), |w| w.get(p).copied());
     // score + 1 per row looked at; 0 = no match.
@@ -125,7 +151,7 @@ fn scan(
     let work = Mutex::new(pieces);
     let stopped = AtomicBool::new(false);
     let scan = || {
-        let mut scorer = Scorer::default();
+        let mut scorer = Scorer::for_run();
         loop {
             let next = match work.lock() {
                 Ok(mut list) => list.pop(),
@@ -138,6 +164,18 @@ fn scan(
                 if n % CANCEL_EVERY == 0 && (stopped.load(Ordering::Relaxed) || cancelled()) {
                     stopped.store(true, Ordering::Relaxed);
                     return;
+                }
+                // Ask for a later row's text now: its reads then overlap
+                // this row's work instead of stalling when it comes up.
+                if let Some(ahead) = row_at(first + n + AHEAD).and_then(|i| rows.get(i)) {
+                    std::hint::black_box((
+                        ahead.id.as_bytes().first(),
+                        ahead
+                            .issue
+                            .as_deref()
+                            .map(str::as_bytes)
+                            .and_then(<[u8]>::first),
+                    ));
                 }
                 if let Some(row) = row_at(first + n).and_then(|i| rows.get(i)) {
                     *slot = query
@@ -178,21 +216,27 @@ fn scan(
             scores
         }
     };
-    let matched = |i: u32| scores.get(i as usize).copied().unwrap_or(0);
-    if !query.ranks() {
-        return Some(
-            order
-                .iter()
-                .filter(|&&i| matched(i) > 0)
-                .map(|&i| i as usize)
-                .collect(),
-        );
-    }
-    let hits: Vec<(u32, u32)> = order
+    let stored = scores
         .iter()
-        .filter_map(|&i| Some((matched(i).checked_sub(1)?, i)))
+        .enumerate()
+        .filter(|&(_, &s)| s > 0)
+        .map(|(i, _)| i)
         .collect();
-    Some(best_first(hits))
+    let matched = |i: u32| scores.get(i as usize).copied().unwrap_or(0);
+    let ranked = if query.ranks() {
+        let hits: Vec<(u32, u32)> = order
+            .iter()
+            .filter_map(|&i| Some((matched(i).checked_sub(1)?, i)))
+            .collect();
+        best_first(hits)
+    } else {
+        order
+            .iter()
+            .filter(|&&i| matched(i) > 0)
+            .map(|&i| i as usize)
+            .collect()
+    };
+    Some(Matches { ranked, stored })
 }
 
 /// Highest score first, equal scores in the order given (urgency). Scores

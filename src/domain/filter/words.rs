@@ -48,21 +48,57 @@ impl Word {
 
     /// How well the word fits `text` (`None`: not at all). With `scattered`
     /// false only an occurrence as typed counts.
-    pub fn fit(&self, text: &str, scattered: bool, scratch: &mut Vec<char>) -> Option<Fit> {
-        if text.is_ascii() {
+    pub fn fit(&self, text: &str, scattered: bool, scratch: &mut Scratch) -> Option<Fit> {
+        let ascii = if text.is_ascii() {
             // Nearly every piece of text: compared in place, lower-cased as
-            // it is read. A word that folds to non-ASCII cannot occur in it.
-            if !self.text.is_ascii() {
-                return None;
+            // it is read.
+            text
+        } else {
+            // Folded once, ASCII kept as it is (most of "Björn Eriksson").
+            scratch.text.clear();
+            scratch.text.extend(text.chars().map(fold_char));
+            if !scratch.text.is_ascii() {
+                scratch.chars.clear();
+                scratch.chars.extend(scratch.text.chars());
+                let first = self.chars.first().copied();
+                let starts = scratch
+                    .chars
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &c)| Some(c) == first)
+                    .map(|(i, _)| i);
+                return fit(&self.chars, &scratch.chars, scattered, starts, |c| c);
             }
-            return fit(self.text.as_bytes(), text.as_bytes(), scattered, |b: u8| {
-                b.to_ascii_lowercase()
-            });
+            &scratch.text
+        };
+        // A word that folds to non-ASCII cannot occur in ASCII text.
+        let (Some(&first), true) = (self.text.as_bytes().first(), self.text.is_ascii()) else {
+            return None;
+        };
+        let hay = ascii.as_bytes();
+        let (needle, upper) = (self.text.as_bytes(), first.to_ascii_uppercase());
+        let lower = |b: u8| b.to_ascii_lowercase();
+        if hay.len() < SHORT {
+            // An id, a name: a plain loop beats setting up a SIMD search.
+            let starts =
+                (0..hay.len()).filter(|&i| hay.get(i).is_some_and(|&b| b == first || b == upper));
+            return fit(needle, hay, scattered, starts, lower);
         }
-        scratch.clear();
-        scratch.extend(text.chars().map(fold_char));
-        fit(&self.chars, scratch, scattered, |c| c)
+        // Where the word could start, found with SIMD: most issues have no
+        // such letter, or a few.
+        let starts = memchr::memchr2_iter(first, upper, hay);
+        fit(needle, hay, scattered, starts, lower)
     }
+}
+
+/// Text shorter than this is searched without SIMD.
+const SHORT: usize = 32;
+
+/// Buffers for folding a row's non-ASCII text, reused across rows.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    text: String,
+    chars: Vec<char>,
 }
 
 /// A unit of text the matcher steps over: a byte of ASCII text or a char.
@@ -90,15 +126,19 @@ impl Unit for char {
     }
 }
 
-/// The best fit of `needle` (folded) in `hay`, whose units `fold` folds.
-fn fit<T: Unit>(needle: &[T], hay: &[T], scattered: bool, fold: impl Fn(T) -> T) -> Option<Fit> {
-    let (&first, rest) = needle.split_first()?;
+/// The best fit of `needle` (folded) in `hay`, whose units `fold` folds;
+/// `starts` are the positions of the needle's first unit in `hay`.
+fn fit<T: Unit>(
+    needle: &[T],
+    hay: &[T],
+    scattered: bool,
+    starts: impl Iterator<Item = usize>,
+    fold: impl Fn(T) -> T,
+) -> Option<Fit> {
+    let rest = needle.get(1..)?;
     let starts_word = |i: usize| i == 0 || hay.get(i - 1).is_none_or(|&u| !u.in_word());
     let mut best: Option<Fit> = None;
-    for (i, &unit) in hay.iter().enumerate() {
-        if fold(unit) != first {
-            continue;
-        }
+    for i in starts {
         let after = i + needle.len();
         let verbatim = hay
             .get(i + 1..after)
@@ -150,6 +190,9 @@ fn in_one_word<T: Unit>(letters: &[T], hay: &[T], from: usize, fold: &impl Fn(T)
 
 /// Lower case, accents off: how both the words and the rows are compared.
 pub fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     chars::to_lower_case(chars::normalize(c))
 }
 
@@ -171,7 +214,7 @@ mod tests {
     use super::*;
 
     fn fits(word: &str, text: &str) -> Option<Fit> {
-        Word::new(word).fit(text, true, &mut Vec::new())
+        Word::new(word).fit(text, true, &mut Scratch::default())
     }
 
     #[test]
@@ -195,7 +238,7 @@ mod tests {
         // Too many letters left out is no longer the word typed.
         assert_eq!(fits("tan", "tracking"), None);
         assert_eq!(
-            Word::new("prcl").fit("Parcel", false, &mut Vec::new()),
+            Word::new("prcl").fit("Parcel", false, &mut Scratch::default()),
             None
         );
     }
