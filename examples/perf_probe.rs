@@ -7,6 +7,7 @@
 //! perf_probe lines DB FILE           the text the filter matches, one line per handoff
 //! perf_probe filter DB RUNS QUERY..  our filter on those rows, as the worker runs it
 //! perf_probe memory DB               the queue index's memory once loaded
+//! perf_probe load DB RUNS            the loader's read and `update` taking it, timed
 //! ```
 
 use std::path::Path;
@@ -34,6 +35,7 @@ fn main() -> anyhow::Result<()> {
         "lines" => lines(Path::new(arg(1)?), Path::new(arg(2)?)),
         "filter" => filter_times(Path::new(arg(1)?), arg(2)?.parse()?, &args[3..]),
         "memory" => memory(Path::new(arg(1)?)),
+        "load" => load_times(Path::new(arg(1)?), arg(2)?.parse()?),
         other => bail!("unknown command {other}"),
     }
 }
@@ -211,6 +213,50 @@ fn index_bytes(state: &State) -> usize {
     let route_slot = std::mem::size_of::<(u32, handoff::domain::routing::Route)>() + 1;
     let routes = state.routes.capacity() * route_slot * 8 / 7;
     rows + order + visible + routes
+}
+
+/// What stands between start and the queue on screen: the loader's read
+/// (its own read-only connection, as `runtime::watch` opens it) and
+/// `update` taking the rows.
+fn load_times(db: &Path, runs: usize) -> anyhow::Result<()> {
+    let mut read = Vec::new();
+    let mut taken = Vec::new();
+    let mut n = 0;
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let store = Store::open_read_only(db)?;
+        let rows = handoff::runtime::watch::load_rows(&store, db)?;
+        let agents = store.agents()?;
+        read.push(start.elapsed());
+        n = rows.len();
+        let mut state = State::new(demo::DEFAULT_AGENT.to_string(), Utc::now());
+        update(
+            &mut state,
+            Event::Resize {
+                width: 120,
+                height: 40,
+            },
+        );
+        let start = Instant::now();
+        update(&mut state, Event::Loaded { rows, agents });
+        taken.push(start.elapsed());
+    }
+    let ms = |xs: &mut Vec<Duration>| {
+        xs.sort();
+        let at = |i: usize| xs.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3);
+        (at(xs.len() / 2), at(0), at(xs.len().saturating_sub(1)))
+    };
+    let (read_med, read_min, read_max) = ms(&mut read);
+    let (taken_med, taken_min, taken_max) = ms(&mut taken);
+    println!(
+        "{}",
+        serde_json::json!({
+            "handoffs": n,
+            "read_median_ms": read_med, "read_min_ms": read_min, "read_max_ms": read_max,
+            "loaded_median_ms": taken_med, "loaded_min_ms": taken_min, "loaded_max_ms": taken_max,
+        })
+    );
+    Ok(())
 }
 
 fn memory(db: &Path) -> anyhow::Result<()> {

@@ -22,6 +22,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Event, State};
+use crate::domain::queue::QueueRow;
 use crate::store::{Changes, Store};
 
 /// How often the watcher asks whether anything changed.
@@ -67,9 +68,7 @@ fn run(
     // committed in between is in both, and merging it twice changes nothing.
     let mark =
         (|| Ok::<_, crate::store::StoreError>((store.data_version()?, store.change_seq()?)))();
-    let loaded = store
-        .queue_rows()
-        .and_then(|rows| Ok((rows, store.agents()?)));
+    let loaded = load_rows(&store, database).and_then(|rows| Ok((rows, store.agents()?)));
     let event = match loaded {
         // Left in the order read: each row's text then sits in memory in
         // the order the filter walks it (`update` sorts an index instead).
@@ -136,6 +135,35 @@ fn run(
             return;
         }
     }
+}
+
+/// Below this many handoffs one thread reads them all: a second
+/// connection costs more than it saves.
+const SPLIT_ABOVE: i64 = 20_000;
+
+/// Every queue row, read in two halves on two threads and connections
+/// when the store is big: reading and building 100k rows is most of the
+/// time from start to the queue on screen.
+pub fn load_rows(store: &Store, database: &std::path::Path) -> crate::store::Result<Vec<QueueRow>> {
+    let split = match store.count()? {
+        n if n > SPLIT_ABOVE => store.queue_split()?,
+        _ => None,
+    };
+    let Some(mid) = split else {
+        return store.queue_rows();
+    };
+    let (first, second) = std::thread::scope(|s| {
+        let later =
+            s.spawn(|| Store::open_read_only(database)?.queue_rows_between(Some(&mid), None));
+        let first = store.queue_rows_between(None, Some(&mid));
+        let second = later
+            .join()
+            .unwrap_or_else(|_| store.queue_rows_between(Some(&mid), None));
+        (first, second)
+    });
+    let mut rows = first?;
+    rows.extend(second?);
+    Ok(rows)
 }
 
 fn failed(e: &crate::store::StoreError) -> Event {

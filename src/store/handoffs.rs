@@ -25,10 +25,20 @@ pub struct ImportReport {
     pub updated: usize,
 }
 
-pub(super) const ROW_COLUMNS: &str =
-    "h.id, h.escalated_at, h.status, h.priority, h.due_at, h.customer,
+/// The queue row's columns of `handoffs` (aliased `h`), in the order
+/// `row_from_sql` reads them; the verdict comes after.
+macro_rules! handoff_columns {
+    () => {
+        "h.id, h.escalated_at, h.status, h.priority, h.due_at, h.customer,
     h.plan, h.vip, h.at_risk, h.issue, h.team, h.skills, h.language, h.assignee,
-    h.confidence, h.trigger, h.procedure, h.completeness, f.verdict";
+    h.confidence, h.trigger, h.procedure, h.completeness"
+    };
+}
+
+pub(super) const ROW_COLUMNS: &str = concat!(handoff_columns!(), ", f.verdict");
+
+/// [`ROW_COLUMNS`] without the verdict: every one is in the queue index.
+const ROW_COLUMNS_NO_VERDICT: &str = handoff_columns!();
 
 /// A text column read in place, without copying it into a `String`.
 pub(super) fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
@@ -241,13 +251,44 @@ impl Store {
 
     /// Every handoff as a queue row, with the verdict in force.
     pub fn queue_rows(&self) -> Result<Vec<QueueRow>> {
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM handoffs h LEFT JOIN feedback f ON f.handoff_id = h.id"
-        );
+        self.queue_rows_between(None, None)
+    }
+
+    /// The id that splits the handoffs into two halves of about the same
+    /// size (see [`Store::queue_rows_between`]), when the queue index is there.
+    pub fn queue_split(&self) -> Result<Option<String>> {
+        if !super::migrate::has_index(&self.conn, super::migrate::QUEUE_INDEX)? {
+            return Ok(None);
+        }
+        let half = self.count()? / 2;
+        // The primary key's index holds only the ids: the quickest to step.
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM handoffs ORDER BY id LIMIT 1 OFFSET ?1",
+                [half],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The queue rows with ids from `from` (included) up to `to` (not
+    /// included), or all of them: two connections on two threads can each
+    /// load a half (`queue_split`). In id order when the queue index is
+    /// there; a store opened read-only before it was migrated has no index,
+    /// reads its table, and ignores the bounds.
+    pub fn queue_rows_between(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<QueueRow>> {
+        let indexed = super::migrate::has_index(&self.conn, super::migrate::QUEUE_INDEX)?;
         // Sized up front: growing a 100k-row vector by doubling would hold
-        // two copies at the peak.
+        // two copies at the peak. A first half has room for the second
+        // appended to it.
         let count = usize::try_from(self.count()?).unwrap_or(0);
-        let mut out = Vec::with_capacity(count);
+        let room = if from.is_some() { count / 2 + 1 } else { count };
+        let mut out = Vec::with_capacity(room);
         let mut names = Interner::default();
         // A full scan reads each page once, so a big page cache buys nothing;
         // filled, it would leave ~2 MB of holes in the heap among the rows.
@@ -255,17 +296,83 @@ impl Store {
             .conn
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", -256)?;
-        let scanned = (|| -> Result<()> {
-            let mut stmt = self.conn.prepare(&sql)?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                out.push(row_from_sql(r, &mut names)?);
-            }
-            Ok(())
-        })();
+        let scanned = if indexed {
+            self.queue_rows_by_id((from, to), &mut out, &mut names)
+        } else {
+            self.queue_rows_joined(&mut out, &mut names)
+        };
         self.conn.pragma_update(None, "cache_size", cache)?;
         scanned?;
         Ok(out)
+    }
+
+    /// The rows from the queue index in id order, each verdict merged in
+    /// from the feedback table read in the same order: two sequential
+    /// reads, no lookup per row.
+    fn queue_rows_by_id(
+        &self,
+        (from, to): (Option<&str>, Option<&str>),
+        out: &mut Vec<QueueRow>,
+        names: &mut Interner,
+    ) -> Result<()> {
+        let range = |column: &str| {
+            let mut sql = format!("{column} >= coalesce(?1, '')");
+            if to.is_some() {
+                sql.push_str(&format!(" AND {column} < ?2"));
+            }
+            sql
+        };
+        let bounds = match to {
+            Some(to) => vec![from, Some(to)],
+            None => vec![from],
+        };
+        let mut verdicts = self.conn.prepare(&format!(
+            "SELECT handoff_id, verdict FROM feedback WHERE {} ORDER BY handoff_id",
+            range("handoff_id")
+        ))?;
+        let mut verdicts = verdicts.query(rusqlite::params_from_iter(&bounds))?;
+        let mut next: Option<(String, Option<Verdict>)> = None;
+        let mut verdicts_left = true;
+        let sql = format!(
+            "SELECT {ROW_COLUMNS_NO_VERDICT}, NULL FROM handoffs h INDEXED BY handoffs_queue
+             WHERE {} ORDER BY h.id",
+            range("h.id")
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(&bounds))?;
+        while let Some(r) = rows.next()? {
+            let mut row = row_from_sql(r, names)?;
+            // Verdicts for ids before this one belong to no row (none do).
+            while verdicts_left
+                && next
+                    .as_ref()
+                    .is_none_or(|(id, _)| id.as_str() < row.id.as_str())
+            {
+                match verdicts.next()? {
+                    Some(v) => next = Some((v.get(0)?, text(v, 1)?.and_then(Verdict::parse))),
+                    None => verdicts_left = false,
+                }
+            }
+            if let Some((id, verdict)) = &next
+                && *id == row.id
+            {
+                row.verdict = *verdict;
+            }
+            out.push(row);
+        }
+        Ok(())
+    }
+
+    fn queue_rows_joined(&self, out: &mut Vec<QueueRow>, names: &mut Interner) -> Result<()> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM handoffs h LEFT JOIN feedback f ON f.handoff_id = h.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            out.push(row_from_sql(r, names)?);
+        }
+        Ok(())
     }
 
     pub fn queue_row(&self, id: &str) -> Result<Option<QueueRow>> {
@@ -441,3 +548,7 @@ impl Store {
         Ok(h)
     }
 }
+
+#[cfg(test)]
+#[path = "queue_rows_tests.rs"]
+mod queue_rows_tests;
