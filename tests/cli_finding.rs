@@ -105,3 +105,33 @@ fn queue_filter_ranks_as_the_screen_does_and_folds_accents() {
     );
     assert_eq!(queue_ids(&demo, "sofia ramirez"), queue_ids(&demo, "SOFÍA"));
 }
+
+#[test]
+fn the_queue_table_uses_the_screens_glyphs_and_column_names() {
+    let sb = Sandbox::new();
+    let text = sb.stdout(&["queue", "--section", "all"]);
+    let mut lines = text.lines().skip(1);
+    let header = lines.next().unwrap_or_default();
+    for column in [
+        "SLA", "PRI", "CUSTOMER", "ISSUE", "TEAM", "WHO", "CONF", "CMP", "VERDICT",
+    ] {
+        assert!(header.contains(column), "{column} in {header}");
+    }
+    let rows: Vec<&str> = lines.collect();
+    assert!(
+        rows.iter().any(|r| r.starts_with("✖ ")),
+        "breached:\n{text}"
+    );
+    assert!(rows.iter().any(|r| r.starts_with("▲ ")), "at risk:\n{text}");
+    assert!(rows.iter().any(|r| r.contains(" URG ")), "{text}");
+    assert!(
+        rows.iter().any(|r| r.contains("★ ")),
+        "VIPs starred:\n{text}"
+    );
+    sb.stdout(&["tag", "HO-1001", "bad"]);
+    let text = sb.stdout(&["queue", "--section", "all", "--filter", "HO-1001"]);
+    assert!(
+        text.lines().nth(2).is_some_and(|r| r.ends_with("✗ bad")),
+        "{text}"
+    );
+}

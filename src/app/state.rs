@@ -38,6 +38,9 @@ pub enum Screen {
 pub enum Pane {
     Summary,
     Transcript,
+    /// The bot's handoff note as it was written (a handoff that came as
+    /// free text).
+    Note,
 }
 
 /// A dialog on top of the workspace; it takes the keys while open.
@@ -80,6 +83,12 @@ pub enum Modal {
     Palette { filter: String, selected: usize },
     /// Problems found in the config file, shown once at start.
     Problems { lines: Vec<String> },
+    /// A verdict on more marked handoffs than `bulk::CONFIRM_ABOVE`: asked
+    /// once for the whole batch; `count` would get it.
+    ConfirmBulk {
+        verdict: crate::domain::feedback::Verdict,
+        count: usize,
+    },
 }
 
 /// Active time on the selected handoff. Gaps between inputs count up to

@@ -385,28 +385,6 @@ fn writes(action: Action) -> bool {
     )
 }
 
-/// What works on a lead screen; the rest needs the queue in view.
-fn lead_action(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Quit
-            | Action::Help
-            | Action::Palette
-            | Action::Down
-            | Action::Up
-            | Action::PageDown
-            | Action::PageUp
-            | Action::Top
-            | Action::Bottom
-            | Action::FocusQueue
-            | Action::NextSection
-            | Action::PrevSection
-            | Action::ShowFloor
-            | Action::ShowQuality
-            | Action::ShowReview
-    )
-}
-
 fn show(state: &mut State, screen: Screen) -> Vec<Effect> {
     if state.screen != screen {
         state.lead_scroll = 0;
@@ -430,7 +408,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         toast(state, text, ToastKind::Info);
         return Vec::new();
     }
-    if state.screen != Screen::Workspace && !lead_action(action) {
+    if state.screen != Screen::Workspace && !action.works_on_lead() {
         let text = format!(
             "{} needs the queue: Esc returns to it",
             action.description()
@@ -536,9 +514,28 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ToggleTranscript => {
             state.pane = match state.pane {
-                Pane::Summary => Pane::Transcript,
                 Pane::Transcript => Pane::Summary,
+                Pane::Summary | Pane::Note => Pane::Transcript,
             };
+            state.detail_scroll = 0;
+            Vec::new()
+        }
+        Action::ToggleNote => {
+            if state.pane == Pane::Note {
+                state.pane = Pane::Summary;
+            } else if state
+                .selected_detail()
+                .is_some_and(|d| d.handoff.has_note())
+            {
+                state.pane = Pane::Note;
+            } else if let Some(row) = state.selected() {
+                let text = format!(
+                    "{} came as structured fields: there is no bot note to show",
+                    row.id
+                );
+                toast(state, text, ToastKind::Info);
+                return Vec::new();
+            }
             state.detail_scroll = 0;
             Vec::new()
         }
@@ -1257,6 +1254,7 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Modal::BulkVerdictNote { ids, reason, input } => {
             super::bulk::on_note_key(state, key, ids, reason, input)
         }
+        Modal::ConfirmBulk { verdict, .. } => super::bulk::on_confirm_key(state, key, verdict),
         Modal::TeamPicker {
             ids,
             teams,
@@ -1332,9 +1330,22 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             mut input,
         } => {
             if key.code == KeyCode::Esc {
-                // The draft is already in the store; closing loses nothing.
+                // The draft is already in the store; closing loses nothing,
+                // and the agent is told so.
                 let text = input.lines().join("\n");
                 super::external::remember_draft(state, &id, kind, &text);
+                if !text.trim().is_empty() {
+                    let (what, reopen) = match kind {
+                        DraftKind::Note => ("Note", Action::Note),
+                        DraftKind::Reply => ("Reply", Action::Reply),
+                    };
+                    let again = state
+                        .keymap
+                        .key_in(Context::Queue, reopen)
+                        .map_or(String::new(), |k| format!(": {k} opens it again"));
+                    let text = format!("{what} draft kept{again}");
+                    toast(state, text, ToastKind::Info);
+                }
                 return Vec::new();
             }
             if is_compose_key(state, &key, Action::EditInEditor) {
@@ -1380,8 +1391,12 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             mut filter,
             mut selected,
         } => {
-            let actions =
-                crate::ui::help::runnable(&state.keymap, &state.section_titles(), &filter);
+            let actions = crate::ui::help::runnable(
+                &state.keymap,
+                &state.section_titles(),
+                &filter,
+                state.screen != Screen::Workspace,
+            );
             match key.code {
                 KeyCode::Esc | KeyCode::Char('?') => return Vec::new(),
                 KeyCode::Char('q') if filter.is_empty() => return Vec::new(),

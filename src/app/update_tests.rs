@@ -225,9 +225,10 @@ fn compose_saves_the_draft_on_every_key_and_sends_with_ctrl_s() {
         h.store.draft("H1", "note").ok().flatten().as_deref(),
         Some("Refund approved")
     );
-    // Closing keeps the draft; reopening restores it.
+    // Closing keeps the draft, and says so; reopening restores it.
     h.key(KeyCode::Esc);
     assert!(h.state.modal.is_none());
+    assert_eq!(h.toast(), "Note draft kept: n opens it again");
     h.key(KeyCode::Char('j'));
     h.key(KeyCode::Char('k'));
     h.key(KeyCode::Char('n'));
@@ -1009,4 +1010,38 @@ fn changes_before_the_first_load_wait_for_it() {
         .is_empty()
     );
     assert!(!state.loaded);
+}
+
+#[test]
+fn esc_on_a_reply_says_the_draft_is_kept_and_an_empty_box_says_nothing() {
+    let mut h = harness();
+    h.key(KeyCode::Char('r'));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.toast(), "", "nothing was written, nothing kept");
+    h.key(KeyCode::Char('r'));
+    h.chars("We are on it");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.toast(), "Reply draft kept: r opens it again");
+    assert_eq!(
+        h.store.draft("H1", "reply").ok().flatten().as_deref(),
+        Some("We are on it")
+    );
+}
+
+#[test]
+fn v_shows_the_bots_note_as_written_and_back() {
+    let mut noted = handoff("N1", Some(ME), Priority::Urgent, 30);
+    noted.handoff.note = Some("**Issue:** Cannot log in\n**Next step:** Verify ID".into());
+    let items = [noted, handoff("H1", Some(ME), Priority::Low, 300)];
+    let mut h = Harness::with(&items, vec![agent(ME, &["billing"])]);
+    assert_eq!(h.selected(), "N1");
+    h.key(KeyCode::Char('v'));
+    assert_eq!(h.state.pane, Pane::Note);
+    h.key(KeyCode::Char('v'));
+    assert_eq!(h.state.pane, Pane::Summary);
+    // A handoff that came as fields has no note: the summary stays.
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('v'));
+    assert_eq!(h.state.pane, Pane::Summary);
+    assert!(h.toast().contains("no bot note"), "{}", h.toast());
 }

@@ -110,25 +110,23 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     );
-    out.push_str("SLA      PRI     ID          CUSTOMER              ISSUE                                     TEAM        WHO           CONF  NOTE  VERDICT\n");
+    // The screen's column names and glyphs (`✖` breached, `▲` at risk,
+    // `★` VIP, `→` who routing picks, `✓ good` / `✗ bad`), plus the id.
+    out.push_str("SLA      PRI  ID          CUSTOMER              ISSUE                                     TEAM        WHO           CONF CMP VERDICT\n");
     for r in &rows {
-        let sla = match r.sla(now) {
-            SlaState::Breached => "!",
-            SlaState::AtRisk => "▲",
-            _ => " ",
-        };
         let who = match (&r.assignee, route_of(r)) {
             (Some(a), _) => a.to_string(),
             (None, Some(to)) => format!("→ {to}"),
             (None, None) => "—".into(),
         };
+        let star = if r.vip { "★ " } else { "" };
         let line = format!(
-            "{}{} {} {} {} {} {} {} {} {}/5  {}",
-            sla,
-            pad(&queue::clock(r.due_at, now), 7),
-            pad(r.priority.as_str(), 7),
+            "{} {} {} {} {} {} {} {} {} {}/5 {}",
+            r.sla(now).glyph(),
+            pad(&queue::clock(r.due_at, now), 6),
+            pad(r.priority.short(), 4),
             pad(&r.id, 11),
-            pad(&r.customer, 21),
+            pad(&format!("{star}{}", r.customer), 21),
             pad(r.issue.as_deref().unwrap_or("(no issue stated)"), 41),
             pad(r.team.as_deref().unwrap_or("—"), 11),
             pad(&who, 13),
@@ -136,10 +134,10 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
                 &r.confidence
                     .map(|c| format!("{:.0}%", c * 100.0))
                     .unwrap_or_else(|| "—".into()),
-                5
+                4
             ),
             r.completeness,
-            r.verdict.map(|v| v.as_str()).unwrap_or(""),
+            r.verdict.map(|v| v.mark()).unwrap_or(""),
         );
         out.push_str(line.trim_end());
         out.push('\n');

@@ -38,6 +38,15 @@ impl SlaState {
             Some(_) => SlaState::Ok,
         }
     }
+    /// The glyph the screens and the command line put before an SLA clock:
+    /// `✖` breached, `▲` at risk (and nothing else means either).
+    pub fn glyph(self) -> &'static str {
+        match self {
+            SlaState::Breached => "✖",
+            SlaState::AtRisk => "▲",
+            SlaState::Ok | SlaState::None => " ",
+        }
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             SlaState::Breached => "breached",

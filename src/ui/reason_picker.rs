@@ -11,7 +11,7 @@ use crate::domain::feedback::Reason;
 pub fn render(frame: &mut Frame, state: &State, id: &str, theme: &Theme) {
     // Say "saved" only once the store has it: nothing shows as done early.
     let saved = if state.saving == 0 {
-        Span::styled("✓ saved", theme.ok)
+        Span::styled("saved", theme.ok)
     } else {
         Span::styled("saving…", theme.info)
     };

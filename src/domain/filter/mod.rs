@@ -175,6 +175,15 @@ impl Query {
             .any(|(negated, t)| !negated && matches!(t, Term::Assignee(Some(a)) if a == "me"))
     }
 
+    /// The one status every row it matches has (a positive `status:`
+    /// term), so a list of them need not repeat it.
+    pub fn only_status(&self) -> Option<Status> {
+        self.terms.iter().find_map(|(negated, t)| match t {
+            Term::Status(s) if !negated => Some(*s),
+            _ => None,
+        })
+    }
+
     /// Whether the query has words, so its results are ranked by score.
     pub fn ranks(&self) -> bool {
         self.terms
