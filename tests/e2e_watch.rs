@@ -32,6 +32,8 @@ fn record(id: &str, customer: &str, priority: &str, assignee: Option<&str>) -> S
 /// seeded with the demo).
 fn sandbox() -> Sandbox {
     let sb = Sandbox::new();
+    // Imported data: the workspace is Maya's because she says so.
+    std::fs::write(sb.config(), "agent = \"Maya Chen\"\n").unwrap_or_else(|e| panic!("{e}"));
     let lines = [
         record("W-1", "Wanda One", "normal", Some("Maya Chen")),
         record("W-2", "Walter Two", "normal", None),

@@ -151,6 +151,9 @@ pub const FILTER_INLINE_ROWS: usize = 10_000;
 pub struct State {
     pub now: DateTime<Utc>,
     pub me: String,
+    /// `me` is the login name: nobody said who is working (`--agent`,
+    /// config `agent`), so the screen says how to.
+    pub agent_guessed: bool,
     pub my_teams: Vec<String>,
     pub agents: Vec<Agent>,
     pub width: u16,
@@ -238,6 +241,7 @@ impl State {
         State {
             now,
             me,
+            agent_guessed: false,
             my_teams: Vec::new(),
             agents: Vec::new(),
             width: 80,

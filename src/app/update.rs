@@ -75,15 +75,19 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.agents = agents;
             state.loaded = true;
             let mut effects = resort(state, true);
-            // Start where the work is: my queue, else my teams' unassigned.
-            if let (Some(mine), Some(team)) = (
-                state.builtin_index(Builtin::Mine),
-                state.builtin_index(Builtin::Unassigned),
-            ) && state.section == mine
-                && state.section_count(mine) == 0
-                && state.section_count(team) > 0
+            // Start where the work is: the first section that has some
+            // (my queue, else my teams' unassigned, else everything).
+            if state.section_count(state.section) == 0
+                && let Some(first) = (0..state.sections.len()).find(|&k| state.section_count(k) > 0)
             {
-                state.section = team;
+                state.section = first;
+            }
+            if state.agent_guessed {
+                let text = format!(
+                    "You are \"{}\" (login name): set --agent NAME or agent = \"NAME\" in config",
+                    state.me
+                );
+                toast(state, text, ToastKind::Info);
             }
             rebuild_view(state, None);
             effects.extend(load_selected(state));

@@ -1045,3 +1045,51 @@ fn v_shows_the_bots_note_as_written_and_back() {
     assert_eq!(h.state.pane, Pane::Summary);
     assert!(h.toast().contains("no bot note"), "{}", h.toast());
 }
+
+#[test]
+fn on_your_own_data_the_screen_opens_where_the_handoffs_are_and_says_who_you_are() {
+    // Imported handoffs, nobody's and in no team of mine; no agents known.
+    let items = [
+        handoff("I1", None, Priority::High, 60),
+        handoff("I2", Some("Sam Okafor"), Priority::Normal, 120),
+    ];
+    let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    store
+        .import(&items, now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut state = State::new("kim".into(), now());
+    state.agent_guessed = true;
+    update(
+        &mut state,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let rows = store.queue_rows().unwrap_or_default();
+    update(
+        &mut state,
+        Event::Loaded {
+            rows,
+            agents: Vec::new(),
+        },
+    );
+    assert_eq!(state.current_builtin(), Some(Builtin::All));
+    assert_eq!(state.visible.len(), 2);
+    let said = state
+        .toast
+        .as_ref()
+        .map(|t| t.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains("\"kim\"") && said.contains("--agent NAME"),
+        "{said}"
+    );
+    // Mine, empty, says the same.
+    update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE)),
+    );
+    let empty = crate::ui::queue::empty_message(&state);
+    assert!(empty.contains("--agent NAME"), "{empty}");
+}

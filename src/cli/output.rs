@@ -56,7 +56,9 @@ impl Failure {
         }
     }
     pub fn report(self) -> ExitCode {
-        if self.code == INVALID_INPUT {
+        if self.message.is_empty() {
+            // Already reported where it happened (import's ordered report).
+        } else if self.code == INVALID_INPUT {
             // FILE:LINE: lines stay bare so editors and grep can jump to them.
             let _ = writeln!(io::stderr(), "{}", self.message);
         } else if !self.message.is_empty() {

@@ -40,6 +40,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
     let mut tui = terminal::enter()?;
     let mut state = State::new(ws.agent.clone(), Utc::now());
     state.read_only = ws.read_only;
+    state.agent_guessed = ws.agent_guessed;
     crate::app::keymap_config::install(&mut state, &ws.config);
     state.web_ui = crate::app::external::WebUi::from_config(&ws.config);
     let size = tui.size()?;

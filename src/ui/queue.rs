@@ -194,10 +194,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if !state.loaded {
         lines.push(Line::styled(" loading…", theme.muted));
     } else if state.visible.is_empty() {
-        lines.push(Line::styled(
-            format!(" {}", empty_message(state)),
-            theme.muted,
-        ));
+        // Wrapped, not cut: it says what to do next.
+        let message = Span::styled(empty_message(state).into_owned(), theme.muted);
+        lines.extend(
+            text::wrap_spans(&[message], width.saturating_sub(2))
+                .into_iter()
+                .map(|l| {
+                    let mut spans = vec![Span::raw(" ")];
+                    spans.extend(l.spans);
+                    Line::from(spans)
+                }),
+        );
     } else {
         let start = first_shown(state, rows);
         let end = (start + rows).min(state.visible.len());
@@ -232,6 +239,12 @@ pub fn empty_message(state: &State) -> std::borrow::Cow<'static, str> {
         return "No handoffs.".into();
     };
     match section.builtin {
+        Some(Builtin::Mine) if state.agent_guessed => format!(
+            "Nothing assigned to \"{}\", your login name. Not how the handoffs name you? \
+             Start with --agent NAME, or put agent = \"NAME\" in the config file.",
+            text::one_line(&state.me)
+        )
+        .into(),
         Some(Builtin::Mine) => {
             "Nothing assigned to you. Tab to see your teams' unassigned handoffs.".into()
         }
