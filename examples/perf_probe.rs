@@ -215,20 +215,24 @@ fn index_bytes(state: &State) -> usize {
     rows + order + visible + routes
 }
 
-/// What stands between start and the queue on screen: the loader's read
-/// (its own read-only connection, as `runtime::watch` opens it) and
-/// `update` taking the rows.
+/// What stands between start and the queue on screen, as the runtime's
+/// loader does it: the open handoffs read (two halves, two connections)
+/// and taken in by `update`, then the resolved ones read and appended.
 fn load_times(db: &Path, runs: usize) -> anyhow::Result<()> {
-    let mut read = Vec::new();
-    let mut taken = Vec::new();
-    let mut n = 0;
+    use handoff::runtime::watch;
+    use handoff::store::Part;
+    let mut open_read = Vec::new();
+    let mut open_taken = Vec::new();
+    let mut rest_read = Vec::new();
+    let mut rest_taken = Vec::new();
+    let mut n = (0, 0);
     for _ in 0..runs.max(1) {
         let start = Instant::now();
         let store = Store::open_read_only(db)?;
-        let rows = handoff::runtime::watch::load_rows(&store, db)?;
+        let mid = watch::split_point(&store)?.context("a store this small loads in one go")?;
+        let open = watch::load_part(&store, db, Part::Open, &mid)?;
         let agents = store.agents()?;
-        read.push(start.elapsed());
-        n = rows.len();
+        open_read.push(start.elapsed());
         let mut state = State::new(demo::DEFAULT_AGENT.to_string(), Utc::now());
         update(
             &mut state,
@@ -237,23 +241,29 @@ fn load_times(db: &Path, runs: usize) -> anyhow::Result<()> {
                 height: 40,
             },
         );
+        n.0 = open.len();
         let start = Instant::now();
-        update(&mut state, Event::Loaded { rows, agents });
-        taken.push(start.elapsed());
+        update(&mut state, Event::LoadedOpen { rows: open, agents });
+        open_taken.push(start.elapsed());
+        let start = Instant::now();
+        let rest = watch::load_part(&store, db, Part::Resolved, &mid)?;
+        rest_read.push(start.elapsed());
+        n.1 = rest.len();
+        let start = Instant::now();
+        update(&mut state, Event::LoadedRest { rows: rest });
+        rest_taken.push(start.elapsed());
     }
     let ms = |xs: &mut Vec<Duration>| {
         xs.sort();
         let at = |i: usize| xs.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3);
-        (at(xs.len() / 2), at(0), at(xs.len().saturating_sub(1)))
+        serde_json::json!({"median_ms": at(xs.len() / 2), "min_ms": at(0), "max_ms": at(xs.len().saturating_sub(1))})
     };
-    let (read_med, read_min, read_max) = ms(&mut read);
-    let (taken_med, taken_min, taken_max) = ms(&mut taken);
     println!(
         "{}",
         serde_json::json!({
-            "handoffs": n,
-            "read_median_ms": read_med, "read_min_ms": read_min, "read_max_ms": read_max,
-            "loaded_median_ms": taken_med, "loaded_min_ms": taken_min, "loaded_max_ms": taken_max,
+            "open": n.0, "resolved": n.1,
+            "open_read": ms(&mut open_read), "open_taken_in": ms(&mut open_taken),
+            "resolved_read": ms(&mut rest_read), "resolved_taken_in": ms(&mut rest_taken),
         })
     );
     Ok(())

@@ -154,6 +154,9 @@ pub struct State {
     /// `me` is the login name: nobody said who is working (`--agent`,
     /// config `agent`), so the screen says how to.
     pub agent_guessed: bool,
+    /// Only the open handoffs have loaded; the resolved history is coming
+    /// (`Event::LoadedRest`), so counts that include it are not final.
+    pub loading_rest: bool,
     pub my_teams: Vec<String>,
     pub agents: Vec<Agent>,
     pub width: u16,
@@ -242,6 +245,7 @@ impl State {
             now,
             me,
             agent_guessed: false,
+            loading_rest: false,
             my_teams: Vec::new(),
             agents: Vec::new(),
             width: 80,

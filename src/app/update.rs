@@ -64,7 +64,23 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             effects
         }
+        Event::LoadedOpen { rows, agents } => {
+            let effects = update(state, Event::Loaded { rows, agents });
+            state.loading_rest = true;
+            effects
+        }
+        Event::LoadedRest { rows } => {
+            // Resolved handoffs sort after every open one: what is on screen
+            // stays where it is, and `resort` keeps the selection.
+            for row in rows {
+                let i = state.rows.push(row);
+                state.order.push(u32::try_from(i).unwrap_or(u32::MAX));
+            }
+            state.loading_rest = false;
+            resort(state, true)
+        }
         Event::Loaded { rows, agents } => {
+            state.loading_rest = false;
             state.order = (0..u32::try_from(rows.len()).unwrap_or(u32::MAX)).collect();
             state.rows = Rows::from(rows);
             state.my_teams = agents
@@ -629,14 +645,20 @@ pub fn select_section(state: &mut State, index: usize) -> Vec<Effect> {
     if index >= state.sections.len() {
         return Vec::new();
     }
+    let mut effects = Vec::new();
     if state.section != index {
         state.section = index;
         state.cursor = 0;
         state.offset = 0;
+        // A filter off the UI thread ran over the old section's rows only.
+        if !state.filter.query.is_empty() {
+            effects = refresh_filter(state);
+        }
         rebuild_view(state, None);
     }
     state.focus = Focus::Queue;
-    load_selected(state)
+    effects.extend(load_selected(state));
+    effects
 }
 
 /// Put `sections` in force (at most `queue::MAX_SECTIONS`; none means the
@@ -729,11 +751,21 @@ fn resort(state: &mut State, recount_all: bool) -> Vec<Effect> {
 
 fn reroute(state: &mut State) {
     let rows = &state.rows;
+    // Which rows wait for routing, found front to back; then only those
+    // are read again, in urgency order (100k rows read in that order are a
+    // cache miss each).
+    let waiting: Vec<bool> = rows
+        .iter()
+        .map(|r| r.is_open() && r.assignee.is_none())
+        .collect();
     let in_order = state
         .order
         .iter()
+        .filter(|&&i| waiting.get(i as usize).copied().unwrap_or(false))
         .filter_map(|&i| Some((i, rows.get(i as usize)?)));
-    state.routes = routing::route_indexed(in_order, &state.agents);
+    state.routes = routing::route_split(rows.iter(), in_order, &state.agents)
+        .into_iter()
+        .collect();
 }
 
 /// The bits of the sections `row` is in (bit k: `state.sections[k]`), as
@@ -909,12 +941,26 @@ fn refresh_filter(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     state.filter.running = true;
+    // Only the rows of the section on screen are looked at (all of them
+    // in All): in Mine, a few dozen, however long the history.
+    let bit = section_bit(state.section);
+    let whole = state.section_count(state.section) >= state.rows.len();
+    let within = (!whole).then(|| {
+        state
+            .section_bits
+            .iter()
+            .enumerate()
+            .filter(|&(_, b)| b & bit != 0)
+            .map(|(i, _)| i)
+            .collect()
+    });
     vec![Effect::Filter {
         generation: state.filter.generation,
         snapshot: Box::new(Snapshot {
             query: state.filter.query.clone(),
             rows: state.rows.clone(),
             order: state.order.clone(),
+            within,
             me: state.me.clone(),
             my_teams: state.my_teams.clone(),
             now: state.now,

@@ -150,7 +150,17 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<()> {
         let was_filtering = state.filter.editing;
         while let Some(event) = pending.pop_front() {
             dirty |= changes_screen(&event, &state);
-            for effect in update(&mut state, event) {
+            let loaded = matches!(
+                event,
+                Event::Loaded { .. } | Event::LoadedOpen { .. } | Event::LoadedRest { .. }
+            );
+            let started = std::time::Instant::now();
+            let effects = update(&mut state, event);
+            if loaded {
+                let ms = started.elapsed().as_secs_f64() * 1e3;
+                tracing::debug!(rows = state.rows.len(), ms, "queue taken in");
+            }
+            for effect in effects {
                 let effect = match (effect, &filter_worker) {
                     (
                         Effect::Filter {

@@ -37,6 +37,16 @@ macro_rules! handoff_columns {
 
 pub(super) const ROW_COLUMNS: &str = concat!(handoff_columns!(), ", f.verdict");
 
+/// Which queue rows to read: open work can be on screen before the
+/// history of resolved handoffs has loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    All,
+    /// Anything not resolved: every row of the built-in sections.
+    Open,
+    Resolved,
+}
+
 /// [`ROW_COLUMNS`] without the verdict: every one is in the queue index.
 const ROW_COLUMNS_NO_VERDICT: &str = handoff_columns!();
 
@@ -251,16 +261,17 @@ impl Store {
 
     /// Every handoff as a queue row, with the verdict in force.
     pub fn queue_rows(&self) -> Result<Vec<QueueRow>> {
-        self.queue_rows_between(None, None)
+        self.queue_rows_between(Part::All, None, None)
     }
 
-    /// The id that splits the handoffs into two halves of about the same
-    /// size (see [`Store::queue_rows_between`]), when the queue index is there.
-    pub fn queue_split(&self) -> Result<Option<String>> {
+    /// The id that splits the `count` handoffs into two halves of about the
+    /// same size (see [`Store::queue_rows_between`]), when the queue index
+    /// is there.
+    pub fn queue_split(&self, count: i64) -> Result<Option<String>> {
         if !super::migrate::has_index(&self.conn, super::migrate::QUEUE_INDEX)? {
             return Ok(None);
         }
-        let half = self.count()? / 2;
+        let half = count / 2;
         // The primary key's index holds only the ids: the quickest to step.
         Ok(self
             .conn
@@ -272,22 +283,26 @@ impl Store {
             .optional()?)
     }
 
-    /// The queue rows with ids from `from` (included) up to `to` (not
-    /// included), or all of them: two connections on two threads can each
-    /// load a half (`queue_split`). In id order when the queue index is
-    /// there; a store opened read-only before it was migrated has no index,
-    /// reads its table, and ignores the bounds.
+    /// The queue rows of `part` with ids from `from` (included) up to `to`
+    /// (not included), or all of them: two connections on two threads can
+    /// each load a half (`queue_split`), open work first. In id order when
+    /// the queue index is there; a store opened read-only before it was
+    /// migrated has no index, reads its table, and ignores the bounds and
+    /// the part (everything comes with the open rows).
     pub fn queue_rows_between(
         &self,
+        part: Part,
         from: Option<&str>,
         to: Option<&str>,
     ) -> Result<Vec<QueueRow>> {
         let indexed = super::migrate::has_index(&self.conn, super::migrate::QUEUE_INDEX)?;
-        // Sized up front: growing a 100k-row vector by doubling would hold
-        // two copies at the peak. A first half has room for the second
-        // appended to it.
-        let count = usize::try_from(self.count()?).unwrap_or(0);
-        let room = if from.is_some() { count / 2 + 1 } else { count };
+        // A whole queue is sized up front: growing a 100k-row vector by
+        // doubling would hold two copies at the peak. A part's size is not
+        // known without a count, which costs more than the growing.
+        let room = match (part, from, to) {
+            (Part::All, None, None) => usize::try_from(self.count()?).unwrap_or(0),
+            _ => 0,
+        };
         let mut out = Vec::with_capacity(room);
         let mut names = Interner::default();
         // A full scan reads each page once, so a big page cache buys nothing;
@@ -297,7 +312,9 @@ impl Store {
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", -256)?;
         let scanned = if indexed {
-            self.queue_rows_by_id((from, to), &mut out, &mut names)
+            self.queue_rows_by_id(part, (from, to), &mut out, &mut names)
+        } else if part == Part::Resolved {
+            Ok(())
         } else {
             self.queue_rows_joined(&mut out, &mut names)
         };
@@ -306,11 +323,30 @@ impl Store {
         Ok(out)
     }
 
-    /// The rows from the queue index in id order, each verdict merged in
-    /// from the feedback table read in the same order: two sequential
-    /// reads, no lookup per row.
+    /// The rows of `part` from the queue index, open ones first, each part
+    /// in id order with its verdicts merged in from the feedback table read
+    /// in the same order: sequential reads, no lookup per row.
     fn queue_rows_by_id(
         &self,
+        part: Part,
+        bounds: (Option<&str>, Option<&str>),
+        out: &mut Vec<QueueRow>,
+        names: &mut Interner,
+    ) -> Result<()> {
+        let resolved: &[bool] = match part {
+            Part::All => &[false, true],
+            Part::Open => &[false],
+            Part::Resolved => &[true],
+        };
+        for &resolved in resolved {
+            self.queue_rows_of(resolved, bounds, out, names)?;
+        }
+        Ok(())
+    }
+
+    fn queue_rows_of(
+        &self,
+        resolved: bool,
         (from, to): (Option<&str>, Option<&str>),
         out: &mut Vec<QueueRow>,
         names: &mut Interner,
@@ -333,16 +369,19 @@ impl Store {
         let mut verdicts = verdicts.query(rusqlite::params_from_iter(&bounds))?;
         let mut next: Option<(String, Option<Verdict>)> = None;
         let mut verdicts_left = true;
+        // The index's leading expression, written the same way, is what
+        // lets SQLite read just this part.
         let sql = format!(
             "SELECT {ROW_COLUMNS_NO_VERDICT}, NULL FROM handoffs h INDEXED BY handoffs_queue
-             WHERE {} ORDER BY h.id",
+             WHERE (h.status = 'resolved') = {} AND {} ORDER BY h.id",
+            i32::from(resolved),
             range("h.id")
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(&bounds))?;
         while let Some(r) = rows.next()? {
             let mut row = row_from_sql(r, names)?;
-            // Verdicts for ids before this one belong to no row (none do).
+            // Verdicts for ids not in this part are passed over.
             while verdicts_left
                 && next
                     .as_ref()

@@ -22,7 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 pub use changes::Changes;
 pub use feedback::FeedbackRecord;
-pub use handoffs::ImportReport;
+pub use handoffs::{ImportReport, Part};
 pub use outbox::{Destination, OutboxCounts, OutboxRow};
 pub use remote::{SyncWrite, Synced};
 

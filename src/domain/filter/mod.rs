@@ -175,6 +175,18 @@ impl Query {
             .any(|(negated, t)| !negated && matches!(t, Term::Assignee(Some(a)) if a == "me"))
     }
 
+    /// Whether it matches no resolved handoff (`is:open`,
+    /// `-status:resolved`, another status), so its count is final before
+    /// the resolved history has loaded.
+    pub fn excludes_resolved(&self) -> bool {
+        self.terms.iter().any(|(negated, t)| match t {
+            Term::Open => !negated,
+            Term::Status(Status::Resolved) => *negated,
+            Term::Status(_) => !negated,
+            _ => false,
+        })
+    }
+
     /// The one status every row it matches has (a positive `status:`
     /// term), so a list of them need not repeat it.
     pub fn only_status(&self) -> Option<Status> {
@@ -198,6 +210,13 @@ impl Query {
         now: DateTime<Utc>,
     ) -> bool {
         let me = me.into();
+        // Fields alone (every section's query, nearly): no scratch needed.
+        if !self.terms.iter().any(|(_, t)| matches!(t, Term::Text(_))) {
+            return self
+                .terms
+                .iter()
+                .all(|(negated, term)| term_matches(term, row, me, now) != *negated);
+        }
         thread_local! {
             static SCORER: RefCell<Option<Scorer>> = const { RefCell::new(None) };
         }

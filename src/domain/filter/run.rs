@@ -19,6 +19,9 @@ pub struct Snapshot {
     pub rows: Rows,
     /// Indices into `rows` in urgency order.
     pub order: Vec<u32>,
+    /// The rows to look at, in storage order (the section on screen);
+    /// `None`: all of them.
+    pub within: Option<Vec<usize>>,
     pub me: String,
     /// The viewer's teams, for `team:mine`.
     pub my_teams: Vec<String>,
@@ -31,6 +34,7 @@ impl Snapshot {
     /// the earlier one (a word typed on, a term added).
     pub fn narrows(&self, earlier: &Snapshot) -> bool {
         self.query.narrows(&earlier.query)
+            && self.within == earlier.within
             && self.rows.same(&earlier.rows)
             && (self.now == earlier.now || !self.query.uses_clock())
             && self.me == earlier.me
@@ -82,7 +86,7 @@ pub struct Matches {
 /// As [`run`], looking only at `within` (indices into `snap.rows`, in
 /// storage order) when given: the matches of an earlier run that `snap`
 /// narrows (see [`Snapshot::narrows`]), so each letter typed on scans fewer
-/// rows.
+/// rows. Else the snapshot's own rows to look at.
 pub fn narrowed(
     snap: &Snapshot,
     within: Option<&[usize]>,
@@ -90,6 +94,7 @@ pub fn narrowed(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Matches> {
     let me = Viewer::new(&snap.me, &snap.my_teams);
+    let within = within.or(snap.within.as_deref());
     scan(
         &snap.query,
         &snap.rows,
