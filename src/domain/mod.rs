@@ -16,6 +16,7 @@ pub mod queue;
 pub mod routing;
 pub mod sanitize;
 pub mod spelling;
+pub mod text_dates;
 
 #[cfg(test)]
 mod queue_tests;
