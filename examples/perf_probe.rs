@@ -7,6 +7,7 @@
 //! perf_probe lines DB FILE           the text the filter matches, one line per handoff
 //! perf_probe filter DB RUNS QUERY..  our filter on those rows, as the worker runs it
 //! perf_probe memory DB               the queue index's memory once loaded
+//! perf_probe load DB RUNS            the loader's read and `update` taking it, timed
 //! ```
 
 use std::path::Path;
@@ -34,6 +35,7 @@ fn main() -> anyhow::Result<()> {
         "lines" => lines(Path::new(arg(1)?), Path::new(arg(2)?)),
         "filter" => filter_times(Path::new(arg(1)?), arg(2)?.parse()?, &args[3..]),
         "memory" => memory(Path::new(arg(1)?)),
+        "load" => load_times(Path::new(arg(1)?), arg(2)?.parse()?),
         other => bail!("unknown command {other}"),
     }
 }
@@ -211,6 +213,60 @@ fn index_bytes(state: &State) -> usize {
     let route_slot = std::mem::size_of::<(u32, handoff::domain::routing::Route)>() + 1;
     let routes = state.routes.capacity() * route_slot * 8 / 7;
     rows + order + visible + routes
+}
+
+/// What stands between start and the queue on screen, as the runtime's
+/// loader does it: the open handoffs read (two halves, two connections)
+/// and taken in by `update`, then the resolved ones read and appended.
+fn load_times(db: &Path, runs: usize) -> anyhow::Result<()> {
+    use handoff::runtime::watch;
+    use handoff::store::Part;
+    let mut open_read = Vec::new();
+    let mut open_taken = Vec::new();
+    let mut rest_read = Vec::new();
+    let mut rest_taken = Vec::new();
+    let mut n = (0, 0);
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let store = Store::open_read_only(db)?;
+        let mid = watch::split_point(&store)?.context("a store this small loads in one go")?;
+        let open = watch::load_part(&store, db, Part::Open, &mid)?;
+        let agents = store.agents()?;
+        open_read.push(start.elapsed());
+        let mut state = State::new(demo::DEFAULT_AGENT.to_string(), Utc::now());
+        update(
+            &mut state,
+            Event::Resize {
+                width: 120,
+                height: 40,
+            },
+        );
+        n.0 = open.len();
+        let start = Instant::now();
+        update(&mut state, Event::LoadedOpen { rows: open, agents });
+        open_taken.push(start.elapsed());
+        let start = Instant::now();
+        let rest = watch::load_part(&store, db, Part::Resolved, &mid)?;
+        rest_read.push(start.elapsed());
+        n.1 = rest.len();
+        let start = Instant::now();
+        update(&mut state, Event::LoadedRest { rows: rest });
+        rest_taken.push(start.elapsed());
+    }
+    let ms = |xs: &mut Vec<Duration>| {
+        xs.sort();
+        let at = |i: usize| xs.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3);
+        serde_json::json!({"median_ms": at(xs.len() / 2), "min_ms": at(0), "max_ms": at(xs.len().saturating_sub(1))})
+    };
+    println!(
+        "{}",
+        serde_json::json!({
+            "open": n.0, "resolved": n.1,
+            "open_read": ms(&mut open_read), "open_taken_in": ms(&mut open_taken),
+            "resolved_read": ms(&mut rest_read), "resolved_taken_in": ms(&mut rest_taken),
+        })
+    );
+    Ok(())
 }
 
 fn memory(db: &Path) -> anyhow::Result<()> {

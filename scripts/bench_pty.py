@@ -23,8 +23,12 @@ import time
 
 ESU = b"\x1b[?2026l"  # end of a synchronized update: a whole frame is out
 TAB_LINE = b" handoff "
-# Section counts only appear once the queue index has loaded.
+# Section counts only appear once the queue index has loaded: the open
+# handoffs (every row of Mine, Team unassigned, Bot-held) come first ...
 COUNTS = re.compile(rb"Mine(?:\x1b\[[0-9;]*m)* \d+")
+# ... and All's count reaches the data dir's size once the resolved history
+# is in too (`--total`; only the changed cells are redrawn, so the count is
+# looked for on its own).
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -169,6 +173,7 @@ def main():
     ap.add_argument("--idle", type=float, default=0, help="seconds of idle CPU to sample")
     ap.add_argument("--keys", type=int, default=0, help="j presses to time")
     ap.add_argument("--filter", default="", help="text to type into / and time")
+    ap.add_argument("--total", type=int, default=0, help="handoffs in the data dir: time until All shows them all")
     ap.add_argument("--time-v", default="", help="run under /usr/bin/time -v, report to this file")
     args = ap.parse_args()
 
@@ -185,6 +190,9 @@ def main():
         lambda b: TAB_LINE in b and ESU in b[b.find(TAB_LINE):], 10
     )
     out["queue_shown_ms"] = p.wait_for(lambda b: COUNTS.search(b) is not None, 60)
+    if args.total:
+        total = str(args.total).encode()
+        out["all_loaded_ms"] = p.wait_for(lambda b: total + b" " in b, 60)
     # Let the detail load and any first filter settle.
     while p.read(0.3):
         pass

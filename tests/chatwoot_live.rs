@@ -549,14 +549,14 @@ fn status_bar_says_live_or_polling_in_words() {
     update(&mut state, Event::Live { up: true });
     let line = status_line(&state);
     assert!(
-        line.contains("● live") && !line.contains("polling"),
+        line.contains("◉ live") && !line.contains("polling"),
         "{line}"
     );
 
     update(&mut state, Event::Live { up: false });
     let line = status_line(&state);
     assert!(
-        line.contains("◌ polling") && !line.contains("● live"),
+        line.contains("◌ polling") && !line.contains("◉ live"),
         "{line}"
     );
 }

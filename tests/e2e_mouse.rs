@@ -40,7 +40,7 @@ fn clicks_and_the_wheel_select_and_scroll_at_both_layouts() {
     let sb = Sandbox::new();
     let ids = my_queue(&sb);
     // Side by side, stacked, and the compact mode.
-    for (w, h, detail) in [(120, 40, (90, 12)), (80, 24, (10, 16)), (60, 20, (10, 14))] {
+    for (w, h, detail) in [(170, 40, (130, 12)), (80, 24, (10, 16)), (60, 20, (10, 14))] {
         let mut screen = sb.open(w, h, &[]);
         screen.wait_for(&ids[0]);
         assert_eq!(

@@ -231,3 +231,74 @@ fn figures_refresh_every_minute_while_a_lead_screen_is_open() {
             .is_some_and(|t| t.text.contains("disk I/O error"))
     );
 }
+
+/// The screen's text between the box's borders, lines joined, runs of
+/// spaces collapsed: what someone reads, wherever the lines were broken.
+fn prose(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn lead_screens_and_their_help_fit_60_columns_without_cutting_words() {
+    let agents = demo::agents().unwrap_or_default();
+    for key in ['s', 'm', 'w'] {
+        let s = state_on(KeyCode::Char(key), 60, 40);
+        let text = draw(&s, &Theme::monochrome());
+        assert!(!text.contains('…'), "nothing cut short on {key}:\n{text}");
+        // Whole words reach the reader, however the lines are broken.
+        let read = prose(&text);
+        for words in [
+            "live · figures at 12:00",
+            "? help",
+            "the week before",
+            "verdict coverage",
+        ] {
+            let on_screen = match key {
+                's' => !words.contains("week") && !words.contains("coverage"),
+                'm' => !words.contains("coverage"),
+                _ => true,
+            };
+            if on_screen {
+                assert!(read.contains(words), "{key}: {words:?} in\n{text}");
+            }
+        }
+        if key == 's' {
+            for a in &agents {
+                assert!(read.contains(&a.name), "{}:\n{text}", a.name);
+            }
+        }
+        insta::assert_snapshot!(format!("lead_{key}_60x40"), text);
+    }
+    let mut s = state_on(KeyCode::Char('m'), 60, 40);
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
+    );
+    let text = draw(&s, &Theme::monochrome());
+    let read = prose(&text);
+    let listed = handoff::ui::help::groups(&s.keymap, &s.section_titles(), "", true);
+    assert!(!listed.is_empty());
+    for (_, entries) in &listed {
+        for e in entries {
+            let said = e
+                .description
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(read.contains(&said), "{said:?} whole in\n{text}");
+            assert!(
+                e.action.is_some_and(|a| a.works_on_lead()),
+                "{:?} does nothing here",
+                e.action
+            );
+        }
+    }
+    assert!(!read.contains("flag a bad handoff"), "{text}");
+    insta::assert_snapshot!("lead_help_60x40", text);
+}

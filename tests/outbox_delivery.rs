@@ -588,7 +588,7 @@ fn status_bar_shows_deliveries_beside_the_store_state() {
     assert!(effects.is_empty());
     let line = draw(&state);
     assert!(
-        line.contains("↑ 3 pending") && line.contains("⚠ 1 failed"),
+        line.contains("⇡ 3 pending") && line.contains("⚠ 1 failed"),
         "{line}"
     );
     update(

@@ -173,6 +173,117 @@ fn long_queues_filter_off_the_ui_thread_and_only_the_latest_result_counts() {
 }
 
 #[test]
+fn an_answer_from_off_the_ui_thread_puts_the_cursor_on_the_best_match() {
+    let (mut state, _) = loaded(300, 0);
+    key(&mut state, KeyCode::Char('3'));
+    // The least urgent handoff's customer: the bottom of All, off screen.
+    let last = ids(&state).pop().unwrap_or_default();
+    let Some(wanted) = state.rows.iter().find(|r| r.id == last).cloned() else {
+        panic!("no row {last}");
+    };
+    key(&mut state, KeyCode::Char('/'));
+    let typed_runs = runs(&typed(&mut state, &wanted.id.to_lowercase()));
+    let Some((generation, visible)) = typed_runs.last().cloned() else {
+        panic!("no run asked for");
+    };
+    // Until the answer lands the cursor stays put.
+    assert_ne!(
+        state.selected().map(|r| r.id.clone()),
+        Some(wanted.id.clone())
+    );
+    let effects = update(
+        &mut state,
+        Event::Filtered {
+            generation,
+            visible,
+        },
+    );
+    assert_eq!(
+        state.selected().map(|r| r.id.clone()),
+        Some(wanted.id.clone())
+    );
+    assert_eq!(state.offset, 0, "scrolled to it");
+    assert!(
+        effects.contains(&Effect::LoadDetail {
+            id: wanted.id.clone()
+        }),
+        "its summary loads"
+    );
+
+    // A later run for the same text (the queue changed under the filter)
+    // leaves the cursor where the agent moved it.
+    key(&mut state, KeyCode::Enter);
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Char('/'));
+    let customer = wanted.customer.to_string();
+    let typed_runs = runs(&typed(&mut state, &customer));
+    if let Some((generation, visible)) = typed_runs.last().cloned() {
+        update(
+            &mut state,
+            Event::Filtered {
+                generation,
+                visible,
+            },
+        );
+    }
+    assert_eq!(
+        state.selected().map(|r| r.customer.to_string()),
+        Some(customer.clone())
+    );
+    key(&mut state, KeyCode::Enter);
+    key(&mut state, KeyCode::Char('j'));
+    let moved_to = state.selected().map(|r| r.id.clone());
+    let refreshed = update(&mut state, Event::Tick(now() + Duration::minutes(1)));
+    let Some((generation, visible)) = runs(&refreshed).pop() else {
+        panic!("the minute's re-sort asks for a run");
+    };
+    update(
+        &mut state,
+        Event::Filtered {
+            generation,
+            visible,
+        },
+    );
+    assert_eq!(state.selected().map(|r| r.id.clone()), moved_to);
+}
+
+#[test]
+fn typing_on_from_the_last_answer_gives_what_a_full_run_gives() {
+    let (mut state, _) = loaded(400, 0);
+    key(&mut state, KeyCode::Char('/'));
+    let mut compared = 0;
+    for text in [
+        "refund card",
+        "gen-0001 team:billing",
+        "ana -resolved",
+        "Ré",
+    ] {
+        let mut earlier: Option<(Box<filter::Snapshot>, Vec<usize>)> = None;
+        for effect in typed(&mut state, text) {
+            let Effect::Filter { snapshot, .. } = effect else {
+                continue;
+            };
+            let full = filter::narrowed(&snapshot, None, 2, &|| false);
+            if let Some((before, stored)) = &earlier
+                && snapshot.narrows(before)
+            {
+                let narrowed = filter::narrowed(&snapshot, Some(stored), 2, &|| false);
+                assert_eq!(
+                    narrowed, full,
+                    "{:?} after {:?}",
+                    snapshot.query, before.query
+                );
+                compared += 1;
+            }
+            earlier = full.map(|found| (snapshot, found.stored));
+        }
+        key(&mut state, KeyCode::Esc);
+        key(&mut state, KeyCode::Char('/'));
+    }
+    assert!(compared > 20, "only {compared} letters narrowed");
+}
+
+#[test]
 fn off_thread_and_inline_filtering_show_the_same_rows() {
     let queries = [
         "refund",
@@ -348,4 +459,121 @@ fn the_minute_tick_resorts_and_refilters() {
         );
     }
     assert!(ids(&state).len() > before);
+}
+
+#[test]
+fn open_handoffs_first_then_the_resolved_rest_end_where_one_load_does() {
+    let (handoffs, agents) = workspace(500);
+    let rows: Vec<QueueRow> = handoffs
+        .iter()
+        .map(|h| QueueRow::from_handoff(h, None))
+        .collect();
+    let (open, resolved): (Vec<QueueRow>, Vec<QueueRow>) =
+        rows.iter().cloned().partition(QueueRow::is_open);
+    assert!(!open.is_empty() && !resolved.is_empty());
+
+    let (whole, _) = loaded(500, usize::MAX);
+    let mut state = State::new(ME.to_string(), now());
+    state.filter_inline_rows = usize::MAX;
+    update(
+        &mut state,
+        Event::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    update(
+        &mut state,
+        Event::LoadedOpen {
+            rows: open,
+            agents: agents.clone(),
+        },
+    );
+    assert!(state.loaded && state.loading_rest);
+    // Every open handoff's section is complete already; All is not.
+    let mine = state.builtin_index(Builtin::Mine).unwrap_or_default();
+    assert_eq!(state.section_count(mine), whole.section_count(mine));
+    key(&mut state, KeyCode::Char('3'));
+    key(&mut state, KeyCode::Char('j'));
+    let selected = state.selected().map(|r| r.id.clone());
+    let top = ids(&state);
+    update(&mut state, Event::LoadedRest { rows: resolved });
+    assert!(!state.loading_rest);
+    assert_eq!(state.counts, whole.counts);
+    assert_eq!(
+        state.selected().map(|r| r.id.clone()),
+        selected,
+        "the cursor stays"
+    );
+    let all = ids(&state);
+    assert_eq!(&all[..top.len()], &top[..], "open rows keep their places");
+    let mut whole = whole;
+    key(&mut whole, KeyCode::Char('3'));
+    assert_eq!(all, ids(&whole));
+    let routes = |s: &State| {
+        let mut r: Vec<(String, String)> = s
+            .routes
+            .iter()
+            .filter_map(|(&i, route)| {
+                Some((s.rows.get(i as usize)?.id.clone(), format!("{route:?}")))
+            })
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(routes(&state), routes(&whole));
+}
+
+#[test]
+fn a_filter_off_the_ui_thread_looks_at_the_section_on_screen_and_follows_a_switch() {
+    let (mut state, _) = loaded(400, 0);
+    let (mut inline, _) = loaded(400, usize::MAX);
+    for s in [&mut state, &mut inline] {
+        key(s, KeyCode::Char('2'));
+        key(s, KeyCode::Char('/'));
+    }
+    let effects = typed(&mut state, "re");
+    typed(&mut inline, "re");
+    let Some(snapshot) = effects.iter().rev().find_map(|e| match e {
+        Effect::Filter { snapshot, .. } => Some(snapshot),
+        _ => None,
+    }) else {
+        panic!("a run is asked for");
+    };
+    let within = snapshot.within.clone().unwrap_or_default();
+    assert!(!within.is_empty() && within.len() < state.rows.len());
+    let section = state.section;
+    assert!(
+        within
+            .iter()
+            .all(|&i| state.section_bits[i] & (1 << section) != 0)
+    );
+    for (generation, visible) in runs(&effects) {
+        update(
+            &mut state,
+            Event::Filtered {
+                generation,
+                visible,
+            },
+        );
+    }
+    assert_eq!(ids(&state), ids(&inline));
+    // Another section with the filter on: a run over its rows.
+    key(&mut state, KeyCode::Enter);
+    key(&mut inline, KeyCode::Enter);
+    let effects = key(&mut state, KeyCode::Char('3'));
+    key(&mut inline, KeyCode::Char('3'));
+    let asked = runs(&effects);
+    assert_eq!(asked.len(), 1, "switching asks for a run");
+    for (generation, visible) in asked {
+        update(
+            &mut state,
+            Event::Filtered {
+                generation,
+                visible,
+            },
+        );
+    }
+    assert_eq!(ids(&state), ids(&inline));
+    assert!(ids(&state).len() > within.len());
 }

@@ -468,7 +468,7 @@ fn reason_picker() {
         let mut h = Harness::new(w, ht);
         h.key(KeyCode::Char('b'));
         let t = h.draw();
-        assert!(screen_text(&t).contains("✓ saved"));
+        assert!(screen_text(&t).contains("Flagged as bad handoff saved"));
         snap!(format!("reason_picker_{w}x{ht}"), t);
     }
 }
@@ -1179,5 +1179,102 @@ fn bulk_verdict_note() {
         assert!(text.contains("wrong or missing data collected"), "{text}");
         assert!(text.contains("Ctrl-e editor"), "{text}");
         snap!(format!("bulk_verdict_note_{w}x{ht}"), t);
+    }
+}
+
+// ---- issue 14: screens that say what they mean ------------------------------
+
+#[test]
+fn side_by_side_from_160_columns_keeps_every_queue_column() {
+    let mut h = Harness::new(180, 40);
+    h.key(KeyCode::Char('3'));
+    let t = h.draw();
+    let text = screen_text(&t);
+    for column in ["TEAM", "WHO", "CONF", "CMP", "VERDICT"] {
+        assert!(text.contains(column), "{column} at 180 columns");
+    }
+    assert!(ui::layout::areas(180, 40, false).side_by_side);
+    snap!("section_all_180x40", t);
+}
+
+#[test]
+fn the_bots_note_is_one_key_from_its_summary() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.select("HO-1002");
+        // At the end of the summary.
+        h.key(KeyCode::Enter);
+        h.key(KeyCode::End);
+        let summary = screen_text(&h.draw());
+        assert!(
+            summary.contains("v shows the bot's note as it was written"),
+            "{summary}"
+        );
+        h.key(KeyCode::Char('v'));
+        let t = h.draw();
+        let text = screen_text(&t);
+        assert!(text.contains("bot note"), "the pane says what it shows");
+        assert!(text.contains("As the bot wrote it"), "{text}");
+        snap!(format!("bot_note_{w}x{ht}"), t);
+    }
+}
+
+#[test]
+fn bot_held_rows_do_not_repeat_pending() {
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::new(w, ht);
+        h.key(KeyCode::Char('3'));
+        let all = h.draw();
+        let row = find_queue_row(all.backend().buffer(), "Jonas");
+        let row = row.map(|y| row_text(all.backend().buffer(), y));
+        assert!(
+            row.as_deref().is_some_and(|r| r.contains("pending · ")),
+            "All says which rows are pending: {row:?}"
+        );
+        h.key(KeyCode::Char('4'));
+        let held = h.draw();
+        let buf = held.backend().buffer();
+        let row = find_queue_row(buf, "Jonas").map(|y| row_text(buf, y));
+        assert!(
+            row.as_deref().is_some_and(|r| !r.contains("pending")),
+            "every row here is pending: {row:?}"
+        );
+        snap!(format!("section_bot_held_{w}x{ht}"), held);
+    }
+}
+
+#[test]
+fn the_summary_title_names_the_customer_at_every_width() {
+    for w in [30, 45, 60, 80, 100, 120, 160, 200] {
+        let mut h = Harness::new(w, 24);
+        h.select("HO-1001");
+        let t = h.draw();
+        let buf = t.backend().buffer();
+        let area = ui::layout::areas(w, 24, false).detail;
+        if area.height == 0 {
+            continue;
+        }
+        let title = row_text(buf, area.y);
+        assert!(title.contains("HO-1001"), "{w}: {title}");
+        assert!(title.contains("Dana"), "{w}: {title}");
+    }
+}
+
+#[test]
+fn a_big_bulk_verdict_asks_once() {
+    let list: Vec<Handoff> = (1..=12)
+        .map(|i| {
+            let mut h = handoffs()[0].clone();
+            h.id = format!("HO-2{i:03}");
+            h
+        })
+        .collect();
+    for (w, ht) in [(80, 24), (120, 40)] {
+        let mut h = Harness::with(list.clone(), w, ht);
+        h.key(KeyCode::Char('A'));
+        h.key(KeyCode::Char('b'));
+        let t = h.draw();
+        assert!(screen_text(&t).contains("Flag 12 handoffs as bad?"));
+        snap!(format!("bulk_confirm_{w}x{ht}"), t);
     }
 }

@@ -19,6 +19,8 @@ pub enum Action {
     FocusDetail,
     FocusQueue,
     ToggleTranscript,
+    /// Summary ⇄ the bot's handoff note exactly as it was written.
+    ToggleNote,
     FlagBad,
     FlagGood,
     Undo,
@@ -94,6 +96,7 @@ pub const ALL: &[Action] = &[
     Action::ClearMarks,
     Action::AssignTeam,
     Action::ToggleTranscript,
+    Action::ToggleNote,
     Action::Filter,
     Action::ClearFilter,
     Action::Sort,
@@ -135,6 +138,45 @@ pub const ALL: &[Action] = &[
 ];
 
 impl Action {
+    /// What works on a lead screen; the rest needs the queue in view.
+    pub fn works_on_lead(self) -> bool {
+        matches!(
+            self,
+            Action::Quit
+                | Action::Help
+                | Action::Palette
+                | Action::Down
+                | Action::Up
+                | Action::PageDown
+                | Action::PageUp
+                | Action::Top
+                | Action::Bottom
+                | Action::FocusQueue
+                | Action::NextSection
+                | Action::PrevSection
+                | Action::ShowFloor
+                | Action::ShowQuality
+                | Action::ShowReview
+        )
+    }
+
+    /// What the action does on a lead screen, where that differs from its
+    /// description (moving scrolls; sections are the three screens).
+    pub fn describe_on_lead(self) -> Option<&'static str> {
+        Some(match self {
+            Action::Down => "scroll down",
+            Action::Up => "scroll up",
+            Action::PageDown => "page down",
+            Action::PageUp => "page up",
+            Action::Top => "to the top",
+            Action::Bottom => "to the end",
+            Action::NextSection => "next lead screen",
+            Action::PrevSection => "previous lead screen",
+            Action::FocusQueue => "back to the queue",
+            _ => return None,
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Action::Quit => "quit",
@@ -154,6 +196,7 @@ impl Action {
             Action::FocusDetail => "focus_detail",
             Action::FocusQueue => "focus_queue",
             Action::ToggleTranscript => "toggle_transcript",
+            Action::ToggleNote => "toggle_note",
             Action::FlagBad => "flag_bad",
             Action::FlagGood => "flag_good",
             Action::Undo => "undo",
@@ -242,6 +285,7 @@ impl Action {
             Action::FocusDetail => "focus the summary (scroll it)",
             Action::FocusQueue => "back to the queue",
             Action::ToggleTranscript => "summary ⇄ full transcript",
+            Action::ToggleNote => "summary ⇄ the bot's note as written",
             Action::FlagBad => "flag a bad handoff (then pick a reason)",
             Action::FlagGood => "mark a good handoff (rightly escalated)",
             Action::Undo => "undo the last change",
@@ -288,6 +332,7 @@ impl Action {
             Action::Reply => "reply",
             Action::Filter => "filter",
             Action::ToggleTranscript => "transcript",
+            Action::ToggleNote => "bot note",
             Action::Help => "help",
             Action::Quit => "quit",
             Action::NextSection => "section",

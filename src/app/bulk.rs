@@ -144,7 +144,39 @@ pub(super) fn batch(
     effects
 }
 
+/// A verdict on more handoffs than this at once asks first: one key too
+/// many on a long list should not flag a hundred handoffs.
+pub const CONFIRM_ABOVE: usize = 10;
+
 pub fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
+    let count = marked_rows(state)
+        .iter()
+        .filter(|r| r.verdict.is_none())
+        .count();
+    if count > CONFIRM_ABOVE {
+        state.modal = Some(Modal::ConfirmBulk { verdict, count });
+        return Vec::new();
+    }
+    flag_now(state, verdict)
+}
+
+/// The answer to [`flag`]'s question: `y` or Enter gives the verdict, any
+/// other key leaves every handoff as it was.
+pub fn on_confirm_key(state: &mut State, key: KeyEvent, verdict: Verdict) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => flag_now(state, verdict),
+        _ => {
+            toast(
+                state,
+                "Nothing changed; the marks stay".into(),
+                ToastKind::Info,
+            );
+            Vec::new()
+        }
+    }
+}
+
+fn flag_now(state: &mut State, verdict: Verdict) -> Vec<Effect> {
     let rows = marked_rows(state);
     // Only the selected handoff's reasons and note are loaded, so a verdict
     // already in force elsewhere could not be restored by undo: keep it.

@@ -459,3 +459,71 @@ fn a_paste_lands_in_the_bulk_note() {
         "{notes:?}"
     );
 }
+
+/// Twelve of mine, H01..H12, all marked.
+fn twelve_marked() -> Harness {
+    let items: Vec<Imported> = (1..=12)
+        .map(|i| {
+            in_team(
+                &format!("H{i:02}"),
+                "billing",
+                Some(ME),
+                Priority::Normal,
+                200 + i,
+            )
+        })
+        .collect();
+    let mut h = Harness::with(&items, vec![agent(ME, &["billing"])]);
+    h.key(KeyCode::Char('A'));
+    assert_eq!(h.state.marked.len(), 12);
+    h
+}
+
+#[test]
+fn a_verdict_on_more_than_ten_handoffs_asks_once() {
+    let mut h = twelve_marked();
+    h.key(KeyCode::Char('b'));
+    assert!(
+        matches!(h.state.modal, Some(Modal::ConfirmBulk { count: 12, .. })),
+        "{:?}",
+        h.state.modal
+    );
+    assert!(
+        bad_records(&h).is_empty(),
+        "nothing flagged before the answer"
+    );
+    // No: nothing changes, the marks stay.
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none());
+    assert!(bad_records(&h).is_empty());
+    assert_eq!(h.state.marked.len(), 12);
+    assert!(h.toast().contains("Nothing changed"), "{}", h.toast());
+    // Yes: all twelve, one question, then the usual reason step.
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Char('y'));
+    assert_eq!(bad_records(&h).len(), 12);
+    assert!(matches!(h.state.modal, Some(Modal::ReasonPicker { .. })));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.undo.len(), 1, "one change, one undo");
+    // Good verdicts ask too; ten or fewer do not.
+    h.key(KeyCode::Char('u'));
+    assert!(bad_records(&h).is_empty());
+    // A batch done clears the marks: mark them again.
+    assert!(h.state.marked.is_empty());
+    h.key(KeyCode::Char('A'));
+    h.key(KeyCode::Char('g'));
+    assert!(matches!(
+        h.state.modal,
+        Some(Modal::ConfirmBulk { count: 12, .. })
+    ));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.store.feedback_export(None).unwrap_or_default().len(), 12);
+    let mut small = harness();
+    small.chars("   ");
+    small.key(KeyCode::Char('g'));
+    assert!(small.state.modal.is_none());
+    assert_eq!(
+        small.store.feedback_export(None).unwrap_or_default().len(),
+        3
+    );
+}

@@ -26,6 +26,17 @@ pub enum Event {
         rows: Vec<QueueRow>,
         agents: Vec<Agent>,
     },
+    /// A big store's open handoffs, loaded first: the queue is on screen
+    /// while its resolved history loads (`LoadedRest`).
+    LoadedOpen {
+        rows: Vec<QueueRow>,
+        agents: Vec<Agent>,
+    },
+    /// The rest of a big store's queue (its resolved handoffs), after
+    /// `LoadedOpen`.
+    LoadedRest {
+        rows: Vec<QueueRow>,
+    },
     DetailLoaded(Box<Detail>),
     /// The teams the store knows (agents', handoffs', the helpdesk's).
     TeamsLoaded(Vec<String>),

@@ -181,6 +181,7 @@ pub const DEFAULT: &[Binding] = &[
     bind(G, C('n'), A::Note),
     bind(G, C('r'), A::Reply),
     bind(G, C('t'), A::ToggleTranscript),
+    bind(G, C('v'), A::ToggleNote),
     bind(G, C('/'), A::Filter),
     bind(G, C('?'), A::Help),
     bind(G, C(':'), A::Palette),
@@ -427,6 +428,30 @@ impl Keymap {
             .filter(|b| b.context == context && b.action == action)
             .map(|b| chord_label(&b.keys))
             .collect()
+    }
+
+    /// Labels of the key sequences that run `action` in `context`: its own
+    /// table's, then the global ones it does not override.
+    pub fn keys_in_force(&self, context: Context, action: Action) -> Vec<String> {
+        let mut labels = self.keys_for(context, action);
+        if context.falls_back() {
+            for b in self
+                .bindings
+                .iter()
+                .filter(|b| b.context == Context::Global && b.action == action)
+            {
+                let Some((last, pending)) = b.keys.split_last() else {
+                    continue;
+                };
+                let label = chord_label(&b.keys);
+                if self.resolve(context, pending, *last) == Resolved::Action(action)
+                    && !labels.contains(&label)
+                {
+                    labels.push(label);
+                }
+            }
+        }
+        labels
     }
 
     /// Actions bound in `context`, in table order, each once.

@@ -126,10 +126,12 @@ fn on_modal(state: &mut State, input: Input, at: Position) -> Vec<Effect> {
     match &state.modal {
         Some(Modal::Help { filter, .. }) => {
             let sections = state.section_titles();
-            let actions = crate::ui::help::runnable(&state.keymap, &sections, filter);
+            let lead = state.screen != Screen::Workspace;
+            let actions = crate::ui::help::runnable(&state.keymap, &sections, filter, lead);
             let hit = click
                 .then(|| {
-                    crate::ui::help::entry_at(&state.keymap, &sections, filter, area, at.x, at.y)
+                    let scope = (sections.as_slice(), lead);
+                    crate::ui::help::entry_at(&state.keymap, scope, filter, area, (at.x, at.y))
                 })
                 .flatten();
             pick(state, input, hit, actions)
@@ -481,7 +483,7 @@ mod tests {
         }
         // Another entry is the pick, so the first click only moves it.
         let actions =
-            crate::ui::help::runnable(&hx.state.keymap, &hx.state.section_titles(), "summ");
+            crate::ui::help::runnable(&hx.state.keymap, &hx.state.section_titles(), "summ", false);
         let wanted = actions.iter().position(|a| *a == Action::FocusDetail);
         assert!(wanted.is_some_and(|i| i > 0), "{actions:?}");
         let screen = hx.screen();

@@ -38,6 +38,9 @@ pub enum Screen {
 pub enum Pane {
     Summary,
     Transcript,
+    /// The bot's handoff note as it was written (a handoff that came as
+    /// free text).
+    Note,
 }
 
 /// A dialog on top of the workspace; it takes the keys while open.
@@ -80,6 +83,12 @@ pub enum Modal {
     Palette { filter: String, selected: usize },
     /// Problems found in the config file, shown once at start.
     Problems { lines: Vec<String> },
+    /// A verdict on more marked handoffs than `bulk::CONFIRM_ABOVE`: asked
+    /// once for the whole batch; `count` would get it.
+    ConfirmBulk {
+        verdict: crate::domain::feedback::Verdict,
+        count: usize,
+    },
 }
 
 /// Active time on the selected handoff. Gaps between inputs count up to
@@ -126,6 +135,12 @@ pub struct FilterState {
     /// (indices into `rows`, in display order), before the section applies.
     /// Shown until a newer one arrives; `None` when the filter runs inline.
     pub hits: Option<Vec<usize>>,
+    /// A run off the UI thread is under way: `hits` answers older text
+    /// or an older queue.
+    pub running: bool,
+    /// The text changed: the next result for it moves the cursor to its
+    /// best match (a change to the queue under a filter does not).
+    pub jump: bool,
 }
 
 /// Up to this many rows the filter runs inside `update` (about 1 ms); above,
@@ -136,6 +151,12 @@ pub const FILTER_INLINE_ROWS: usize = 10_000;
 pub struct State {
     pub now: DateTime<Utc>,
     pub me: String,
+    /// `me` is the login name: nobody said who is working (`--agent`,
+    /// config `agent`), so the screen says how to.
+    pub agent_guessed: bool,
+    /// Only the open handoffs have loaded; the resolved history is coming
+    /// (`Event::LoadedRest`), so counts that include it are not final.
+    pub loading_rest: bool,
     pub my_teams: Vec<String>,
     pub agents: Vec<Agent>,
     pub width: u16,
@@ -186,7 +207,7 @@ pub struct State {
     pub last_saved: Option<DateTime<Utc>>,
     /// The last write that failed ("Saving the verdict failed: disk is
     /// full"), until a write lands or a new flag starts: the reason dialog
-    /// shows it instead of "✓ saved".
+    /// shows it instead of "saved".
     pub save_failed: Option<String>,
     /// Verdict events the webhook has not acknowledged, and those it refused.
     pub outbox_pending: usize,
@@ -271,6 +292,8 @@ impl State {
         State {
             now,
             me,
+            agent_guessed: false,
+            loading_rest: false,
             my_teams: Vec::new(),
             agents: Vec::new(),
             width: 80,

@@ -64,7 +64,23 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             effects
         }
+        Event::LoadedOpen { rows, agents } => {
+            let effects = update(state, Event::Loaded { rows, agents });
+            state.loading_rest = true;
+            effects
+        }
+        Event::LoadedRest { rows } => {
+            // Resolved handoffs sort after every open one: what is on screen
+            // stays where it is, and `resort` keeps the selection.
+            for row in rows {
+                let i = state.rows.push(row);
+                state.order.push(u32::try_from(i).unwrap_or(u32::MAX));
+            }
+            state.loading_rest = false;
+            resort(state, true)
+        }
         Event::Loaded { rows, agents } => {
+            state.loading_rest = false;
             state.order = (0..u32::try_from(rows.len()).unwrap_or(u32::MAX)).collect();
             state.rows = Rows::from(rows);
             state.my_teams = agents
@@ -75,15 +91,19 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.agents = agents;
             state.loaded = true;
             let mut effects = resort(state, true);
-            // Start where the work is: my queue, else my teams' unassigned.
-            if let (Some(mine), Some(team)) = (
-                state.builtin_index(Builtin::Mine),
-                state.builtin_index(Builtin::Unassigned),
-            ) && state.section == mine
-                && state.section_count(mine) == 0
-                && state.section_count(team) > 0
+            // Start where the work is: the first section that has some
+            // (my queue, else my teams' unassigned, else everything).
+            if state.section_count(state.section) == 0
+                && let Some(first) = (0..state.sections.len()).find(|&k| state.section_count(k) > 0)
             {
-                state.section = team;
+                state.section = first;
+            }
+            if state.agent_guessed {
+                let text = format!(
+                    "You are \"{}\" (login name): set --agent NAME or agent = \"NAME\" in config",
+                    state.me
+                );
+                toast(state, text, ToastKind::Info);
             }
             rebuild_view(state, None);
             effects.extend(load_selected(state));
@@ -120,6 +140,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             let keep = state.selected().map(|r| r.id.clone());
             state.filter.hits = Some(visible);
+            state.filter.running = false;
             rebuild_view(state, keep);
             load_selected(state)
         }
@@ -389,28 +410,6 @@ fn writes(action: Action) -> bool {
     )
 }
 
-/// What works on a lead screen; the rest needs the queue in view.
-fn lead_action(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Quit
-            | Action::Help
-            | Action::Palette
-            | Action::Down
-            | Action::Up
-            | Action::PageDown
-            | Action::PageUp
-            | Action::Top
-            | Action::Bottom
-            | Action::FocusQueue
-            | Action::NextSection
-            | Action::PrevSection
-            | Action::ShowFloor
-            | Action::ShowQuality
-            | Action::ShowReview
-    )
-}
-
 fn show(state: &mut State, screen: Screen) -> Vec<Effect> {
     if state.screen != screen {
         state.lead_scroll = 0;
@@ -434,7 +433,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         toast(state, text, ToastKind::Info);
         return Vec::new();
     }
-    if state.screen != Screen::Workspace && !lead_action(action) {
+    if state.screen != Screen::Workspace && !action.works_on_lead() {
         let text = format!(
             "{} needs the queue: Esc returns to it",
             action.description()
@@ -540,9 +539,28 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ToggleTranscript => {
             state.pane = match state.pane {
-                Pane::Summary => Pane::Transcript,
                 Pane::Transcript => Pane::Summary,
+                Pane::Summary | Pane::Note => Pane::Transcript,
             };
+            state.detail_scroll = 0;
+            Vec::new()
+        }
+        Action::ToggleNote => {
+            if state.pane == Pane::Note {
+                state.pane = Pane::Summary;
+            } else if state
+                .selected_detail()
+                .is_some_and(|d| d.handoff.has_note())
+            {
+                state.pane = Pane::Note;
+            } else if let Some(row) = state.selected() {
+                let text = format!(
+                    "{} came as structured fields: there is no bot note to show",
+                    row.id
+                );
+                toast(state, text, ToastKind::Info);
+                return Vec::new();
+            }
             state.detail_scroll = 0;
             Vec::new()
         }
@@ -632,14 +650,20 @@ pub fn select_section(state: &mut State, index: usize) -> Vec<Effect> {
     if index >= state.sections.len() {
         return Vec::new();
     }
+    let mut effects = Vec::new();
     if state.section != index {
         state.section = index;
         state.cursor = 0;
         state.offset = 0;
+        // A filter off the UI thread ran over the old section's rows only.
+        if !state.filter.query.is_empty() {
+            effects = refresh_filter(state);
+        }
         rebuild_view(state, None);
     }
     state.focus = Focus::Queue;
-    load_selected(state)
+    effects.extend(load_selected(state));
+    effects
 }
 
 /// Put `sections` in force (at most `queue::MAX_SECTIONS`; none means the
@@ -732,11 +756,21 @@ fn resort(state: &mut State, recount_all: bool) -> Vec<Effect> {
 
 fn reroute(state: &mut State) {
     let rows = &state.rows;
+    // Which rows wait for routing, found front to back; then only those
+    // are read again, in urgency order (100k rows read in that order are a
+    // cache miss each).
+    let waiting: Vec<bool> = rows
+        .iter()
+        .map(|r| r.is_open() && r.assignee.is_none())
+        .collect();
     let in_order = state
         .order
         .iter()
+        .filter(|&&i| waiting.get(i as usize).copied().unwrap_or(false))
         .filter_map(|&i| Some((i, rows.get(i as usize)?)));
-    state.routes = routing::route_indexed(in_order, &state.agents);
+    state.routes = routing::route_split(rows.iter(), in_order, &state.agents)
+        .into_iter()
+        .collect();
 }
 
 /// The bits of the sections `row` is in (bit k: `state.sections[k]`), as
@@ -908,14 +942,30 @@ fn refresh_filter(state: &mut State) -> Vec<Effect> {
     state.filter.generation += 1;
     if state.filter.query.is_empty() || state.rows.len() <= state.filter_inline_rows {
         state.filter.hits = None;
+        state.filter.running = false;
         return Vec::new();
     }
+    state.filter.running = true;
+    // Only the rows of the section on screen are looked at (all of them
+    // in All): in Mine, a few dozen, however long the history.
+    let bit = section_bit(state.section);
+    let whole = state.section_count(state.section) >= state.rows.len();
+    let within = (!whole).then(|| {
+        state
+            .section_bits
+            .iter()
+            .enumerate()
+            .filter(|&(_, b)| b & bit != 0)
+            .map(|(i, _)| i)
+            .collect()
+    });
     vec![Effect::Filter {
         generation: state.filter.generation,
         snapshot: Box::new(Snapshot {
             query: state.filter.query.clone(),
             rows: state.rows.clone(),
             order: state.order.clone(),
+            within,
             me: state.me.clone(),
             my_teams: state.my_teams.clone(),
             now: state.now,
@@ -942,9 +992,12 @@ fn rebuild_view(state: &mut State, keep: Option<String>) {
     let in_section = |&i: &usize| sections.get(i).is_some_and(|b| b & bit != 0);
     let in_order = || state.order.iter().map(|&i| i as usize);
     let query = &state.filter.query;
+    // Whether `visible` is the answer to the text as typed now.
+    let mut current = true;
     state.visible = if query.is_empty() {
         in_order().filter(in_section).collect()
     } else if let Some(hits) = &state.filter.hits {
+        current = !state.filter.running;
         hits.iter().copied().filter(in_section).collect()
     } else if rows.len() <= state.filter_inline_rows {
         filter::matching(query, rows, &state.order, me, state.now, 1, &|| false)
@@ -954,9 +1007,19 @@ fn rebuild_view(state: &mut State, keep: Option<String>) {
             .collect()
     } else {
         // The first result is still being worked out: show the section.
+        current = false;
         in_order().filter(in_section).collect()
     };
+    // The best match before another column's sort moves it.
+    let best = state.visible.first().copied();
     super::sort::apply(state);
+    let jump = state.filter.jump && current && !state.filter.query.is_empty();
+    let keep = if jump {
+        state.filter.jump = false;
+        best
+    } else {
+        keep
+    };
     if let Some(pos) = keep.and_then(|k| state.visible.iter().position(|&i| i == k)) {
         state.cursor = pos;
     }
@@ -971,6 +1034,7 @@ fn refilter(state: &mut State) -> Vec<Effect> {
         Ok(q) => {
             state.filter.error = None;
             if q != state.filter.query {
+                state.filter.jump = !q.is_empty();
                 state.filter.query = q;
                 effects = refresh_filter(state);
             }
@@ -1242,6 +1306,7 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Modal::BulkVerdictNote { ids, reason, input } => {
             super::bulk::on_note_key(state, key, ids, reason, input)
         }
+        Modal::ConfirmBulk { verdict, .. } => super::bulk::on_confirm_key(state, key, verdict),
         Modal::TeamPicker {
             ids,
             teams,
@@ -1317,9 +1382,22 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             mut input,
         } => {
             if key.code == KeyCode::Esc {
-                // The draft is already in the store; closing loses nothing.
+                // The draft is already in the store; closing loses nothing,
+                // and the agent is told so.
                 let text = input.lines().join("\n");
                 super::external::remember_draft(state, &id, kind, &text);
+                if !text.trim().is_empty() {
+                    let (what, reopen) = match kind {
+                        DraftKind::Note => ("Note", Action::Note),
+                        DraftKind::Reply => ("Reply", Action::Reply),
+                    };
+                    let again = state
+                        .keymap
+                        .key_in(Context::Queue, reopen)
+                        .map_or(String::new(), |k| format!(": {k} opens it again"));
+                    let text = format!("{what} draft kept{again}");
+                    toast(state, text, ToastKind::Info);
+                }
                 return Vec::new();
             }
             if is_compose_key(state, &key, Action::EditInEditor) {
@@ -1365,8 +1443,12 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             mut filter,
             mut selected,
         } => {
-            let actions =
-                crate::ui::help::runnable(&state.keymap, &state.section_titles(), &filter);
+            let actions = crate::ui::help::runnable(
+                &state.keymap,
+                &state.section_titles(),
+                &filter,
+                state.screen != Screen::Workspace,
+            );
             match key.code {
                 KeyCode::Esc | KeyCode::Char('?') => return Vec::new(),
                 KeyCode::Char('q') if filter.is_empty() => return Vec::new(),

@@ -225,9 +225,10 @@ fn compose_saves_the_draft_on_every_key_and_sends_with_ctrl_s() {
         h.store.draft("H1", "note").ok().flatten().as_deref(),
         Some("Refund approved")
     );
-    // Closing keeps the draft; reopening restores it.
+    // Closing keeps the draft, and says so; reopening restores it.
     h.key(KeyCode::Esc);
     assert!(h.state.modal.is_none());
+    assert_eq!(h.toast(), "Note draft kept: n opens it again");
     h.key(KeyCode::Char('j'));
     h.key(KeyCode::Char('k'));
     h.key(KeyCode::Char('n'));
@@ -290,6 +291,59 @@ fn filter_narrows_as_you_type_and_esc_clears() {
     assert_eq!(h.state.visible.len(), 1);
     h.key(KeyCode::Esc);
     assert_eq!(h.state.visible.len(), 5);
+}
+
+#[test]
+fn each_filter_keystroke_puts_the_cursor_on_the_best_match_in_view() {
+    // Sixty urgent handoffs above Megan Foster's, far below the fold, and
+    // one more urgent than hers that only mentions her in its issue.
+    let mut items: Vec<_> = (0..60)
+        .map(|i| handoff(&format!("H{i:02}"), None, Priority::High, 30 + i))
+        .collect();
+    let mut megan = handoff("M1", None, Priority::Low, 600);
+    megan.handoff.customer.name = "Megan Foster".into();
+    items.push(megan);
+    let mut mention = handoff("M2", None, Priority::Urgent, 20);
+    mention.handoff.summary.issue = Some("Asks about Megan's order".into());
+    items.push(mention);
+    let mut h = Harness::with(&items, vec![agent(ME, &["billing"])]);
+    h.key(KeyCode::Char('3'));
+    assert_eq!(h.selected(), "M2");
+    h.key(KeyCode::Char('/'));
+    for (typed, best) in [("f", "M1"), ("o", "M1"), ("s", "M1")] {
+        h.chars(typed);
+        assert_eq!(h.selected(), best, "after {:?}", h.state.filter.text);
+    }
+    h.key(KeyCode::Char('u'));
+    assert!(h.state.visible.is_empty(), "\"fosu\" finds nothing");
+    for _ in 0..4 {
+        h.key(KeyCode::Backspace);
+    }
+    h.chars("megan");
+    // The customer's own handoff ranks above a mention in an issue, however
+    // urgent; the cursor is on it, on screen, with its summary.
+    assert_eq!(h.selected(), "M1");
+    let lines = crate::ui::layout::queue_lines(h.state.width, h.state.height);
+    assert!(h.state.cursor >= h.state.offset && h.state.cursor < h.state.offset + lines);
+    let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
+    assert_eq!(shown.as_deref(), Some("M1"));
+    // Enter keeps the filter and the selection; Enter again opens it.
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.focus, Focus::Detail);
+    assert_eq!(h.selected(), "M1");
+
+    // A change to the queue under the filter leaves the cursor where the
+    // agent put it.
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.selected(), "M2");
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.selected(), "M2");
+    // Clearing the filter keeps the handoff found.
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.visible.len(), 62);
+    assert_eq!(h.selected(), "M2");
 }
 
 #[test]
@@ -968,7 +1022,7 @@ fn drawn(state: &State) -> String {
     t.backend().to_string()
 }
 
-/// A flag whose save fails (the disk is full) must not read "✓ saved":
+/// A flag whose save fails (the disk is full) must not read "saved":
 /// the reason dialog says it was not saved and why; the next flag that
 /// lands says saved again.
 #[test]
@@ -987,19 +1041,101 @@ fn the_reason_dialog_shows_a_failed_save() {
     );
     let shown = drawn(&h.state);
     assert!(
-        shown.contains("Flagged as bad handoff ✗ NOT saved"),
+        shown.contains("Flagged as bad handoff NOT saved"),
         "{shown}"
     );
     assert!(
         shown.contains("Saving the verdict failed: database or disk is full"),
         "{shown}"
     );
-    assert!(!shown.contains("✓ saved"), "{shown}");
+    assert!(!shown.contains("handoff saved"), "{shown}");
 
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('j'));
     h.key(KeyCode::Char('b'));
     let shown = drawn(&h.state);
-    assert!(shown.contains("Flagged as bad handoff ✓ saved"), "{shown}");
+    assert!(shown.contains("Flagged as bad handoff saved"), "{shown}");
     assert!(!shown.contains("NOT saved"), "{shown}");
+}
+
+#[test]
+fn esc_on_a_reply_says_the_draft_is_kept_and_an_empty_box_says_nothing() {
+    let mut h = harness();
+    h.key(KeyCode::Char('r'));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.toast(), "", "nothing was written, nothing kept");
+    h.key(KeyCode::Char('r'));
+    h.chars("We are on it");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.toast(), "Reply draft kept: r opens it again");
+    assert_eq!(
+        h.store.draft("H1", "reply").ok().flatten().as_deref(),
+        Some("We are on it")
+    );
+}
+
+#[test]
+fn v_shows_the_bots_note_as_written_and_back() {
+    let mut noted = handoff("N1", Some(ME), Priority::Urgent, 30);
+    noted.handoff.note = Some("**Issue:** Cannot log in\n**Next step:** Verify ID".into());
+    let items = [noted, handoff("H1", Some(ME), Priority::Low, 300)];
+    let mut h = Harness::with(&items, vec![agent(ME, &["billing"])]);
+    assert_eq!(h.selected(), "N1");
+    h.key(KeyCode::Char('v'));
+    assert_eq!(h.state.pane, Pane::Note);
+    h.key(KeyCode::Char('v'));
+    assert_eq!(h.state.pane, Pane::Summary);
+    // A handoff that came as fields has no note: the summary stays.
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('v'));
+    assert_eq!(h.state.pane, Pane::Summary);
+    assert!(h.toast().contains("no bot note"), "{}", h.toast());
+}
+
+#[test]
+fn on_your_own_data_the_screen_opens_where_the_handoffs_are_and_says_who_you_are() {
+    // Imported handoffs, nobody's and in no team of mine; no agents known.
+    let items = [
+        handoff("I1", None, Priority::High, 60),
+        handoff("I2", Some("Sam Okafor"), Priority::Normal, 120),
+    ];
+    let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    store
+        .import(&items, now())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut state = State::new("kim".into(), now());
+    state.agent_guessed = true;
+    update(
+        &mut state,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let rows = store.queue_rows().unwrap_or_default();
+    update(
+        &mut state,
+        Event::Loaded {
+            rows,
+            agents: Vec::new(),
+        },
+    );
+    assert_eq!(state.current_builtin(), Some(Builtin::All));
+    assert_eq!(state.visible.len(), 2);
+    let said = state
+        .toast
+        .as_ref()
+        .map(|t| t.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains("\"kim\"") && said.contains("--agent NAME"),
+        "{said}"
+    );
+    // Mine, empty, says the same.
+    update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE)),
+    );
+    let empty = crate::ui::queue::empty_message(&state);
+    assert!(empty.contains("--agent NAME"), "{empty}");
 }

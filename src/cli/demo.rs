@@ -11,6 +11,7 @@ pub struct Args {
     #[arg(long)]
     reset: bool,
     /// Generate this many realistic handoffs instead of the hand-written demo
+    /// (0 with --reset: an empty store, for your own data)
     #[arg(long, value_name = "N")]
     count: Option<usize>,
 }
@@ -22,11 +23,16 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         ws.store.clear()?;
     }
     let report = ws.seed_demo(args.count, now)?;
+    // Unless someone said otherwise, the demo is worked as its own agent.
+    let me = if ws.agent_guessed {
+        crate::domain::demo::DEFAULT_AGENT
+    } else {
+        ws.agent.as_str()
+    };
     print(&format!(
-        "demo workspace in {}: {} new, {} updated handoffs; you are {}\n",
+        "demo workspace in {}: {} new, {} updated handoffs; you are {me}\n",
         ws.paths.data_dir.display(),
         report.inserted,
         report.updated,
-        ws.agent
     ))
 }

@@ -4,6 +4,7 @@
 mod config;
 mod demo;
 mod feedback;
+mod ids;
 mod import;
 mod login;
 mod outbox;

@@ -116,10 +116,12 @@ impl Failure {
         // text from a file): nothing in them may reach the terminal as an
         // escape sequence.
         let message = clean(&self.message);
-        if self.code == INVALID_INPUT {
+        if message.is_empty() {
+            // Already reported where it happened (import's ordered report).
+        } else if self.code == INVALID_INPUT {
             // FILE:LINE: lines stay bare so editors and grep can jump to them.
             let _ = writeln!(io::stderr(), "{message}");
-        } else if !message.is_empty() {
+        } else {
             let _ = writeln!(io::stderr(), "handoff: {message}");
         }
         ExitCode::from(self.code)

@@ -1,11 +1,13 @@
 //! `handoff queue`: the routed queue in the order the screen shows it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::output::{Failure, print, to_json};
-use crate::domain::filter::{Query, Viewer};
-use crate::domain::queue::{self, QueueRow, Section, SlaState};
+use crate::domain::filter::{self, Query, Viewer};
+use crate::domain::queue::{self, QueueRow, Rows, Section, SlaState};
 use crate::domain::routing::{self, Route};
 use crate::domain::sanitize::pad;
 use crate::workspace::{Options, Workspace};
@@ -36,25 +38,34 @@ struct Item<'a> {
     routed_to: Option<&'a str>,
 }
 
-/// The rows of `section` for `me`, in urgency order, with routing.
+/// The rows of `section` for `me` in the order the screen shows them
+/// (urgency; with words in `query`, the best match first), with routing.
 pub fn routed_queue(
     ws: &Workspace,
     section: &Section,
     query: &Query,
     now: DateTime<Utc>,
-) -> Result<(Vec<QueueRow>, std::collections::HashMap<String, Route>), Failure> {
-    let mut rows = ws.store.queue_rows()?;
+) -> Result<(Vec<QueueRow>, HashMap<String, Route>), Failure> {
+    let rows = Rows::from(ws.store.queue_rows()?);
     let agents = ws.store.agents()?;
     let teams = agents
         .iter()
         .find(|a| a.name == ws.agent)
         .map(|a| a.teams.clone())
         .unwrap_or_default();
-    queue::sort_by_urgency(&mut rows, now);
-    let routes = routing::route_all(&rows, &agents);
+    let mut order: Vec<u32> = (0..u32::try_from(rows.len()).unwrap_or(u32::MAX)).collect();
+    queue::sort_order(&mut order, &rows, now);
+    let routes = routing::route_all(order.iter().filter_map(|&i| rows.get(i as usize)), &agents);
     let me = Viewer::new(&ws.agent, &teams);
-    rows.retain(|r| section.contains(r, me, now) && query.matches(r, me, now));
-    Ok((rows, routes))
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let shown = filter::matching(query, &rows, &order, me, now, threads, &|| false)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|i| rows.get(i))
+        .filter(|r| section.contains(r, me, now))
+        .cloned()
+        .collect();
+    Ok((shown, routes))
 }
 
 pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
@@ -102,25 +113,23 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     );
-    out.push_str("SLA      PRI     ID          CUSTOMER              ISSUE                                     TEAM        WHO           CONF  NOTE  VERDICT\n");
+    // The screen's column names and glyphs (`✖` breached, `▲` at risk,
+    // `★` VIP, `→` who routing picks, `✓ good` / `✗ bad`), plus the id.
+    out.push_str("SLA      PRI  ID          CUSTOMER              ISSUE                                     TEAM        WHO           CONF CMP VERDICT\n");
     for r in &rows {
-        let sla = match r.sla(now) {
-            SlaState::Breached => "!",
-            SlaState::AtRisk => "▲",
-            _ => " ",
-        };
         let who = match (&r.assignee, route_of(r)) {
             (Some(a), _) => a.to_string(),
             (None, Some(to)) => format!("→ {to}"),
             (None, None) => "—".into(),
         };
+        let star = if r.vip { "★ " } else { "" };
         let line = format!(
-            "{}{} {} {} {} {} {} {} {} {}/5  {}",
-            sla,
-            pad(&queue::clock(r.due_at, now), 7),
-            pad(r.priority.as_str(), 7),
+            "{} {} {} {} {} {} {} {} {} {}/5 {}",
+            r.sla(now).glyph(),
+            pad(&queue::clock(r.due_at, now), 6),
+            pad(r.priority.short(), 4),
             pad(&r.id, 11),
-            pad(&r.customer, 21),
+            pad(&format!("{star}{}", r.customer), 21),
             pad(r.issue.as_deref().unwrap_or("(no issue stated)"), 41),
             pad(r.team.as_deref().unwrap_or("—"), 11),
             pad(&who, 13),
@@ -128,10 +137,10 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
                 &r.confidence
                     .map(|c| format!("{:.0}%", c * 100.0))
                     .unwrap_or_else(|| "—".into()),
-                5
+                4
             ),
             r.completeness,
-            r.verdict.map(|v| v.as_str()).unwrap_or(""),
+            r.verdict.map(|v| v.mark()).unwrap_or(""),
         );
         out.push_str(line.trim_end());
         out.push('\n');

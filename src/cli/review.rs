@@ -7,7 +7,8 @@ use chrono::Utc;
 use serde_json::json;
 
 use super::output::{Failure, print};
-use super::stats::{count_change, minute, span, window_arg};
+use super::stats::{minute, span, window_arg};
+use crate::domain::metrics::wording::count_change;
 use crate::domain::metrics::{self, Cluster, Review, ReviewItem};
 use crate::domain::sanitize::clean_line;
 use crate::workspace::{Options, Workspace};

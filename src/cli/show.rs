@@ -33,11 +33,12 @@ pub struct Args {
 pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let now = Utc::now();
     let ws = Workspace::open(opts, true, now)?;
+    let id = super::ids::resolve(&ws.store, &args.id)?;
     let h = ws
         .store
-        .handoff(&args.id)?
-        .ok_or_else(|| StoreError::NotFound(args.id.clone()))?;
-    let feedback = ws.store.feedback(&args.id)?;
+        .handoff(&id)?
+        .ok_or_else(|| StoreError::NotFound(id.clone()))?;
+    let feedback = ws.store.feedback(&id)?;
     let text = match args.format {
         Format::Json => {
             let row = QueueRow::from_handoff(&h, feedback.as_ref().map(|f| f.verdict));

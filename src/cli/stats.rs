@@ -12,7 +12,7 @@ use crate::domain::duration;
 use crate::domain::metrics::figures::count_of;
 use crate::domain::metrics::{
     self, APPROPRIATE_TARGET, COMPLETENESS_TARGET, Count, Dimension, Distribution, Group, Quality,
-    Ratio, Window,
+    Ratio, Window, wording,
 };
 use crate::domain::queue::short_duration;
 use crate::domain::sanitize::{clean_line, pad};
@@ -163,32 +163,13 @@ fn dist(d: Distribution) -> String {
     format!("{} / {} (n={})", secs(d.median), secs(d.p90), d.n)
 }
 
-/// "▲ 3 pts", "▼ 6 pts", "= 0 pts", or "—" when either side is n/a.
+/// "+3 pts", "-6 pts", "= 0 pts", or "—" when either side is n/a.
 fn pts(change: Option<f64>) -> String {
-    match change.map(f64::round) {
-        None => "—".to_string(),
-        Some(c) if c > 0.0 => format!("▲ {c:.0} pts"),
-        Some(c) if c < 0.0 => format!("▼ {:.0} pts", -c),
-        Some(_) => "= 0 pts".to_string(),
-    }
+    wording::points(change).unwrap_or_else(|| "—".to_string())
 }
 
 fn median_change(change: Option<i64>) -> String {
-    match change {
-        None => "—".to_string(),
-        Some(0) => "= same".to_string(),
-        Some(c) if c > 0 => format!("▲ {}", short_duration(c.unsigned_abs())),
-        Some(c) => format!("▼ {}", short_duration(c.unsigned_abs())),
-    }
-}
-
-/// "▲ 2", "▼ 1", "= 0".
-pub(super) fn count_change(now: u64, prev: u64) -> String {
-    match now.cmp(&prev) {
-        std::cmp::Ordering::Greater => format!("▲ {}", now - prev),
-        std::cmp::Ordering::Less => format!("▼ {}", prev - now),
-        std::cmp::Ordering::Equal => "= 0".to_string(),
-    }
+    wording::duration_change(change).unwrap_or_else(|| "—".to_string())
 }
 
 /// One line of the figures: what it is and both windows' values.
@@ -311,7 +292,8 @@ fn bad_counts(now: &Quality, prev: &Quality) -> String {
         return "\nNo bad handoffs in either window.\n".to_string();
     }
     let mut out = String::new();
-    for (title, n, p) in count_lists(now, prev) {
+    let labels: [fn(&str) -> &str; 3] = [wording::reason_label, |k| k, wording::trigger_label];
+    for ((title, n, p), label) in count_lists(now, prev).into_iter().zip(labels) {
         out.push_str(&format!("\n{}{}PREV\n", pad(title, 40), pad("NOW", 6)));
         let rows = merged(n, p);
         if rows.is_empty() {
@@ -320,10 +302,10 @@ fn bad_counts(now: &Quality, prev: &Quality) -> String {
         for (key, a, b) in rows {
             out.push_str(&format!(
                 "  {}{}{}{}\n",
-                pad(&clean_line(&key), 38),
+                pad(&clean_line(label(&key)), 38),
                 pad(&a.to_string(), 6),
                 pad(&b.to_string(), 6),
-                count_change(a, b)
+                wording::count_change(a, b)
             ));
         }
     }
@@ -376,7 +358,7 @@ fn top_reasons(q: &Quality) -> String {
     let list: Vec<String> = q
         .bad_by_reason
         .iter()
-        .map(|c| format!("{} {}", c.key, c.count))
+        .map(|c| format!("{} {}", wording::reason_label(&c.key), c.count))
         .collect();
     format!("  bad by reason: {}\n", list.join(", "))
 }

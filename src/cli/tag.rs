@@ -6,7 +6,6 @@ use chrono::Utc;
 use super::output::{Failure, print};
 use crate::domain::feedback::{Feedback, Reason, Verdict};
 use crate::domain::sanitize;
-use crate::store::StoreError;
 use crate::workspace::{Options, Workspace};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -58,16 +57,14 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     }
     let now = Utc::now();
     let mut ws = Workspace::open(opts, true, now)?;
-    if ws.store.handoff(&args.id)?.is_none() {
-        return Err(StoreError::NotFound(args.id).into());
-    }
+    let id = super::ids::resolve(&ws.store, &args.id)?;
     let note = args
         .note
         .as_deref()
         .map(sanitize::clean)
         .filter(|n| !n.trim().is_empty());
     let feedback = Feedback {
-        handoff_id: args.id.clone(),
+        handoff_id: id.clone(),
         verdict,
         reasons,
         note,
@@ -75,12 +72,10 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         at: now,
     };
     let agent = ws.agent.clone();
-    ws.store
-        .set_feedback(&args.id, Some(&feedback), &agent, now)?;
-    let sent = send_now(&mut ws, &args.id)?;
+    ws.store.set_feedback(&id, Some(&feedback), &agent, now)?;
+    let sent = send_now(&mut ws, &id)?;
     print(&format!(
-        "{}: {} handoff recorded{sent}\n",
-        args.id,
+        "{id}: {} handoff recorded{sent}\n",
         verdict.as_str()
     ))
 }
@@ -137,14 +132,12 @@ fn clear(opts: &Options, args: &Args) -> Result<(), Failure> {
     }
     let now = Utc::now();
     let mut ws = Workspace::open(opts, true, now)?;
-    if ws.store.handoff(&args.id)?.is_none() {
-        return Err(StoreError::NotFound(args.id.clone()).into());
-    }
-    if ws.store.feedback(&args.id)?.is_none() {
-        return print(&format!("{}: no verdict to withdraw\n", args.id));
+    let id = super::ids::resolve(&ws.store, &args.id)?;
+    if ws.store.feedback(&id)?.is_none() {
+        return print(&format!("{id}: no verdict to withdraw\n"));
     }
     let agent = ws.agent.clone();
-    ws.store.set_feedback(&args.id, None, &agent, now)?;
-    let sent = send_now(&mut ws, &args.id)?;
-    print(&format!("{}: verdict withdrawn{sent}\n", args.id))
+    ws.store.set_feedback(&id, None, &agent, now)?;
+    let sent = send_now(&mut ws, &id)?;
+    print(&format!("{id}: verdict withdrawn{sent}\n"))
 }

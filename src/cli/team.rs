@@ -66,17 +66,20 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         _ => return Err(Failure::usage("say where to: --to TEAM or --none")),
     };
     // Every id is checked before anything is written.
+    let mut ids = Vec::with_capacity(args.ids.len());
     let mut from = Vec::with_capacity(args.ids.len());
-    for id in &args.ids {
+    for typed in &args.ids {
+        let id = super::ids::resolve(&ws.store, typed)?;
         let h = ws
             .store
-            .handoff(id)?
+            .handoff(&id)?
             .ok_or_else(|| StoreError::NotFound(id.clone()))?;
         from.push(h.routing.team);
+        ids.push(id);
     }
     let agent = ws.agent.clone();
     let mut out = String::new();
-    for (id, was) in args.ids.iter().zip(from) {
+    for (id, was) in ids.iter().zip(from) {
         let same = match (&was, &team) {
             (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
             (None, None) => true,

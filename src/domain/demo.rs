@@ -12,6 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::agent::Agent;
 use super::handoff::{Author, Handoff, Priority, Status};
 use super::import::{self, Imported};
+use super::text_dates;
 
 /// The instant the demo data treats as "now".
 pub const ANCHOR: &str = "2026-01-01T12:00:00Z";
@@ -31,12 +32,55 @@ pub fn agents() -> Result<Vec<Agent>, String> {
 /// The demo handoffs with every timestamp moved by `now - ANCHOR`.
 /// `raw` stays the record exactly as written in the asset (the audit copy).
 pub fn workspace(now: DateTime<Utc>) -> Result<Vec<Imported>, String> {
-    let by = now.signed_duration_since(anchor()?);
+    let anchor = anchor()?;
+    let by = now.signed_duration_since(anchor);
+    // Dates written in the texts move with the clocks, by whole days.
+    let days = (now.date_naive() - anchor.date_naive()).num_days();
     let mut records = parse_demo()?;
     for record in &mut records {
         import::shift_times(&mut record.handoff, by);
+        shift_text_dates(&mut record.handoff, days, anchor.date_naive());
     }
     Ok(records)
+}
+
+/// Every date written in the handoff's texts ("27 Dec") moved by `days`
+/// (see [`text_dates::shift`]).
+fn shift_text_dates(h: &mut Handoff, days: i64, around: chrono::NaiveDate) {
+    let shift = |text: &mut String| {
+        if let Cow::Owned(moved) = text_dates::shift(text, days, around) {
+            *text = moved;
+        }
+    };
+    let s = &mut h.summary;
+    let optional = [
+        &mut s.issue,
+        &mut s.sentiment,
+        &mut s.next_step,
+        &mut s.unparsed,
+        &mut h.note,
+    ];
+    optional.into_iter().flatten().for_each(shift);
+    s.findings.iter_mut().for_each(shift);
+    for c in &mut s.collected {
+        shift(&mut c.value);
+    }
+    for a in &mut s.attempted {
+        shift(&mut a.action);
+        shift(&mut a.outcome);
+    }
+    if let Some(e) = &mut s.escalation {
+        shift(&mut e.detail);
+    }
+    if let Some(p) = &mut s.promised {
+        shift(&mut p.text);
+    }
+    for (_, body) in &mut s.extra {
+        shift(body);
+    }
+    for m in &mut h.transcript {
+        shift(&mut m.text);
+    }
 }
 
 /// `count` handoffs for load testing, cycled from the demo records with fresh

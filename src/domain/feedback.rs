@@ -24,6 +24,20 @@ impl Verdict {
             _ => None,
         }
     }
+    /// How the screens and the command line show it: "✓ good", "✗ bad".
+    pub fn mark(self) -> &'static str {
+        match self {
+            Verdict::Good => "✓ good",
+            Verdict::Bad => "✗ bad",
+        }
+    }
+    /// The mark's glyph alone, where a column is one cell wide.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Verdict::Good => "✓",
+            Verdict::Bad => "✗",
+        }
+    }
 }
 
 /// Why a handoff was bad. The key is what the reason picker binds.

@@ -67,6 +67,15 @@ impl Priority {
     pub fn parse(s: &str) -> Option<Priority> {
         Priority::ALL.into_iter().find(|v| v.as_str() == s)
     }
+    /// The queue's four-letter column: "URG" stands out, the rest are words.
+    pub fn short(self) -> &'static str {
+        match self {
+            Priority::Urgent => "URG",
+            Priority::High => "high",
+            Priority::Normal => "norm",
+            Priority::Low => "low",
+        }
+    }
 }
 
 /// Why the AI escalated.
@@ -338,4 +347,11 @@ pub struct Handoff {
     pub routing: Routing,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transcript: Vec<Message>,
+}
+
+impl Handoff {
+    /// Whether the bot handed over a free-text note (kept as written).
+    pub fn has_note(&self) -> bool {
+        self.note.as_deref().is_some_and(|n| !n.trim().is_empty())
+    }
 }

@@ -26,6 +26,7 @@ use super::handoff::{
 };
 use super::note_parser::parse_note;
 use super::sanitize::{clean, clean_line};
+use super::spelling::{closeness, normalise};
 
 /// One imported record: the cleaned handoff and the raw JSON kept for audit.
 #[derive(Debug, Clone)]
@@ -1260,56 +1261,6 @@ fn suggest(key: &str, o: &Obj<'_>) -> Option<String> {
         return Some(elsewhere.join(" or "));
     }
     here.map(|(_, f)| o.path(f))
-}
-
-fn normalise(name: &str) -> Vec<char> {
-    name.chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// How far `typed` is from the known name `known` if it is close enough to
-/// suggest: an edit distance of at most 2 (1 for names of up to 4
-/// letters, where 2 would match almost anything), or `typed` cut short
-/// (`sla_due` for `sla_due_at`), ranked as 2.
-fn closeness(typed: &[char], known: &[char]) -> Option<usize> {
-    let limit = if known.len() <= 4 { 1 } else { 2 };
-    if typed.len().abs_diff(known.len()) <= limit {
-        let d = distance(typed, known);
-        if d <= limit {
-            return Some(d);
-        }
-    }
-    (typed.len() >= 4 && known.starts_with(typed)).then_some(2)
-}
-
-/// Edit distance counting a swap of neighbours as one edit (optimal string
-/// alignment): `nmae` is one typo away from `name`, not two.
-fn distance(a: &[char], b: &[char]) -> usize {
-    let width = b.len() + 1;
-    let mut d: Vec<usize> = vec![0; (a.len() + 1) * width];
-    for (i, row) in d.chunks_mut(width).enumerate() {
-        if let Some(first) = row.first_mut() {
-            *first = i;
-        }
-    }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = best;
-        }
-    }
-    d[a.len() * width + b.len()]
 }
 
 fn read_customer(c: &mut Check, o: &Obj<'_>) -> Customer {

@@ -16,6 +16,8 @@ pub mod problem;
 pub mod queue;
 pub mod routing;
 pub mod sanitize;
+pub mod spelling;
+pub mod text_dates;
 pub mod verdict_marks;
 
 #[cfg(test)]

@@ -777,7 +777,11 @@ fn infer_trigger(text: &str) -> Trigger {
             Trigger::SensitiveTopic,
         ),
         (
-            has(&["policy", "exception"]) || (t.contains("outside") && t.contains("window")),
+            has(&["policy", "exception"])
+                || (t.contains("outside") && t.contains("window"))
+                // A refund beyond what the bot may grant ("refund over the
+                // limit") is an exception to policy, as handoff-format.md says.
+                || (t.contains("refund") && has(&["limit", "over ", "above", "exceed"])),
             Trigger::PolicyException,
         ),
         (
@@ -1413,7 +1417,14 @@ Two previous claims this year";
                 "Refund is outside the return window",
                 Trigger::PolicyException,
             ),
-            ("Amount exceeds the refund limit", Trigger::BusinessRule),
+            ("Refund over the limit", Trigger::PolicyException),
+            ("Amount exceeds the refund limit", Trigger::PolicyException),
+            ("Refund above $25 needs a human", Trigger::PolicyException),
+            (
+                "Order value exceeds the approval threshold",
+                Trigger::BusinessRule,
+            ),
+            ("Customer's credit limit reached", Trigger::BusinessRule),
             ("Possible fraud on the card", Trigger::Security),
             ("account compromised", Trigger::Security),
             (

@@ -38,6 +38,15 @@ impl SlaState {
             Some(_) => SlaState::Ok,
         }
     }
+    /// The glyph the screens and the command line put before an SLA clock:
+    /// `✖` breached, `▲` at risk (and nothing else means either).
+    pub fn glyph(self) -> &'static str {
+        match self {
+            SlaState::Breached => "✖",
+            SlaState::AtRisk => "▲",
+            SlaState::Ok | SlaState::None => " ",
+        }
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             SlaState::Breached => "breached",
@@ -199,11 +208,23 @@ fn urgency_key(r: &QueueRow, now: DateTime<Utc>) -> u64 {
 pub fn sort_order(order: &mut [u32], rows: &Rows, now: DateTime<Utc>) {
     let keys: Vec<u64> = rows.iter().map(|r| urgency_key(r, now)).collect();
     let key = |i: u32| keys.get(i as usize).copied().unwrap_or(u64::MAX);
-    order.sort_by(|&a, &b| {
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| urgency(&rows[a as usize], &rows[b as usize], now))
-    });
+    // Sorted as (key, index) pairs, which compare without reading a row;
+    // only runs of equal keys go to `urgency` (which reads two rows each).
+    let mut pairs: Vec<(u64, u32)> = order.iter().map(|&i| (key(i), i)).collect();
+    pairs.sort_unstable();
+    let mut start = 0;
+    while start < pairs.len() {
+        let k = pairs[start].0;
+        let end = start + pairs[start..].iter().take_while(|p| p.0 == k).count();
+        if end - start > 1 {
+            pairs[start..end]
+                .sort_unstable_by(|a, b| urgency(&rows[a.1 as usize], &rows[b.1 as usize], now));
+        }
+        start = end;
+    }
+    for (slot, (_, i)) in order.iter_mut().zip(pairs) {
+        *slot = i;
+    }
 }
 
 /// Where `row` belongs in `order` (sorted by urgency at `now`): after every
@@ -491,6 +512,12 @@ impl Name {
     pub fn search_text(&self) -> &str {
         self.0.folded.as_deref().unwrap_or(&self.0.text)
     }
+
+    /// Where the shared text lives: the same for every copy of this name,
+    /// for as long as one is alive.
+    pub fn addr(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
 }
 
 impl Deref for Name {
@@ -595,8 +622,44 @@ impl Serialize for Skills {
 /// 100k handoffs in five teams hold five team names, not 100k copies.
 #[derive(Debug, Default)]
 pub struct Interner {
-    names: HashMap<Box<str>, Name>,
-    skills: HashMap<Box<str>, Skills>,
+    names: HashMap<Box<str>, Name, Quick>,
+    skills: HashMap<Box<str>, Skills, Quick>,
+}
+
+/// A hasher for the interner's short keys (team, plan, agent names): six
+/// lookups a row while 100k rows load, where SipHash's care against
+/// crafted keys costs more than the lookups themselves. The keys are a
+/// store's own handful of names, looked up, never grown without bound by
+/// a stranger (customer text is not interned).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Quick;
+
+impl std::hash::BuildHasher for Quick {
+    type Hasher = QuickHasher;
+    fn build_hasher(&self) -> QuickHasher {
+        QuickHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+/// FNV-1a, eight bytes at a time.
+#[derive(Debug)]
+pub struct QuickHasher(u64);
+
+impl std::hash::Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.0 = (self.0 ^ u64::from_le_bytes(word)).wrapping_mul(0x0100_0000_01b3);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
 }
 
 impl Interner {
@@ -673,6 +736,17 @@ impl Rows {
 
     pub fn iter(&self) -> impl Iterator<Item = &QueueRow> + Clone + '_ {
         self.chunks.iter().flat_map(|c| c.iter())
+    }
+
+    /// Whether both hold the very same rows (one is a clone of the other,
+    /// neither changed since): a pointer comparison per chunk.
+    pub fn same(&self, other: &Rows) -> bool {
+        self.len == other.len
+            && self
+                .chunks
+                .iter()
+                .zip(&other.chunks)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
     }
 
     /// The index of the row with this id.

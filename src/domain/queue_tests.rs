@@ -447,6 +447,7 @@ fn run_query(text: &str, rows: &Rows, threads: usize) -> Option<Vec<usize>> {
         query: Query::parse(text).unwrap_or_default(),
         rows: rows.clone(),
         order: (0..rows.len() as u32).collect(),
+        within: None,
         me: "Maya".into(),
         my_teams: Vec::new(),
         now: now(),
@@ -459,14 +460,21 @@ fn words_rank_best_match_first_and_ties_keep_urgency_order() {
     let rows = rows_with_issues(&[
         "customer can not find the card",
         "refund to the card",
-        "returned, wants a fund back",
+        "refunded twice",
         "refund please",
+        "returned, wants a fund back",
     ]);
-    // "refund" verbatim scores above the scattered r-e-f-u-n-d; equal
-    // scores keep the order they came in (urgency order).
+    // "refund" as a whole word scores above the start of one; equal scores
+    // keep the order they came in (urgency order). Its letters spread over
+    // several words ("returned, wants a fund") are no match.
     assert_eq!(run_query("refund", &rows, 1), Some(vec![1, 3, 2]));
+    // Letters left out inside one word still find it, below whole words.
+    assert_eq!(run_query("rfnd", &rows, 1), Some(vec![1, 2, 3]));
     // Fields alone do not rank: every match, in order.
-    assert_eq!(run_query("team:billing", &rows, 1), Some(vec![0, 1, 2, 3]));
+    assert_eq!(
+        run_query("team:billing", &rows, 1),
+        Some(vec![0, 1, 2, 3, 4])
+    );
 }
 
 #[test]
@@ -488,6 +496,7 @@ fn a_run_splits_over_threads_with_the_same_answer_and_can_be_stopped() {
         query: Query::parse("refund").unwrap_or_default(),
         rows: rows.clone(),
         order: (0..rows.len() as u32).collect(),
+        within: None,
         me: "Maya".into(),
         my_teams: Vec::new(),
         now: now(),

@@ -120,13 +120,24 @@ where
     route_keyed(rows.into_iter(), agents).into_iter().collect()
 }
 
-/// Same answers as calling [`route`] row by row, without its per-row work:
-/// who is eligible is worked out once per (team, language), and load is
-/// counted per agent in a vector, not a map keyed by name.
 fn route_keyed<'a, K, I>(rows: I, agents: &[Agent]) -> Vec<(K, Route)>
 where
     I: Iterator<Item = (K, &'a QueueRow)> + Clone,
 {
+    route_split(rows.clone().map(|(_, r)| r), rows, agents)
+}
+
+/// Same answers as calling [`route`] row by row, without its per-row work:
+/// who is eligible is worked out once per (team, language), and load is
+/// counted per agent in a vector, not a map keyed by name. The rows come
+/// twice: `all` in any order (to count each agent's load; storage order
+/// reads memory front to back), and `rows` in urgency order, where only
+/// unassigned open rows matter (the caller may leave the rest out).
+pub fn route_split<'a, K>(
+    all: impl Iterator<Item = &'a QueueRow>,
+    rows: impl Iterator<Item = (K, &'a QueueRow)>,
+    agents: &[Agent],
+) -> Vec<(K, Route)> {
     // Agents sharing a name share one count, as they would in a map by name.
     let by_name: HashMap<&str, usize> = agents
         .iter()
@@ -140,7 +151,7 @@ where
         .collect();
     let mut used = vec![0u32; agents.len()];
     let mut waiting = 0;
-    for (_, r) in rows.clone().filter(|(_, r)| r.is_open()) {
+    for r in all.filter(|r| r.is_open()) {
         match r.assignee.as_deref() {
             Some(a) => {
                 if let Some(&i) = by_name.get(a) {
@@ -151,12 +162,18 @@ where
         }
     }
     let names: Vec<Name> = agents.iter().map(|a| Name::from(a.name.as_str())).collect();
-    type Key = (Option<Name>, Option<Name>);
+    // Keyed by where the names live, not their text: no hashing of the
+    // text or counting of references per row (the same text from two
+    // interners is two keys with the same answer).
+    type Key = (Option<usize>, Option<usize>);
     let mut eligible: HashMap<Key, Result<Vec<usize>, &'static str>> = HashMap::new();
     let mut out = Vec::with_capacity(waiting);
     for (k, r) in rows.filter(|(_, r)| r.is_open() && r.assignee.is_none()) {
         let speakers = eligible
-            .entry((r.team.clone(), r.language.clone()))
+            .entry((
+                r.team.as_ref().map(Name::addr),
+                r.language.as_ref().map(Name::addr),
+            ))
             .or_insert_with(|| speakers(r, agents));
         let route = match speakers {
             Err(why) => Route::NoOne(why),

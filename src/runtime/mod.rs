@@ -46,6 +46,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
     terminal::log_file(ws.paths.log.clone());
     let mut tui = terminal::enter()?;
     let mut state = State::with_settings(ws.agent.clone(), Utc::now(), settings::resolve(&ws));
+    state.agent_guessed = ws.agent_guessed;
     let size = tui.size()?;
     update(
         &mut state,
@@ -182,9 +183,20 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         // frame is drawn, so its threads do not compete with the echo of the
         // keystroke for the CPU.
         let mut filter_job: Option<(u64, Box<Snapshot>)> = None;
+        let was_filtering = state.filter.editing;
         while let Some(event) = pending.pop_front() {
             dirty |= changes_screen(&event, &state);
-            for effect in update(&mut state, event) {
+            let loaded = matches!(
+                event,
+                Event::Loaded { .. } | Event::LoadedOpen { .. } | Event::LoadedRest { .. }
+            );
+            let started = std::time::Instant::now();
+            let effects = update(&mut state, event);
+            if loaded {
+                let ms = started.elapsed().as_secs_f64() * 1e3;
+                tracing::debug!(rows = state.rows.len(), ms, "queue taken in");
+            }
+            for effect in effects {
                 let effect = match (effect, &filter_worker) {
                     (
                         Effect::Filter {
@@ -261,6 +273,16 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         if dirty && !suspended {
             draw(&mut tui, &state, &theme)?;
         }
+        // The filter just opened on a long queue: while the agent finds the
+        // first key, bring the rows back into the caches, so the first
+        // letter (a full scan) does not pay for reading them cold.
+        if let Some(worker) = &filter_worker
+            && state.filter.editing
+            && !was_filtering
+            && state.rows.len() > state.filter_inline_rows
+        {
+            worker.warm(state.rows.clone());
+        }
         if let (Some((generation, snapshot)), Some(worker)) = (filter_job, &filter_worker)
             && let Err(snapshot) = worker.send(generation, snapshot)
         {
@@ -280,42 +302,74 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
 /// it. Only the newest query counts: queued older ones are skipped and a run
 /// overtaken by a newer keystroke stops early.
 struct FilterWorker {
-    jobs: std::sync::mpsc::Sender<(u64, Box<Snapshot>)>,
+    jobs: std::sync::mpsc::Sender<Job>,
     latest: Arc<AtomicU64>,
+}
+
+enum Job {
+    Run(u64, Box<Snapshot>),
+    /// Read every row once (see [`filter::warm`]).
+    Warm(crate::domain::queue::Rows),
 }
 
 impl FilterWorker {
     /// `None` if the thread cannot start; filtering then runs inline.
     fn spawn(tx: mpsc::UnboundedSender<Event>) -> Option<FilterWorker> {
-        let (jobs, queue) = std::sync::mpsc::channel::<(u64, Box<Snapshot>)>();
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
         let latest = Arc::new(AtomicU64::new(0));
         let newest = latest.clone();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let spawned = std::thread::Builder::new()
             .name("filter".into())
             .spawn(move || {
-                while let Ok(mut job) = queue.recv() {
-                    while let Ok(newer) = queue.try_recv() {
-                        job = newer;
+                // The last finished run and its matches in storage order: a
+                // query typed on from it need only look at those.
+                let mut last: Option<(Box<Snapshot>, Vec<usize>)> = None;
+                while let Ok(first) = queue.recv() {
+                    // The newest run waiting, else a warm-up (a run warms
+                    // the rows anyway).
+                    let mut run = None;
+                    let mut warm = None;
+                    for job in std::iter::once(first).chain(queue.try_iter()) {
+                        match job {
+                            Job::Run(generation, snapshot) => run = Some((generation, snapshot)),
+                            Job::Warm(rows) => warm = Some(rows),
+                        }
                     }
-                    let (generation, snapshot) = job;
+                    let Some((generation, snapshot)) = run else {
+                        if let Some(rows) = warm {
+                            let started = std::time::Instant::now();
+                            let read = filter::warm(&rows);
+                            let ms = started.elapsed().as_secs_f64() * 1e3;
+                            tracing::debug!(rows = rows.len(), read, ms, "filter warm-up");
+                        }
+                        continue;
+                    };
                     let overtaken = || newest.load(Ordering::Relaxed) != generation;
                     let started = std::time::Instant::now();
-                    let result = filter::run(&snapshot, threads, &overtaken);
+                    let within = last
+                        .as_ref()
+                        .filter(|(earlier, _)| snapshot.narrows(earlier))
+                        .map(|(_, hits)| hits.as_slice());
+                    let looked_at = within.map_or(snapshot.rows.len(), <[usize]>::len);
+                    let result = filter::narrowed(&snapshot, within, threads, &overtaken);
                     tracing::debug!(
                         generation,
-                        rows = snapshot.rows.len(),
-                        hits = result.as_ref().map(Vec::len),
+                        rows = looked_at,
+                        hits = result.as_ref().map(|m| m.ranked.len()),
                         ms = started.elapsed().as_secs_f64() * 1e3,
                         "filter run"
                     );
-                    if let Some(visible) = result
-                        && tx
-                            .send(Event::Filtered {
-                                generation,
-                                visible,
-                            })
-                            .is_err()
+                    let Some(found) = result else {
+                        continue;
+                    };
+                    last = Some((snapshot, found.stored));
+                    if tx
+                        .send(Event::Filtered {
+                            generation,
+                            visible: found.ranked,
+                        })
+                        .is_err()
                     {
                         break;
                     }
@@ -338,10 +392,19 @@ impl FilterWorker {
     /// Hands the job back if the thread is gone.
     fn send(&self, generation: u64, snapshot: Box<Snapshot>) -> Result<(), Box<Snapshot>> {
         self.supersede(generation);
-        self.jobs.send((generation, snapshot)).map_err(|e| {
-            tracing::warn!("filter thread gone; filtering inline");
-            e.0.1
-        })
+        match self.jobs.send(Job::Run(generation, snapshot)) {
+            Err(std::sync::mpsc::SendError(Job::Run(_, snapshot))) => {
+                tracing::warn!("filter thread gone; filtering inline");
+                Err(snapshot)
+            }
+            // Sent; or (never) handed back a job that is not the one sent.
+            _ => Ok(()),
+        }
+    }
+
+    /// Best effort: a worker that is gone has nothing to warm.
+    fn warm(&self, rows: crate::domain::queue::Rows) {
+        let _ = self.jobs.send(Job::Warm(rows));
     }
 }
 

@@ -22,7 +22,8 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Event, State};
-use crate::store::{Changes, Store};
+use crate::domain::queue::QueueRow;
+use crate::store::{Changes, Part, Store};
 
 /// How often the watcher asks whether anything changed.
 pub const POLL: Duration = Duration::from_millis(1000);
@@ -67,16 +68,13 @@ fn run(
     // committed in between is in both, and merging it twice changes nothing.
     let mark =
         (|| Ok::<_, crate::store::StoreError>((store.data_version()?, store.change_seq()?)))();
-    let loaded = store
-        .queue_rows()
-        .and_then(|rows| Ok((rows, store.agents()?)));
-    let event = match loaded {
-        // Left in the order read: each row's text then sits in memory in
-        // the order the filter walks it (`update` sorts an index instead).
-        Ok((rows, agents)) => Event::Loaded { rows, agents },
-        Err(e) => failed(&e),
-    };
-    if events.send(event).is_err() || !watch {
+    // Rows go in the order read: each row's text then sits in memory in
+    // the order the filter walks it (`update` sorts an index instead).
+    if let Err(e) = send_queue(&store, database, events) {
+        let _ = events.send(failed(&e));
+        return;
+    }
+    if events.is_closed() || !watch {
         return;
     }
     let (mut version, mut seen) = match mark {
@@ -136,6 +134,72 @@ fn run(
             return;
         }
     }
+}
+
+/// Below this many handoffs one thread reads them all: a second
+/// connection costs more than it saves.
+const SPLIT_ABOVE: i64 = 20_000;
+
+/// Where a big store splits in two halves (see [`load_part`]), if it is big.
+pub fn split_point(store: &Store) -> crate::store::Result<Option<String>> {
+    match store.count()? {
+        n if n > SPLIT_ABOVE => store.queue_split(n),
+        _ => Ok(None),
+    }
+}
+
+/// The queue rows of `part`, read in two halves split at `mid` on two
+/// threads and connections: reading and building 100k rows is most of the
+/// time from start to the queue on screen.
+pub fn load_part(
+    store: &Store,
+    database: &std::path::Path,
+    part: Part,
+    mid: &str,
+) -> crate::store::Result<Vec<QueueRow>> {
+    let (first, second) = std::thread::scope(|s| {
+        let later =
+            s.spawn(|| Store::open_read_only(database)?.queue_rows_between(part, Some(mid), None));
+        let first = store.queue_rows_between(part, None, Some(mid));
+        let second = later
+            .join()
+            .unwrap_or_else(|_| store.queue_rows_between(part, Some(mid), None));
+        (first, second)
+    });
+    let mut rows = first?;
+    rows.extend(second?);
+    Ok(rows)
+}
+
+/// Send the queue: a big store's open handoffs first (every row the
+/// built-in sections show: on screen sooner), then its resolved history;
+/// a small one whole.
+fn send_queue(
+    store: &Store,
+    database: &std::path::Path,
+    events: &UnboundedSender<Event>,
+) -> crate::store::Result<()> {
+    let started = std::time::Instant::now();
+    let ms = || started.elapsed().as_secs_f64() * 1e3;
+    let Some(mid) = split_point(store)? else {
+        let rows = store.queue_rows()?;
+        tracing::debug!(rows = rows.len(), ms = ms(), "queue read");
+        let _ = events.send(Event::Loaded {
+            rows,
+            agents: store.agents()?,
+        });
+        return Ok(());
+    };
+    let rows = load_part(store, database, Part::Open, &mid)?;
+    tracing::debug!(rows = rows.len(), ms = ms(), "open handoffs read");
+    let agents = store.agents()?;
+    if events.send(Event::LoadedOpen { rows, agents }).is_err() {
+        return Ok(());
+    }
+    let rows = load_part(store, database, Part::Resolved, &mid)?;
+    tracing::debug!(rows = rows.len(), ms = ms(), "resolved handoffs read");
+    let _ = events.send(Event::LoadedRest { rows });
+    Ok(())
 }
 
 fn failed(e: &crate::store::StoreError) -> Event {

@@ -25,10 +25,30 @@ pub struct ImportReport {
     pub updated: usize,
 }
 
-pub(super) const ROW_COLUMNS: &str =
-    "h.id, h.escalated_at, h.status, h.priority, h.due_at, h.customer,
+/// The queue row's columns of `handoffs` (aliased `h`), in the order
+/// `row_from_sql` reads them; the verdict comes after.
+macro_rules! handoff_columns {
+    () => {
+        "h.id, h.escalated_at, h.status, h.priority, h.due_at, h.customer,
     h.plan, h.vip, h.at_risk, h.issue, h.team, h.skills, h.language, h.assignee,
-    h.confidence, h.trigger, h.procedure, h.completeness, f.verdict";
+    h.confidence, h.trigger, h.procedure, h.completeness"
+    };
+}
+
+pub(super) const ROW_COLUMNS: &str = concat!(handoff_columns!(), ", f.verdict");
+
+/// Which queue rows to read: open work can be on screen before the
+/// history of resolved handoffs has loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    All,
+    /// Anything not resolved: every row of the built-in sections.
+    Open,
+    Resolved,
+}
+
+/// [`ROW_COLUMNS`] without the verdict: every one is in the queue index.
+const ROW_COLUMNS_NO_VERDICT: &str = handoff_columns!();
 
 /// A text column read in place, without copying it into a `String`.
 pub(super) fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
@@ -241,13 +261,49 @@ impl Store {
 
     /// Every handoff as a queue row, with the verdict in force.
     pub fn queue_rows(&self) -> Result<Vec<QueueRow>> {
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM handoffs h LEFT JOIN feedback f ON f.handoff_id = h.id"
-        );
-        // Sized up front: growing a 100k-row vector by doubling would hold
-        // two copies at the peak.
-        let count = usize::try_from(self.count()?).unwrap_or(0);
-        let mut out = Vec::with_capacity(count);
+        self.queue_rows_between(Part::All, None, None)
+    }
+
+    /// The id that splits the `count` handoffs into two halves of about the
+    /// same size (see [`Store::queue_rows_between`]), when the queue index
+    /// is there.
+    pub fn queue_split(&self, count: i64) -> Result<Option<String>> {
+        if !super::migrate::has_index(&self.conn, super::migrate::QUEUE_INDEX)? {
+            return Ok(None);
+        }
+        let half = count / 2;
+        // The primary key's index holds only the ids: the quickest to step.
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM handoffs ORDER BY id LIMIT 1 OFFSET ?1",
+                [half],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The queue rows of `part` with ids from `from` (included) up to `to`
+    /// (not included), or all of them: two connections on two threads can
+    /// each load a half (`queue_split`), open work first. In id order when
+    /// the queue index is there; a store opened read-only before it was
+    /// migrated has no index, reads its table, and ignores the bounds and
+    /// the part (everything comes with the open rows).
+    pub fn queue_rows_between(
+        &self,
+        part: Part,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<QueueRow>> {
+        let indexed = super::migrate::has_index(&self.conn, super::migrate::QUEUE_INDEX)?;
+        // A whole queue is sized up front: growing a 100k-row vector by
+        // doubling would hold two copies at the peak. A part's size is not
+        // known without a count, which costs more than the growing.
+        let room = match (part, from, to) {
+            (Part::All, None, None) => usize::try_from(self.count()?).unwrap_or(0),
+            _ => 0,
+        };
+        let mut out = Vec::with_capacity(room);
         let mut names = Interner::default();
         // A full scan reads each page once, so a big page cache buys nothing;
         // filled, it would leave ~2 MB of holes in the heap among the rows.
@@ -255,17 +311,107 @@ impl Store {
             .conn
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", -256)?;
-        let scanned = (|| -> Result<()> {
-            let mut stmt = self.conn.prepare(&sql)?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                out.push(row_from_sql(r, &mut names)?);
-            }
+        let scanned = if indexed {
+            self.queue_rows_by_id(part, (from, to), &mut out, &mut names)
+        } else if part == Part::Resolved {
             Ok(())
-        })();
+        } else {
+            self.queue_rows_joined(&mut out, &mut names)
+        };
         self.conn.pragma_update(None, "cache_size", cache)?;
         scanned?;
         Ok(out)
+    }
+
+    /// The rows of `part` from the queue index, open ones first, each part
+    /// in id order with its verdicts merged in from the feedback table read
+    /// in the same order: sequential reads, no lookup per row.
+    fn queue_rows_by_id(
+        &self,
+        part: Part,
+        bounds: (Option<&str>, Option<&str>),
+        out: &mut Vec<QueueRow>,
+        names: &mut Interner,
+    ) -> Result<()> {
+        let resolved: &[bool] = match part {
+            Part::All => &[false, true],
+            Part::Open => &[false],
+            Part::Resolved => &[true],
+        };
+        for &resolved in resolved {
+            self.queue_rows_of(resolved, bounds, out, names)?;
+        }
+        Ok(())
+    }
+
+    fn queue_rows_of(
+        &self,
+        resolved: bool,
+        (from, to): (Option<&str>, Option<&str>),
+        out: &mut Vec<QueueRow>,
+        names: &mut Interner,
+    ) -> Result<()> {
+        let range = |column: &str| {
+            let mut sql = format!("{column} >= coalesce(?1, '')");
+            if to.is_some() {
+                sql.push_str(&format!(" AND {column} < ?2"));
+            }
+            sql
+        };
+        let bounds = match to {
+            Some(to) => vec![from, Some(to)],
+            None => vec![from],
+        };
+        let mut verdicts = self.conn.prepare(&format!(
+            "SELECT handoff_id, verdict FROM feedback WHERE {} ORDER BY handoff_id",
+            range("handoff_id")
+        ))?;
+        let mut verdicts = verdicts.query(rusqlite::params_from_iter(&bounds))?;
+        let mut next: Option<(String, Option<Verdict>)> = None;
+        let mut verdicts_left = true;
+        // The index's leading expression, written the same way, is what
+        // lets SQLite read just this part.
+        let sql = format!(
+            "SELECT {ROW_COLUMNS_NO_VERDICT}, NULL FROM handoffs h INDEXED BY handoffs_queue
+             WHERE (h.status = 'resolved') = {} AND {} ORDER BY h.id",
+            i32::from(resolved),
+            range("h.id")
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(&bounds))?;
+        while let Some(r) = rows.next()? {
+            let mut row = row_from_sql(r, names)?;
+            // Verdicts for ids not in this part are passed over.
+            while verdicts_left
+                && next
+                    .as_ref()
+                    .is_none_or(|(id, _)| id.as_str() < row.id.as_str())
+            {
+                match verdicts.next()? {
+                    Some(v) => next = Some((v.get(0)?, text(v, 1)?.and_then(Verdict::parse))),
+                    None => verdicts_left = false,
+                }
+            }
+            if let Some((id, verdict)) = &next
+                && *id == row.id
+            {
+                row.verdict = *verdict;
+            }
+            out.push(row);
+        }
+        Ok(())
+    }
+
+    fn queue_rows_joined(&self, out: &mut Vec<QueueRow>, names: &mut Interner) -> Result<()> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM handoffs h LEFT JOIN feedback f ON f.handoff_id = h.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            out.push(row_from_sql(r, names)?);
+        }
+        Ok(())
     }
 
     pub fn queue_row(&self, id: &str) -> Result<Option<QueueRow>> {
@@ -295,6 +441,27 @@ impl Store {
             })
         })
         .transpose()
+    }
+
+    /// The stored id `typed` names: itself, else the one id that differs
+    /// from it only in case (`ho-1046` for HO-1046).
+    pub fn find_id(&self, typed: &str) -> Result<Option<String>> {
+        let exact = |sql: &str| -> Result<Option<String>> {
+            Ok(self.conn.query_row(sql, [typed], |r| r.get(0)).optional()?)
+        };
+        match exact("SELECT id FROM handoffs WHERE id = ?1")? {
+            Some(id) => Ok(Some(id)),
+            None => exact("SELECT id FROM handoffs WHERE id = ?1 COLLATE NOCASE LIMIT 1"),
+        }
+    }
+
+    /// Every handoff id, to suggest one when a typed id is not found.
+    pub fn ids(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT id FROM handoffs ORDER BY id")?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
     }
 
     /// The record exactly as it was imported, for audit.
@@ -420,3 +587,7 @@ impl Store {
         Ok(h)
     }
 }
+
+#[cfg(test)]
+#[path = "queue_rows_tests.rs"]
+mod queue_rows_tests;

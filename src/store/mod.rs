@@ -24,7 +24,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 pub use changes::Changes;
 pub use feedback::FeedbackRecord;
-pub use handoffs::ImportReport;
+pub use handoffs::{ImportReport, Part};
 pub use open::{Check, OLDEST_READER, PendingCheck};
 pub use outbox::{Destination, OutboxCounts, OutboxRow, Routing};
 pub use remote::{SyncWrite, Synced};

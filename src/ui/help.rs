@@ -30,8 +30,17 @@ const DIALOG_KEYS: &[(&str, &str)] = &[
 ];
 
 /// Groups of entries, in the order shown. Movement bound the same way in the
-/// queue and the detail pane is listed once.
-pub fn groups(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
+/// queue and the detail pane is listed once. On a lead screen (`lead`),
+/// only the keys that do something there.
+pub fn groups(
+    keymap: &Keymap,
+    sections: &[&str],
+    filter: &str,
+    lead: bool,
+) -> Vec<(&'static str, Vec<Entry>)> {
+    if lead {
+        return lead_group(keymap, sections, filter);
+    }
     let keys_for =
         |ctx: Context, action: Action| -> String { keymap.keys_for(ctx, action).join(" ") };
     // `section_7` with four sections does nothing: not listed.
@@ -71,7 +80,10 @@ pub fn groups(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<(&'static
     let lead_only = actions_in(Context::Lead)
         .into_iter()
         .filter(|a| keys_for(Context::Lead, *a) != keys_for(Context::Queue, *a))
-        .map(|a| entry(Context::Lead, a))
+        .map(|a| Entry {
+            description: on_lead(a, sections),
+            ..entry(Context::Lead, a)
+        })
         .collect();
     // Sending runs from inside the box only: listed, not runnable from here.
     let compose = actions_in(Context::Compose)
@@ -91,13 +103,7 @@ pub fn groups(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<(&'static
         })
         .collect();
 
-    let f = filter.trim().to_lowercase();
-    let keep = |e: &Entry| {
-        f.is_empty()
-            || e.keys.to_lowercase().contains(&f)
-            || e.name.contains(&f)
-            || e.description.to_lowercase().contains(&f)
-    };
+    let keep = matching(filter);
     [
         (Context::Global.title(), global),
         ("queue and summary", both),
@@ -118,9 +124,56 @@ pub fn groups(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<(&'static
     .collect()
 }
 
+/// Whether an entry matches the help's filter text: by key, name or meaning.
+fn matching(filter: &str) -> impl Fn(&Entry) -> bool {
+    let f = filter.trim().to_lowercase();
+    move |e: &Entry| {
+        f.is_empty()
+            || e.keys.to_lowercase().contains(&f)
+            || e.name.contains(&f)
+            || e.description.to_lowercase().contains(&f)
+    }
+}
+
+/// What `a` does on a lead screen, in words.
+fn on_lead(a: Action, sections: &[&str]) -> String {
+    a.describe_on_lead()
+        .map_or_else(|| a.describe(sections).into_owned(), str::to_string)
+}
+
+/// A lead screen's keys: what works there (its own table first, then the
+/// global keys it does not override), described as they act there.
+fn lead_group(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<(&'static str, Vec<Entry>)> {
+    let mut actions = keymap.actions_in(Context::Lead);
+    for a in keymap.actions_in(Context::Global) {
+        if !actions.contains(&a) {
+            actions.push(a);
+        }
+    }
+    let keep = matching(filter);
+    let entries: Vec<Entry> = actions
+        .into_iter()
+        .filter(|a| a.works_on_lead() && a.exists_with(sections))
+        .filter_map(|a| {
+            let keys = keymap.keys_in_force(Context::Lead, a);
+            (!keys.is_empty()).then(|| Entry {
+                keys: keys.join(" "),
+                name: a.name(),
+                description: on_lead(a, sections),
+                action: Some(a),
+            })
+        })
+        .filter(|e| keep(e))
+        .collect();
+    if entries.is_empty() {
+        return Vec::new();
+    }
+    vec![(Context::Lead.title(), entries)]
+}
+
 /// The actions Enter can run, in the order shown; `selected` indexes this.
-pub fn runnable(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<Action> {
-    groups(keymap, sections, filter)
+pub fn runnable(keymap: &Keymap, sections: &[&str], filter: &str, lead: bool) -> Vec<Action> {
+    groups(keymap, sections, filter, lead)
         .into_iter()
         .flat_map(|(_, entries)| entries)
         .filter_map(|e| e.action)
@@ -134,9 +187,9 @@ enum Item {
 }
 
 /// The groups as items: a heading, then its entries.
-fn blocks(keymap: &Keymap, sections: &[&str], filter: &str) -> Vec<Vec<Item>> {
+fn blocks(keymap: &Keymap, sections: &[&str], filter: &str, lead: bool) -> Vec<Vec<Item>> {
     let mut runnable_seen = 0usize;
-    groups(keymap, sections, filter)
+    groups(keymap, sections, filter, lead)
         .into_iter()
         .map(|(title, entries)| {
             let mut block = vec![Item::Heading(title)];
@@ -156,24 +209,73 @@ struct Placed<'a> {
     w: u16,
     h: u16,
     cols: usize,
-    columns: Vec<Vec<&'a Item>>,
+    col_w: usize,
+    /// The keys' column, the same in every column of the box.
+    keys_w: usize,
+    /// Each column's items with the lines each takes (a description too
+    /// long for one line wraps under itself).
+    columns: Vec<Vec<(&'a Item, usize)>>,
     hidden: usize,
     total: usize,
+}
+
+/// The room a description has beside the keys: "▸ " / "  ", keys, " ".
+fn desc_width(col_w: usize, keys_w: usize) -> usize {
+    col_w.saturating_sub(keys_w + 4).max(8)
+}
+
+/// The keys' column: as wide as the widest keys, up to this; longer keys
+/// ("Enter Alt-Enter Ctrl-Enter") get a line of their own.
+const KEYS_MAX: usize = 11;
+
+fn item_height(item: &Item, col_w: usize, keys_w: usize) -> usize {
+    match item {
+        Item::Heading(_) => 1,
+        Item::Entry(e, _) => {
+            let own_line = usize::from(text::width(&e.keys) > keys_w);
+            own_line
+                + text::wrap(&e.description, desc_width(col_w, keys_w))
+                    .len()
+                    .max(1)
+        }
+    }
 }
 
 fn place(blocks: &[Vec<Item>], screen: Rect) -> Placed<'_> {
     let w = screen.width.min(112);
     let cols: usize = if w >= 64 { 2 } else { 1 };
+    // Borders take two columns; each column gets an equal share.
+    let col_w = (usize::from(w.saturating_sub(2)) / cols).max(1);
+    let keys_w = blocks
+        .iter()
+        .flatten()
+        .filter_map(|it| match it {
+            Item::Entry(e, _) => Some(text::width(&e.keys)),
+            Item::Heading(_) => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .min(KEYS_MAX)
+        .min(col_w / 2);
+    let sized: Vec<Vec<(&Item, usize)>> = blocks
+        .iter()
+        .map(|b| {
+            b.iter()
+                .map(|it| (it, item_height(it, col_w, keys_w)))
+                .collect()
+        })
+        .collect();
     // Border, filter line and a blank line take four rows.
     let max_rows = usize::from(screen.height.saturating_sub(4)).max(1);
     let total: usize = blocks.iter().map(Vec::len).sum();
+    let lines: usize = sized.iter().flatten().map(|(_, h)| h).sum();
     // The fewest rows that hold every group whole; else split groups.
-    let whole = (total.div_ceil(cols).max(1)..=max_rows)
-        .find_map(|rows| pack_whole(blocks, rows, cols).map(|c| (rows, c)));
+    let whole = (lines.div_ceil(cols).max(1)..=max_rows)
+        .find_map(|rows| pack_whole(&sized, rows, cols).map(|c| (rows, c)));
     let (rows, columns, hidden) = match whole {
         Some((rows, columns)) => (rows, columns, 0),
         None => {
-            let (columns, hidden) = pack_split(blocks, max_rows, cols);
+            let (columns, hidden) = pack_split(&sized, max_rows, cols);
             (max_rows, columns, hidden)
         }
     };
@@ -184,6 +286,8 @@ fn place(blocks: &[Vec<Item>], screen: Rect) -> Placed<'_> {
         w,
         h,
         cols,
+        col_w,
+        keys_w,
         columns,
         hidden,
         total,
@@ -196,56 +300,68 @@ fn body_of(inner: Rect) -> Option<Rect> {
         .then(|| Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2))
 }
 
-/// How many lines of column `i` show entries (the last column's last line
-/// says how many more there are when some do not fit).
-fn shown_lines(p: &Placed, i: usize, body: Rect) -> usize {
-    let len = p.columns.get(i).map_or(0, Vec::len);
-    let room = usize::from(body.height);
+/// The items of column `i` drawn whole in `body` (the last column's last
+/// line says how many more there are when some do not fit).
+fn shown_items<'p, 'a>(p: &'p Placed<'a>, i: usize, body: Rect) -> &'p [(&'a Item, usize)] {
+    let column = p.columns.get(i).map_or(&[][..], Vec::as_slice);
+    let mut room = usize::from(body.height);
     if p.hidden > 0 && i + 1 == p.cols {
-        len.min(room.saturating_sub(1))
-    } else {
-        len.min(room)
+        room = room.saturating_sub(1);
     }
+    let mut used = 0;
+    let fit = column
+        .iter()
+        .take_while(|(_, h)| {
+            used += h;
+            used <= room
+        })
+        .count();
+    &column[..fit]
 }
 
-/// The index (into `runnable(keymap, sections, filter)`) of the entry drawn at `x`,
-/// `y` on `screen`, as `render` lays help out; None over a heading, a key
-/// that only works in a dialog, or outside the list.
+/// The index (into `runnable(keymap, sections, filter, lead)`) of the entry
+/// drawn at `x`, `y` on `screen`, as `render` lays help out; None over a
+/// heading, a key that only works in a dialog, or outside the list.
 pub fn entry_at(
     keymap: &Keymap,
-    sections: &[&str],
+    (sections, lead): (&[&str], bool),
     filter: &str,
     screen: Rect,
-    x: u16,
-    y: u16,
+    (x, y): (u16, u16),
 ) -> Option<usize> {
-    let blocks = blocks(keymap, sections, filter);
+    let blocks = blocks(keymap, sections, filter, lead);
     let p = place(&blocks, screen);
     let body = body_of(modal::inner(modal::area(screen, p.w, p.h)))?;
     if !body.contains(ratatui::layout::Position { x, y }) {
         return None;
     }
-    let col_w = (usize::from(body.width) / p.cols).max(1);
-    let i = usize::from(x - body.x) / col_w;
-    let row = usize::from(y - body.y);
-    if i >= p.cols || row >= shown_lines(&p, i, body) {
+    let i = usize::from(x - body.x) / p.col_w.max(1);
+    if i >= p.cols {
         return None;
     }
-    match p.columns.get(i)?.get(row)? {
-        Item::Entry(_, index) => *index,
-        Item::Heading(_) => None,
+    let row = usize::from(y - body.y);
+    let mut top = 0;
+    for (item, h) in shown_items(&p, i, body) {
+        if row < top + h {
+            return match item {
+                Item::Entry(_, index) => *index,
+                Item::Heading(_) => None,
+            };
+        }
+        top += h;
     }
+    None
 }
 
 pub fn render(
     frame: &mut Frame,
     keymap: &Keymap,
-    sections: &[&str],
+    (sections, lead): (&[&str], bool),
     filter: &str,
     selected: usize,
     theme: &Theme,
 ) {
-    let blocks = blocks(keymap, sections, filter);
+    let blocks = blocks(keymap, sections, filter, lead);
     let p = place(&blocks, frame.area());
     let (cols, hidden, total) = (p.cols, p.hidden, p.total);
     let inner = modal::open(frame, p.w, p.h, "Keys", theme);
@@ -275,112 +391,132 @@ pub fn render(
         Rect { height: 1, ..inner },
         vec![(filter_line, false)],
     );
-    if inner.height < 3 {
+    let Some(body) = body_of(inner) else {
         return;
-    }
-    let body = Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2);
+    };
     if total == 0 {
         let none = Line::styled(" No key matches. Backspace to widen.", theme.muted);
         modal::fill(frame, body, vec![(none, false)]);
         return;
     }
-    let col_w = (usize::from(body.width) / cols).max(1);
-    for (i, column) in p.columns.iter().enumerate() {
-        // Keys line up per column, as wide as that column's longest keys.
-        let keys_w = column
+    for i in 0..cols {
+        let shown = shown_items(&p, i, body);
+        let mut lines: Vec<(Line<'static>, bool)> = shown
             .iter()
-            .filter_map(|it| match it {
-                Item::Entry(e, _) => Some(text::width(&e.keys)),
-                Item::Heading(_) => None,
-            })
-            .max()
-            .unwrap_or(0)
-            .min(col_w / 2);
-        let mut lines: Vec<(Line<'static>, bool)> = column
-            .iter()
-            .map(|it| (item_line(it, selected, theme, col_w, keys_w), false))
+            .flat_map(|(it, _)| item_lines(it, selected, theme, p.col_w, p.keys_w))
+            .map(|l| (l, false))
             .collect();
         if hidden > 0 && i + 1 == cols {
-            let room = usize::from(body.height).saturating_sub(1);
-            let more = hidden + lines.len().saturating_sub(room);
-            lines.truncate(room);
+            let column = p.columns.get(i).map_or(0, Vec::len);
+            let more = hidden + column - shown.len();
             let line = Line::styled(format!(" … {more} more — type to filter"), theme.muted);
             lines.push((line, false));
         }
-        let x = body.x + (i * col_w) as u16;
-        let area = Rect::new(x, body.y, col_w as u16, body.height);
+        let x = body.x + (i * p.col_w) as u16;
+        let area = Rect::new(x, body.y, p.col_w as u16, body.height);
         modal::fill(frame, area, lines);
     }
 }
 
-/// Whole groups into `cols` columns of `rows`, in order; None if they do not fit.
-fn pack_whole(blocks: &[Vec<Item>], rows: usize, cols: usize) -> Option<Vec<Vec<&Item>>> {
-    let mut columns: Vec<Vec<&Item>> = vec![Vec::new()];
+/// Whole groups into `cols` columns of `rows` lines, in order; None if they
+/// do not fit.
+fn pack_whole<'a>(
+    blocks: &[Vec<(&'a Item, usize)>],
+    rows: usize,
+    cols: usize,
+) -> Option<Vec<Vec<(&'a Item, usize)>>> {
+    let lines = |c: &[(&Item, usize)]| c.iter().map(|(_, h)| h).sum::<usize>();
+    let mut columns: Vec<Vec<(&Item, usize)>> = vec![Vec::new()];
     for block in blocks {
-        if block.len() > rows {
+        if lines(block) > rows {
             return None;
         }
-        let used = columns.last().map_or(0, Vec::len);
-        if used + block.len() > rows {
+        let used = columns.last().map_or(0, |c| lines(c));
+        if used + lines(block) > rows {
             if columns.len() == cols {
                 return None;
             }
             columns.push(Vec::new());
         }
-        columns.last_mut()?.extend(block.iter());
+        columns.last_mut()?.extend(block.iter().copied());
     }
     Some(columns)
 }
 
 /// Items flowed down the columns, groups split where needed (a heading never
 /// ends a column). Returns the columns and how many items did not fit.
-fn pack_split(blocks: &[Vec<Item>], rows: usize, cols: usize) -> (Vec<Vec<&Item>>, usize) {
-    let items: Vec<&Item> = blocks.iter().flatten().collect();
-    let mut columns: Vec<Vec<&Item>> = vec![Vec::new()];
+fn pack_split<'a>(
+    blocks: &[Vec<(&'a Item, usize)>],
+    rows: usize,
+    cols: usize,
+) -> (Vec<Vec<(&'a Item, usize)>>, usize) {
+    let items: Vec<(&Item, usize)> = blocks.iter().flatten().copied().collect();
+    let mut columns: Vec<Vec<(&Item, usize)>> = vec![Vec::new()];
+    let mut used = 0;
     let mut placed = 0;
-    for item in &items {
-        let used = columns.last().map_or(0, Vec::len);
+    for &(item, h) in &items {
         let heading_at_end = matches!(item, Item::Heading(_)) && used + 1 == rows;
-        if used == rows || heading_at_end {
+        if used + h > rows || heading_at_end {
             if columns.len() == cols {
                 break;
             }
             columns.push(Vec::new());
+            used = 0;
         }
         if let Some(c) = columns.last_mut() {
-            c.push(item);
+            c.push((item, h));
+            used += h;
             placed += 1;
         }
     }
     (columns, items.len() - placed)
 }
 
-fn item_line(
+/// The lines of one item: a heading, or an entry's keys and its
+/// description wrapped under itself.
+fn item_lines(
     item: &Item,
     selected: usize,
     theme: &Theme,
     width: usize,
     keys_w: usize,
-) -> Line<'static> {
+) -> Vec<Line<'static>> {
     match item {
-        Item::Heading(t) => Line::styled(text::trunc(&format!(" {t}"), width), theme.heading),
+        Item::Heading(t) => vec![Line::styled(
+            text::trunc(&format!(" {t}"), width),
+            theme.heading,
+        )],
         Item::Entry(e, index) => {
             let picked = *index == Some(selected);
-            let keys = text::pad(&e.keys, keys_w);
-            let desc_w = width.saturating_sub(keys_w + 4);
-            let desc = text::trunc(&e.description, desc_w);
-            if picked {
-                // The pick is drawn in reverse as a whole, with a glyph, so it
-                // shows without colour too.
-                let line = format!("▸ {keys} {}", text::pad(&desc, desc_w));
-                return Line::styled(text::trunc(&line, width), theme.selection);
+            let desc_w = desc_width(width, keys_w);
+            let blank = " ".repeat(keys_w);
+            let mut rows: Vec<(String, String)> = Vec::new();
+            let mut keys = Some(text::pad(&e.keys, keys_w));
+            if text::width(&e.keys) > keys_w {
+                rows.push((text::trunc(&e.keys, width.saturating_sub(2)), String::new()));
+                keys = None;
             }
-            Line::from(vec![
-                Span::raw("  "),
-                Span::styled(keys, theme.key),
-                Span::raw(" "),
-                Span::styled(desc, theme.normal),
-            ])
+            for desc in text::wrap(&e.description, desc_w) {
+                rows.push((keys.take().unwrap_or_else(|| blank.clone()), desc));
+            }
+            rows.into_iter()
+                .enumerate()
+                .map(|(n, (keys, desc))| {
+                    if picked {
+                        // The pick is drawn in reverse as a whole, with a
+                        // glyph, so it shows without colour too.
+                        let mark = if n == 0 { "▸" } else { " " };
+                        let line = format!("{mark} {keys} {}", text::pad(&desc, desc_w));
+                        return Line::styled(text::trunc(&line, width), theme.selection);
+                    }
+                    Line::from(vec![
+                        Span::raw("  "),
+                        Span::styled(keys, theme.key),
+                        Span::raw(" "),
+                        Span::styled(desc, theme.normal),
+                    ])
+                })
+                .collect()
         }
     }
 }
@@ -395,7 +531,7 @@ mod tests {
     #[test]
     fn every_binding_is_listed() {
         let map = Keymap::default();
-        let all = groups(&map, NINE, "");
+        let all = groups(&map, NINE, "", false);
         for b in map.bindings() {
             let label = crate::app::keymap::chord_label(&b.keys);
             let found = all.iter().flat_map(|(_, es)| es).any(|e| {
@@ -418,20 +554,20 @@ mod tests {
         );
         map.bind(Context::Global, vec![f2], Some(Action::FlagBad));
         let count = |f: &str| {
-            groups(&map, NINE, f)
+            groups(&map, NINE, f, false)
                 .iter()
                 .map(|(_, e)| e.len())
                 .sum::<usize>()
         };
         assert_eq!(count("F2"), 1);
-        assert_eq!(runnable(&map, NINE, "F2"), vec![Action::FlagBad]);
+        assert_eq!(runnable(&map, NINE, "F2", false), vec![Action::FlagBad]);
     }
 
     #[test]
     fn filter_matches_key_name_or_description() {
         let map = Keymap::default();
         let count = |f: &str| {
-            groups(&map, NINE, f)
+            groups(&map, NINE, f, false)
                 .iter()
                 .map(|(_, e)| e.len())
                 .sum::<usize>()
@@ -446,9 +582,12 @@ mod tests {
     fn sections_are_listed_by_name_and_only_those_in_force() {
         let map = Keymap::default();
         let four = ["Mine", "VIP urgent", "All", "Bot-held"];
-        let listed = runnable(&map, &four, "");
+        let listed = runnable(&map, &four, "", false);
         assert!(listed.contains(&Action::Section(3)));
         assert!(!listed.contains(&Action::Section(4)), "no fifth section");
-        assert_eq!(runnable(&map, &four, "vip"), vec![Action::Section(1)]);
+        assert_eq!(
+            runnable(&map, &four, "vip", false),
+            vec![Action::Section(1)]
+        );
     }
 }

@@ -3,8 +3,14 @@
 
 use ratatui::layout::Rect;
 
-/// At this width and above the queue and summary sit side by side.
-pub const WIDE: u16 = 120;
+/// At this width and above the queue and summary sit side by side: the
+/// queue then still has every column a 110-column screen shows (team,
+/// owner, confidence, completeness, verdict) and the summary 60 columns.
+/// Narrower, stacked panes show more of both.
+pub const WIDE: u16 = 160;
+/// The side-by-side queue's least width: what its full set of columns and
+/// a readable issue need.
+const WIDE_QUEUE: u16 = 100;
 /// Below this width the screen is in its compact mode: fewer queue columns,
 /// short labels, the short forms of the top line and status bar.
 pub const COMPACT: u16 = 80;
@@ -43,7 +49,7 @@ pub fn areas(width: u16, height: u16, detail_focused: bool) -> Areas {
     let empty = Rect::new(0, body_y, 0, 0);
     let body = Rect::new(0, body_y, width, body_h).intersection(full);
     if width >= WIDE {
-        let queue_w = width * 11 / 20;
+        let queue_w = (width * 11 / 20).max(WIDE_QUEUE);
         return Areas {
             tabs,
             queue: Rect::new(0, body_y, queue_w, body_h),
@@ -84,4 +90,29 @@ pub fn queue_lines(width: u16, height: u16) -> usize {
 /// How many lines of summary or transcript fit (its title takes one).
 pub fn detail_lines(width: u16, height: u16) -> usize {
     usize::from(areas(width, height, true).detail.height.saturating_sub(1)).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::queue::Columns;
+
+    /// What a 110-column screen's queue shows, every wider screen shows too.
+    #[test]
+    fn no_width_from_110_shows_fewer_queue_columns_than_110() {
+        let at_110 = Columns::for_screen(110, 110, true);
+        for width in 110..=260 {
+            let queue = areas(width, 40, false).queue.width;
+            let c = Columns::for_screen(usize::from(queue), width, true);
+            assert!(
+                c.team && c.who && c.conf && c.cmp && c.verdict >= at_110.verdict,
+                "{width}: {c:?}"
+            );
+            assert!(c.customer >= at_110.customer, "{width}: {c:?}");
+            assert!(c.issue >= 28, "{width}: {c:?}");
+        }
+        assert!(!areas(120, 40, false).side_by_side);
+        assert!(areas(160, 40, false).side_by_side);
+        assert!(areas(160, 40, false).detail.width >= 60);
+    }
 }

@@ -2,6 +2,7 @@
 //! and draw; they change nothing.
 
 pub mod compose;
+pub mod confirm;
 pub mod help;
 pub mod layout;
 pub mod lead;
@@ -78,7 +79,10 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             help::render(
                 frame,
                 &state.keymap,
-                &state.section_titles(),
+                (
+                    &state.section_titles(),
+                    state.screen != crate::app::state::Screen::Workspace,
+                ),
                 filter,
                 *selected,
                 theme,
@@ -95,6 +99,9 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             );
         }
         Some(Modal::Problems { lines }) => problems::render(frame, lines, theme),
+        Some(Modal::ConfirmBulk { verdict, count }) => {
+            confirm::render(frame, *verdict, *count, theme);
+        }
     }
 }
 

@@ -8,7 +8,9 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{layout, summary, text, transcript};
+use crate::app::Action;
 use crate::app::State;
+use crate::app::keymap::Context;
 use crate::app::state::{Focus, Pane};
 use crate::domain::completeness;
 use crate::domain::feedback::Verdict;
@@ -71,11 +73,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, side_
     let pane = match state.pane {
         Pane::Summary => "summary",
         Pane::Transcript => "transcript",
+        Pane::Note => "bot note",
     };
-    let position = if total > body_h {
-        format!(" {pane} {}-{}/{total} ", scroll + 1, scroll + shown.len())
-    } else {
-        format!(" {pane} ")
+    // Narrow panes keep the room for naming the handoff: the lines shown
+    // without the pane's name (the body says what it is).
+    let pane = if width < 50 { "" } else { pane };
+    let position = match (total > body_h, pane.is_empty()) {
+        (true, false) => format!(" {pane} {}-{}/{total} ", scroll + 1, scroll + shown.len()),
+        (true, true) => format!(" {}-{}/{total} ", scroll + 1, scroll + shown.len()),
+        (false, false) => format!(" {pane} "),
+        (false, true) => String::new(),
     };
     let title = title_line(state, theme, width, &position, focused);
     frame.render_widget(Paragraph::new(title), Rect { height: 1, ..inner });
@@ -96,16 +103,60 @@ fn body_lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> 
         return vec![Line::styled("loading…", theme.muted)];
     };
     match state.pane {
-        Pane::Summary => summary::lines(
-            detail,
-            &state.me,
-            state.now,
-            theme,
-            width,
-            layout::compact(state.width),
-        ),
+        Pane::Summary => {
+            let mut lines = summary::lines(
+                detail,
+                &state.me,
+                state.now,
+                theme,
+                width,
+                layout::compact(state.width),
+            );
+            // The note the summary was parsed from, one key away.
+            let key = state.keymap.key_in(Context::Detail, Action::ToggleNote);
+            if let Some(key) = key.filter(|_| detail.handoff.has_note()) {
+                lines.push(Line::raw(""));
+                lines.extend(text::wrap_spans(
+                    &[
+                        Span::styled(key, theme.key),
+                        Span::styled(" shows the bot's note as it was written", theme.muted),
+                    ],
+                    width,
+                ));
+            }
+            lines
+        }
         Pane::Transcript => transcript::lines(&detail.handoff, state.now, theme, width),
+        Pane::Note => note_lines(&detail.handoff, theme, width),
     }
+}
+
+/// The bot's note as it was written (cleaned of control sequences on the
+/// way in), wrapped; the summary is what the parser made of it.
+fn note_lines(
+    h: &crate::domain::handoff::Handoff,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let Some(note) = h.note.as_deref().filter(|_| h.has_note()) else {
+        return vec![Line::styled(
+            "No note: this handoff came as structured fields.",
+            theme.muted,
+        )];
+    };
+    let mut lines = vec![
+        Line::styled(
+            "As the bot wrote it; the summary was parsed from this.",
+            theme.muted,
+        ),
+        Line::raw(""),
+    ];
+    lines.extend(
+        text::wrap(note, width)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.normal)),
+    );
+    lines
 }
 
 /// "▌HO-1001 · ★ Dana Whitfield · open · completeness 4/5 (missing: next step) · ✗ bad ── summary 1-13/40"
@@ -124,13 +175,19 @@ fn title_line(
         theme.border
     };
     let room = width.saturating_sub(text::width(position) + 2);
-    // Roomiest form that fits; the customer goes last (the queue row shows it).
+    // Roomiest form that fits; the customer is always named (cut last).
     let fits = |spans: &Vec<Span>| spans.iter().map(|s| s.width()).sum::<usize>() <= room;
-    let left = [Title::Full, Title::Compact, Title::Bare]
+    let left = [Title::Full, Title::Compact, Title::Named]
         .into_iter()
         .map(|form| title_parts(state, theme, form))
         .find(fits)
-        .unwrap_or_else(|| title_parts(state, theme, Title::Bare));
+        .unwrap_or_else(|| {
+            // The name shortened ("Dana W."), in what the rest leaves.
+            let named = title_parts(state, theme, Title::Named);
+            let rest: usize = named.iter().map(|s| s.width()).sum::<usize>()
+                - named.last().map_or(0, |s| s.width());
+            title_parts(state, theme, Title::Short(room.saturating_sub(rest)))
+        });
     let mut spans = text::fit_spans(left, room);
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let fill = width.saturating_sub(used + text::width(position));
@@ -147,8 +204,11 @@ enum Title {
     Full,
     /// "4/5", status only when not open.
     Compact,
-    /// Compact without the customer.
-    Bare,
+    /// The id, the verdict and the customer: what says which handoff this
+    /// is, whatever else is left out.
+    Named,
+    /// Named, the customer's name shortened to fit this many cells.
+    Short(usize),
 }
 
 fn title_parts(state: &State, theme: &Theme, form: Title) -> Vec<Span<'static>> {
@@ -161,14 +221,23 @@ fn title_parts(state: &State, theme: &Theme, form: Title) -> Vec<Span<'static>> 
     };
     let sep = || Span::styled(" · ", theme.border);
     left.push(Span::styled(text::one_line(&row.id), theme.title));
-    if form != Title::Bare {
-        left.push(sep());
-        let star = if row.vip { "★ " } else { "" };
-        left.push(Span::styled(
-            format!("{star}{}", text::one_line(&row.customer)),
-            theme.normal,
-        ));
+    let star = if row.vip { "★ " } else { "" };
+    let name = match form {
+        Title::Short(w) => text::short_name(
+            &text::one_line(&row.customer),
+            w.saturating_sub(text::width(star)),
+        ),
+        _ => text::one_line(&row.customer),
+    };
+    let customer = Span::styled(format!("{star}{name}"), theme.normal);
+    if matches!(form, Title::Named | Title::Short(_)) {
+        if let Some(verdict) = verdict_span(row.verdict, theme) {
+            left.extend([sep(), verdict]);
+        }
+        left.extend([sep(), customer]);
+        return left;
     }
+    left.extend([sep(), customer]);
     // Compact titles name the status only when it is not the usual "open".
     if !compact || row.status != Status::Open {
         left.push(sep());
@@ -201,16 +270,17 @@ fn title_parts(state: &State, theme: &Theme, form: Title) -> Vec<Span<'static>> 
             ));
         }
     }
-    match row.verdict {
-        Some(Verdict::Bad) => {
-            left.push(sep());
-            left.push(Span::styled("✗ bad", theme.verdict_bad));
-        }
-        Some(Verdict::Good) => {
-            left.push(sep());
-            left.push(Span::styled("✓ good", theme.verdict_good));
-        }
-        None => {}
+    if let Some(verdict) = verdict_span(row.verdict, theme) {
+        left.extend([sep(), verdict]);
     }
     left
+}
+
+fn verdict_span(verdict: Option<Verdict>, theme: &Theme) -> Option<Span<'static>> {
+    let v = verdict?;
+    let style = match v {
+        Verdict::Bad => theme.verdict_bad,
+        Verdict::Good => theme.verdict_good,
+    };
+    Some(Span::styled(v.mark(), style))
 }

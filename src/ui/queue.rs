@@ -27,6 +27,8 @@ const TEAM_W: usize = 10;
 const WHO_W: usize = 8;
 const CONF_W: usize = 4;
 const CMP_W: usize = 3;
+/// "VERDICT" over "✓ good" / "✗ bad".
+const VERDICT_W: usize = 7;
 
 /// Which columns fit and how wide they are. Every column is followed by one
 /// space; the line starts with a one-space margin.
@@ -46,7 +48,8 @@ pub struct Columns {
     pub who: bool,
     pub conf: bool,
     pub cmp: bool,
-    /// 0 = hidden, 1 = glyph only, 6 = "✓ good".
+    /// 0 = hidden, 1 = glyph only (headed "V"), 7 = "✓ good" (headed
+    /// "VERDICT").
     pub verdict: usize,
 }
 
@@ -95,9 +98,9 @@ impl Columns {
             c.team = true;
             used += TEAM_W + 1;
         }
-        if c.verdict == 1 && room(used, 5) {
-            c.verdict = 6;
-            used += 5;
+        if c.verdict == 1 && room(used, VERDICT_W - 1) {
+            c.verdict = VERDICT_W;
+            used += VERDICT_W - 1;
         }
         c.issue = width.saturating_sub(used + 1).max(1);
         c
@@ -191,10 +194,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if !state.loaded {
         lines.push(Line::styled(" loading…", theme.muted));
     } else if state.visible.is_empty() {
-        lines.push(Line::styled(
-            format!(" {}", empty_message(state)),
-            theme.muted,
-        ));
+        // Wrapped, not cut: it says what to do next.
+        let message = Span::styled(empty_message(state).into_owned(), theme.muted);
+        lines.extend(
+            text::wrap_spans(&[message], width.saturating_sub(2))
+                .into_iter()
+                .map(|l| {
+                    let mut spans = vec![Span::raw(" ")];
+                    spans.extend(l.spans);
+                    Line::from(spans)
+                }),
+        );
     } else {
         let start = first_shown(state, rows);
         let end = (start + rows).min(state.visible.len());
@@ -229,6 +239,12 @@ pub fn empty_message(state: &State) -> std::borrow::Cow<'static, str> {
         return "No handoffs.".into();
     };
     match section.builtin {
+        Some(Builtin::Mine) if state.agent_guessed => format!(
+            "Nothing assigned to \"{}\", your login name. Not how the handoffs name you? \
+             Start with --agent NAME, or put agent = \"NAME\" in the config file.",
+            text::one_line(&state.me)
+        )
+        .into(),
         Some(Builtin::Mine) => {
             "Nothing assigned to you. Tab to see your teams' unassigned handoffs.".into()
         }
@@ -274,8 +290,8 @@ fn header<'a>(c: &Columns, theme: &Theme, focused: bool, width: usize) -> Line<'
     }
     match c.verdict {
         0 => {}
-        1 => col("", 1),
-        w => col("FLAG", w),
+        1 => col("V", 1),
+        w => col("VERDICT", w),
     }
     let style = if focused {
         theme.focus_border
@@ -306,11 +322,13 @@ fn row_line<'a>(
         spans.push(Span::raw(" "));
     };
 
-    let (glyph, sla_style) = match row.sla(state.now) {
-        SlaState::Breached => ("✖", theme.breached),
-        SlaState::AtRisk => ("▲", theme.at_risk),
-        SlaState::Ok => (" ", theme.ok),
-        SlaState::None => (" ", theme.muted),
+    let sla = row.sla(state.now);
+    let glyph = sla.glyph();
+    let sla_style = match sla {
+        SlaState::Breached => theme.breached,
+        SlaState::AtRisk => theme.at_risk,
+        SlaState::Ok => theme.ok,
+        SlaState::None => theme.muted,
     };
     let clock = if row.status == Status::Resolved {
         "—".to_string()
@@ -326,11 +344,12 @@ fn row_line<'a>(
     push(&mut spans, text::pad(&sla, c.sla), sla_style);
 
     // The word, or in the narrowest queues a glyph: never colour alone.
-    let (pri, glyph, pri_style) = match row.priority {
-        Priority::Urgent => ("URG", "!", theme.urgent),
-        Priority::High => ("high", "↑", theme.high),
-        Priority::Normal => ("norm", " ", theme.normal),
-        Priority::Low => ("low", "↓", theme.muted),
+    let pri = row.priority.short();
+    let (glyph, pri_style) = match row.priority {
+        Priority::Urgent => ("!", theme.urgent),
+        Priority::High => ("↑", theme.high),
+        Priority::Normal => (" ", theme.normal),
+        Priority::Low => ("↓", theme.muted),
     };
     match c.pri {
         0 => {}
@@ -340,14 +359,15 @@ fn row_line<'a>(
 
     let name = text::one_line(&row.customer);
     let customer = match (row.vip, c.compact) {
-        (true, true) => format!("★{}", short_name(&name, c.customer.saturating_sub(1))),
-        (false, true) => short_name(&name, c.customer),
+        (true, true) => format!("★{}", text::short_name(&name, c.customer.saturating_sub(1))),
+        (false, true) => text::short_name(&name, c.customer),
         (true, false) => format!("★ {name}"),
         (false, false) => name,
     };
     push(&mut spans, text::cell(&customer, c.customer), theme.normal);
 
-    spans.extend(issue_spans(row, theme, c.issue));
+    let said = state.current_section().and_then(|s| s.query.only_status());
+    spans.extend(issue_spans(row, theme, c.issue, said));
     spans.push(Span::raw(" "));
 
     if c.team {
@@ -377,12 +397,16 @@ fn row_line<'a>(
         push(&mut spans, format!("{}/5", row.completeness), style);
     }
     if c.verdict > 0 {
-        let (wide, glyph, style) = match row.verdict {
-            Some(Verdict::Bad) => ("✗ bad", "✗", theme.verdict_bad),
-            Some(Verdict::Good) => ("✓ good", "✓", theme.verdict_good),
-            None => ("", "", theme.normal),
+        let style = match row.verdict {
+            Some(Verdict::Bad) => theme.verdict_bad,
+            Some(Verdict::Good) => theme.verdict_good,
+            None => theme.normal,
         };
-        let label = if c.verdict == 1 { glyph } else { wide };
+        let label = match row.verdict {
+            Some(v) if c.verdict == 1 => v.glyph(),
+            Some(v) => v.mark(),
+            None => "",
+        };
         push(&mut spans, text::pad(label, c.verdict), style);
     }
 
@@ -403,25 +427,6 @@ fn row_line<'a>(
     line
 }
 
-/// A name that fits `width` cells without cutting a word where a shorter
-/// form exists: "Dana Whitfield", else "Dana W.", else "Dana", else cut.
-fn short_name(name: &str, width: usize) -> String {
-    if text::width(name) <= width {
-        return name.to_string();
-    }
-    let words: Vec<&str> = name.split_whitespace().collect();
-    if let (Some(first), Some(last)) = (words.first(), words.last())
-        && words.len() > 1
-    {
-        let initial: String = last.chars().take(1).collect();
-        let candidates = [format!("{first} {initial}."), (*first).to_string()];
-        if let Some(fit) = candidates.into_iter().find(|c| text::width(c) <= width) {
-            return fit;
-        }
-    }
-    text::cut(name, width)
-}
-
 fn overlay<'a>(line: Line<'a>, over: Style) -> Line<'a> {
     let spans = line
         .spans
@@ -434,9 +439,18 @@ fn overlay<'a>(line: Line<'a>, over: Style) -> Line<'a> {
     Line::from(spans).style(over)
 }
 
-fn issue_spans<'a>(row: &QueueRow, theme: &Theme, width: usize) -> Vec<Span<'a>> {
+/// The issue, after the status when it is not the usual "open" — unless
+/// the section holds only that status (Bot-held is all `pending`).
+fn issue_spans<'a>(
+    row: &QueueRow,
+    theme: &Theme,
+    width: usize,
+    said: Option<Status>,
+) -> Vec<Span<'a>> {
     let prefix = match row.status {
-        Status::Resolved => Some(("✓ resolved · ", theme.ok)),
+        _ if said == Some(row.status) => None,
+        // ✓ is a good verdict; resolved rows are also dimmed as a whole.
+        Status::Resolved => Some(("resolved · ", theme.ok)),
         Status::Pending => Some(("pending · ", theme.muted)),
         Status::Snoozed => Some(("snoozed · ", theme.muted)),
         Status::Open => None,
@@ -518,7 +532,7 @@ mod tests {
         assert!(!c.team);
         assert!(c.issue >= ISSUE_MIN);
         let c = Columns::for_width(140, true);
-        assert!(c.team && c.who && c.cmp && c.conf && c.verdict == 6);
+        assert!(c.team && c.who && c.cmp && c.conf && c.verdict == VERDICT_W);
     }
 
     #[test]
@@ -532,14 +546,5 @@ mod tests {
         // The side-by-side queue of a wide terminal keeps its full columns.
         assert!(!Columns::for_screen(66, 120, true).compact);
         assert!(Columns::for_screen(79, 79, true).compact);
-    }
-
-    #[test]
-    fn names_shorten_before_they_are_cut() {
-        assert_eq!(short_name("Dana Whitfield", 14), "Dana Whitfield");
-        assert_eq!(short_name("Dana Whitfield", 10), "Dana W.");
-        assert_eq!(short_name("Aleksander Zielinski", 10), "Aleksander");
-        assert_eq!(short_name("Bartholomew Zielinski", 8), "Barthol…");
-        assert_eq!(short_name("Cher", 8), "Cher");
     }
 }

@@ -12,8 +12,8 @@ pub fn render(frame: &mut Frame, state: &State, id: &str, theme: &Theme) {
     // Say "saved" only once the store has it: nothing shows as done early,
     // and a write that failed says so.
     let saved = match (&state.save_failed, state.saving) {
-        (Some(_), 0) => Span::styled("✗ NOT saved", theme.error),
-        (None, 0) => Span::styled("✓ saved", theme.ok),
+        (Some(_), 0) => Span::styled("NOT saved", theme.error),
+        (None, 0) => Span::styled("saved", theme.ok),
         _ => Span::styled("saving…", theme.info),
     };
     let mut lines = vec![

@@ -23,6 +23,7 @@ const HINTS: &[Action] = &[
     Action::Note,
     Action::Reply,
     Action::ToggleTranscript,
+    Action::ToggleNote,
     Action::Filter,
     Action::NextSection,
     Action::Quit,
@@ -135,7 +136,15 @@ fn hints(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
         spans.push(Span::styled(key, theme.key));
         spans.push(Span::styled(format!(" {label}  "), theme.muted));
     };
+    // The bot's note, when this handoff came as one and its summary is read.
+    let note = state.focus == crate::app::state::Focus::Detail
+        && state
+            .selected_detail()
+            .is_some_and(|d| d.handoff.has_note());
     for action in HINTS {
+        if *action == Action::ToggleNote && !note {
+            continue;
+        }
         let Some(h) = hint(*action) else {
             continue;
         };
@@ -228,10 +237,12 @@ fn chord_hint(state: &State, theme: &Theme) -> Vec<Span<'static>> {
     spans
 }
 
-/// The helpdesk's live channel ("● live", "◌ polling") and webhook
-/// deliveries ("↑ 3 pending", "⚠ 1 failed") beside the store's state.
+/// The helpdesk's live channel ("◉ live", "◌ polling") and webhook
+/// deliveries ("⇡ 3 pending", "⚠ 1 failed") beside the store's state.
+/// Glyphs here mean nothing else on the screen (`●` marks a handoff, `↑`
+/// is high priority, `✓` a good verdict).
 /// Compact: shorter words ("◌ poll", "synced 3m", "⚠ offline 14:02",
-/// "✓ saved 14:02", "local") and one space between them.
+/// "saved 14:02", "local") and one space between them.
 fn sync_state(state: &State, theme: &Theme, compact: bool) -> Line<'static> {
     let mut spans = Vec::new();
     let gap = if compact { " " } else { "  " };
@@ -239,7 +250,7 @@ fn sync_state(state: &State, theme: &Theme, compact: bool) -> Line<'static> {
     // state reads without colour.
     if state.link != Link::Local {
         spans.push(match (state.live, compact) {
-            (true, _) => Span::styled("● live", theme.ok),
+            (true, _) => Span::styled("◉ live", theme.ok),
             (false, false) => Span::styled("◌ polling", theme.muted),
             (false, true) => Span::styled("◌ poll", theme.muted),
         });
@@ -258,7 +269,7 @@ fn sync_state(state: &State, theme: &Theme, compact: bool) -> Line<'static> {
     }
     if state.outbox_pending > 0 {
         spans.push(Span::styled(
-            format!("↑ {} pending", state.outbox_pending),
+            format!("⇡ {} pending", state.outbox_pending),
             theme.info,
         ));
         spans.push(Span::raw(gap));
@@ -313,7 +324,7 @@ fn store_state(state: &State, theme: &Theme, compact: bool) -> Line<'static> {
         Line::styled("saving…", theme.info)
     } else if let Some(at) = state.last_saved {
         let time = if compact { "%H:%M" } else { "%H:%M:%S" };
-        Line::styled(format!("✓ saved {}", at.format(time)), theme.ok)
+        Line::styled(format!("saved {}", at.format(time)), theme.ok)
     } else if compact {
         Line::styled("local", theme.muted)
     } else {

@@ -162,7 +162,13 @@ fn build(state: &State, form: Form, width: usize) -> Vec<Piece> {
             Form::Short | Form::Bare => text::cut(section.short_title(), 16),
             Form::Cut(n) => text::cut(section.short_title(), n),
         };
-        let label = format!(" {title} {} ", state.section_count(i));
+        // "All 29871+": the resolved history is still loading.
+        let more = if state.loading_rest && !section.query.excludes_resolved() {
+            "+"
+        } else {
+            ""
+        };
+        let label = format!(" {title} {}{more} ", state.section_count(i));
         let kind = Kind::Tab {
             index: i,
             active: i == state.section,
@@ -215,6 +221,21 @@ mod tests {
         s.sections = sections;
         s.counts = counts;
         s
+    }
+
+    #[test]
+    fn counts_that_wait_for_the_resolved_history_say_so() {
+        let mut s = state(Section::builtins(), vec![12, 45, 30211, 8]);
+        s.loading_rest = true;
+        let line: String = fit(&s, 120).iter().map(|p| p.text.as_str()).collect();
+        assert!(
+            line.contains("Mine 12 ") && line.contains("Bot-held 8 "),
+            "{line}"
+        );
+        assert!(line.contains("All 30211+ "), "{line}");
+        s.loading_rest = false;
+        let line: String = fit(&s, 120).iter().map(|p| p.text.as_str()).collect();
+        assert!(line.contains("All 30211 "), "{line}");
     }
 
     /// The columns of the line a tab's label covers, found in its text.

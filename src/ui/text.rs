@@ -203,9 +203,37 @@ pub fn fit_spans(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
     out
 }
 
+/// A name that fits `width` cells without cutting a word where a shorter
+/// form exists: "Dana Whitfield", else "Dana W.", else "Dana", else cut.
+pub fn short_name(name: &str, width: usize) -> String {
+    if self::width(name) <= width {
+        return name.to_string();
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if let (Some(first), Some(last)) = (words.first(), words.last())
+        && words.len() > 1
+    {
+        let initial: String = last.chars().take(1).collect();
+        let candidates = [format!("{first} {initial}."), (*first).to_string()];
+        if let Some(fit) = candidates.into_iter().find(|c| self::width(c) <= width) {
+            return fit;
+        }
+    }
+    cut(name, width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_shorten_before_they_are_cut() {
+        assert_eq!(short_name("Dana Whitfield", 14), "Dana Whitfield");
+        assert_eq!(short_name("Dana Whitfield", 10), "Dana W.");
+        assert_eq!(short_name("Aleksander Zielinski", 10), "Aleksander");
+        assert_eq!(short_name("Bartholomew Zielinski", 8), "Barthol…");
+        assert_eq!(short_name("Cher", 8), "Cher");
+    }
 
     #[test]
     fn wraps_by_display_width() {

@@ -73,6 +73,9 @@ pub struct Workspace {
     /// The helpdesk this workspace mirrors (`[backend] kind`), if any.
     pub desk: Option<Desk>,
     pub agent: String,
+    /// Where `agent` came from when nobody said (`--agent`, config `agent`,
+    /// a helpdesk's token): the login name. The screen then says how to set it.
+    pub agent_guessed: bool,
     pub store: Store,
     /// The store's quick check, with `check_later` (see [`Workspace::checked`]).
     check: Option<PendingCheck>,
@@ -100,6 +103,17 @@ fn keep_private(paths: &Paths) {
 /// Marks a store that holds data on purpose (imported or seeded), so the demo
 /// is never mixed into a real workspace.
 const INITIALISED: &str = "initialised_at";
+/// Marks a store the demo was seeded into.
+const DEMO: &str = "demo_seeded_at";
+
+/// Who is at the keyboard when nobody said: the login name.
+fn login_name() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .into_iter()
+        .find_map(|k| std::env::var(k).ok().map(|v| clean_line(&v)))
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "me".to_string())
+}
 
 impl Workspace {
     /// Open the workspace. With `seed`, an empty, never-used store gets the
@@ -182,13 +196,13 @@ impl Workspace {
         };
         // Who "Mine" is goes into the store with every verdict and comes
         // back out in exports and on screen: cleaned like customer text.
-        let agent = opts
+        let named = opts
             .agent
             .clone()
             .or_else(|| config.agent.clone())
             .or(synced_me)
-            .map_or_else(|| demo::DEFAULT_AGENT.to_string(), |a| clean_line(&a));
-        if agent.is_empty() {
+            .map(|a| clean_line(&a));
+        if named.as_deref().is_some_and(str::is_empty) {
             return Err(OpenError::Agent);
         }
         let mut ws = Workspace {
@@ -196,7 +210,8 @@ impl Workspace {
             paths,
             config,
             desk,
-            agent,
+            agent: named.clone().unwrap_or_default(),
+            agent_guessed: false,
             store,
             check,
         };
@@ -206,6 +221,18 @@ impl Workspace {
             ws.checked()?;
             ws.seed_demo(None, now)?;
         }
+        // Nobody said who is working: the demo's own agent in the demo,
+        // else the login name, never the demo's persona on real data. (A
+        // helpdesk names its token's owner at the first sync; until then it
+        // keeps the old default, which its sync code relies on.)
+        if named.is_none() {
+            if ws.desk.is_some() || ws.holds_demo()? {
+                ws.agent = demo::DEFAULT_AGENT.to_string();
+            } else {
+                ws.agent = login_name();
+                ws.agent_guessed = true;
+            }
+        }
         Ok(ws)
     }
 
@@ -213,6 +240,19 @@ impl Workspace {
     /// store is an error here, before anything is written to it.
     pub fn checked(&mut self) -> Result<(), StoreError> {
         self.check.take().map_or(Ok(()), PendingCheck::wait)
+    }
+
+    /// Whether the store holds the demo workspace (seeded here, or by a
+    /// version from before that was noted: its agents are the demo's).
+    pub fn holds_demo(&self) -> Result<bool, StoreError> {
+        if self.store.meta(DEMO)?.is_some() {
+            return Ok(true);
+        }
+        Ok(self
+            .store
+            .agents()?
+            .iter()
+            .any(|a| a.name == demo::DEFAULT_AGENT))
     }
 
     /// Replace nothing, add the demo (or `count` generated handoffs) and its agents.
@@ -226,10 +266,16 @@ impl Workspace {
             Some(n) => demo::generate(n, now, 42),
         }
         .map_err(OpenError::Demo)?;
+        // `--count 0` seeds nothing: an empty store of your own, not the demo.
+        if count == Some(0) {
+            self.mark_initialised(now)?;
+            return Ok(ImportReport::default());
+        }
         let agents = demo::agents().map_err(OpenError::Demo)?;
         self.store.upsert_agents(&agents)?;
         let report = self.store.import(&items, now)?;
         self.mark_initialised(now)?;
+        self.store.set_meta(DEMO, &now.to_rfc3339())?;
         Ok(report)
     }
 

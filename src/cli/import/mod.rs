@@ -61,7 +61,10 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     let mut ws = Workspace::open(opts, false, now)?;
     let limits = Limits::from_mib(args.max_record_mb, args.max_total_mb);
     let mut problems: Vec<String> = Vec::new();
-    let mut summary = String::new();
+    // The summary: a line per file, imported (standard output) or not
+    // (standard error, with the problems).
+    let mut imported = String::new();
+    let mut refused: Vec<String> = Vec::new();
     // Warnings of every file, in order: the first few shown, all counted.
     let mut shown: Vec<ImportWarning> = Vec::new();
     let mut total_warnings = 0;
@@ -93,7 +96,7 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
                 report,
                 warnings,
             } => {
-                summary.push_str(&format!(
+                imported.push_str(&format!(
                     "{label}: imported {records} ({} new, {} updated)\n",
                     report.inserted, report.updated
                 ));
@@ -102,12 +105,15 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
             Outcome::Invalid(errors, warnings) => {
                 add_warnings(warnings);
                 problems.extend(errors.iter().map(ToString::to_string));
-                // Where reading stopped is not a record.
+                // Records, not problems: one record can have several, and
+                // where reading stopped is not a record.
                 let bad = errors
                     .iter()
                     .filter(|e| e.reason != lines::stopped())
-                    .count();
-                problems.push(format!(
+                    .map(|e| e.line)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len();
+                refused.push(format!(
                     "{label}: nothing imported ({bad} invalid record{})",
                     if bad == 1 { "" } else { "s" }
                 ));
@@ -115,27 +121,45 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
             Outcome::Unreadable(reason) => problems.push(format!("{name}: {reason}")),
         }
     }
-    if !summary.is_empty() {
+    let mut beside_demo = None;
+    if !imported.is_empty() {
         ws.mark_initialised(now)?;
-    }
-    print(&summary)?;
-    if total_warnings > 0 {
-        let mut text: String = shown.iter().map(|w| format!("{w}\n")).collect();
-        let more = total_warnings - shown.len();
-        if more > 0 {
-            text.push_str(&format!(
-                "… and {more} more warning{}\n",
-                if more == 1 { "" } else { "s" }
+        // Real handoffs among made-up ones: say so, and how to keep apart.
+        if ws.holds_demo()? {
+            beside_demo = Some(format!(
+                "warning: {} holds the demo workspace, so these handoffs sit beside its \
+                 made-up ones. To start clean, import into a data dir of its own \
+                 (handoff --data-dir DIR import FILE), or empty this one with \
+                 handoff demo --reset --count 0 (its verdicts go too) and import again.",
+                ws.paths.data_dir.display()
             ));
         }
-        // Like the errors: bare FILE:LINE: lines; a closed stderr is no
-        // reason to fail an import that worked.
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
-    if problems.is_empty() {
-        Ok(())
+    // Errors, then warnings, then the summary: what went wrong first, the
+    // outcome last, where the eye lands when the command returns. Errors
+    // and warnings are bare FILE:LINE: lines on standard error; a closed
+    // stderr is no reason to fail an import that worked.
+    let failed = !problems.is_empty() || !refused.is_empty();
+    let mut err: Vec<String> = problems;
+    err.extend(shown.iter().map(ToString::to_string));
+    let more = total_warnings - shown.len();
+    if more > 0 {
+        err.push(format!(
+            "… and {more} more warning{}",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    err.extend(beside_demo);
+    err.extend(refused);
+    if !err.is_empty() {
+        let _ = writeln!(std::io::stderr().lock(), "{}", err.join("\n"));
+    }
+    print(&imported)?;
+    if failed {
+        // Said above, in order: only the exit status is left.
+        Err(Failure::invalid(String::new()))
     } else {
-        Err(Failure::invalid(problems.join("\n")))
+        Ok(())
     }
 }
 

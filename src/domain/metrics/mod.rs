@@ -17,6 +17,7 @@ pub mod input;
 pub mod quality;
 pub mod review;
 pub mod status;
+pub mod wording;
 
 #[cfg(test)]
 mod fixtures;

@@ -9,7 +9,11 @@ use crate::domain::queue::short_duration;
 use crate::ui::text;
 use crate::ui::theme::Theme;
 
-fn team_line(t: &TeamStatus, theme: &Theme, bold: bool) -> Line<'static> {
+/// The team table's width with the last hour and day columns; narrower
+/// screens leave them out.
+const TEAMS_WIDE: usize = 70;
+
+fn team_line(t: &TeamStatus, theme: &Theme, bold: bool, wide: bool) -> Line<'static> {
     let oldest = t
         .oldest_wait_seconds
         .map(short_duration)
@@ -31,7 +35,7 @@ fn team_line(t: &TeamStatus, theme: &Theme, bold: bool) -> Line<'static> {
     } else {
         Span::styled(format!("{:>8}", 0), theme.muted)
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(format!(" {}", text::pad(&t.team, 13)), style),
         Span::styled(
             format!("{:>8}{:>11}{:>8}", t.waiting, t.unassigned, oldest),
@@ -39,15 +43,19 @@ fn team_line(t: &TeamStatus, theme: &Theme, bold: bool) -> Line<'static> {
         ),
         breached,
         at_risk,
-        Span::styled(
+    ];
+    if wide {
+        spans.push(Span::styled(
             format!("{:>6}{:>6}", t.escalated_last_hour, t.escalated_last_day),
             style,
-        ),
-    ])
+        ));
+    }
+    Line::from(spans)
 }
 
 pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let s = &d.status;
+    let wide = width >= TEAMS_WIDE;
     let mut out = vec![
         Line::from(vec![
             Span::styled(" THE FLOOR", theme.heading),
@@ -64,12 +72,16 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         ]),
         Line::raw(""),
         Line::styled(
-            " TEAM          WAITING UNASSIGNED  OLDEST BREACHED AT RISK    1H   24H",
+            if wide {
+                " TEAM          WAITING UNASSIGNED  OLDEST BREACHED AT RISK    1H   24H"
+            } else {
+                " TEAM          WAITING UNASSIGNED  OLDEST BREACHED AT RISK"
+            },
             theme.muted,
         ),
     ];
-    out.extend(s.teams.iter().map(|t| team_line(t, theme, false)));
-    out.push(team_line(&s.total, theme, true));
+    out.extend(s.teams.iter().map(|t| team_line(t, theme, false, wide)));
+    out.push(team_line(&s.total, theme, true, wide));
 
     out.push(Line::raw(""));
     out.push(Line::styled(" WAITING BY TEAM", theme.heading));
@@ -81,8 +93,11 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     out.extend(chart::bars(&load, 13, width, theme.high, theme.normal));
 
     out.push(Line::raw(""));
+    // Agent, open / capacity, verdicts, then the load bar in what is left
+    // (18 cells at most, room kept for " over").
+    let bar_w = width.saturating_sub(1 + 19 + 12 + 12 + 6).clamp(4, 18);
     out.push(Line::styled(
-        " AGENT               OPEN / CAP  LOAD                    VERDICTS 7d",
+        " AGENT               OPEN / CAP  VERDICTS 7d LOAD",
         theme.muted,
     ));
     for a in &s.agents {
@@ -90,7 +105,7 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         let max = u64::from(a.capacity.unwrap_or(1))
             .max(a.open_assigned)
             .max(1);
-        let load = chart::bar(a.open_assigned, max, 18);
+        let load = chart::bar(a.open_assigned, max, bar_w);
         let (flag, style) = if a.over_capacity() {
             (" over", theme.breached)
         } else {
@@ -99,8 +114,8 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         out.push(Line::from(vec![
             Span::styled(format!(" {}", text::pad(&a.agent, 19)), theme.normal),
             Span::raw(format!("{:>5} / {:<4} ", a.open_assigned, cap)),
-            Span::styled(text::pad(&format!("{load}{flag}"), 24), style),
-            Span::raw(format!("{:>5}", a.verdicts_given)),
+            Span::raw(format!("{:>8}    ", a.verdicts_given)),
+            Span::styled(format!("{load}{flag}"), style),
         ]));
     }
     out

@@ -26,12 +26,40 @@ fn body(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let Some(d) = state.dashboard.as_deref() else {
         return vec![Line::styled(" computing the figures…", theme.muted)];
     };
-    match state.screen {
+    let lines = match state.screen {
         Screen::Floor => floor::lines(d, theme, width),
         Screen::Quality => quality::lines(d, theme, width),
         Screen::Review => review::lines(d, theme, width),
         Screen::Workspace => Vec::new(),
+    };
+    fit(lines, width)
+}
+
+/// Lines wider than the screen wrapped at spaces, the rest of each indented
+/// under its start, so nothing is cut off mid-word on a narrow terminal.
+/// The screens lay their tables out for the width first; this catches what
+/// is left (headlines, notes, a long team or procedure name).
+fn fit(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let lead = line
+            .spans
+            .first()
+            .map_or(0, |s| s.content.len() - s.content.trim_start().len());
+        let indent = (lead + 2).min(width / 3);
+        let mut wrapped = text::wrap_spans(&line.spans, width.saturating_sub(indent)).into_iter();
+        out.extend(wrapped.next());
+        out.extend(wrapped.map(|l| {
+            let mut spans = vec![Span::raw(" ".repeat(indent))];
+            spans.extend(l.spans);
+            Line::from(spans)
+        }));
     }
+    out
 }
 
 /// Tabs, body and status line of a lead screen.
@@ -111,17 +139,6 @@ fn status(state: &State, theme: &Theme, width: usize) -> Line<'static> {
         };
         return Line::styled(text::cut(&format!(" {}", t.text), width), style);
     }
-    let mut spans = Vec::new();
-    for (key, what) in [
-        ("Tab", "next"),
-        ("j/k", "scroll"),
-        ("Esc", "queue"),
-        ("?", "help"),
-        ("q", "quit"),
-    ] {
-        spans.push(Span::styled(format!(" {key}"), theme.key));
-        spans.push(Span::styled(format!(" {what} "), theme.muted));
-    }
     let right = if state.dashboard_loading {
         "updating…".to_string()
     } else if let Some(d) = &state.dashboard {
@@ -129,9 +146,35 @@ fn status(state: &State, theme: &Theme, width: usize) -> Line<'static> {
     } else {
         String::new()
     };
-    let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
-    let gap = width.saturating_sub(used + text::width(&right) + 1);
-    spans.push(Span::raw(" ".repeat(gap)));
-    spans.push(Span::styled(right, theme.muted));
-    Line::from(text::fit_spans(spans, width))
+    // Whole hints beside the time, the most needed kept when room is short
+    // (drawn in their usual order).
+    let right_w = text::width(&right) + 1;
+    let hints = [
+        ("Tab", "next"),
+        ("j/k", "scroll"),
+        ("Esc", "queue"),
+        ("?", "help"),
+        ("q", "quit"),
+    ];
+    let hint_w = |(key, what): (&str, &str)| text::width(key) + text::width(what) + 3;
+    let mut keep = [false; 5];
+    let mut used = 0;
+    for i in [2, 3, 0, 4, 1] {
+        if let Some(&h) = hints.get(i)
+            && used + hint_w(h) + right_w <= width
+        {
+            used += hint_w(h);
+            keep[i] = true;
+        }
+    }
+    let mut spans = Vec::new();
+    for (&(key, what), _) in hints.iter().zip(keep).filter(|(_, k)| *k) {
+        spans.push(Span::styled(format!(" {key}"), theme.key));
+        spans.push(Span::styled(format!(" {what} "), theme.muted));
+    }
+    if used + right_w <= width {
+        spans.push(Span::raw(" ".repeat(width - used - right_w)));
+        spans.push(Span::styled(right, theme.muted));
+    }
+    Line::from(spans)
 }

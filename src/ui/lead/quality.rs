@@ -4,31 +4,47 @@
 use ratatui::text::{Line, Span};
 
 use super::{chart, format};
-use crate::domain::metrics::{APPROPRIATE_TARGET, COMPLETENESS_TARGET, Dashboard, Ratio};
+use crate::domain::metrics::{APPROPRIATE_TARGET, COMPLETENESS_TARGET, Dashboard, Ratio, wording};
 use crate::ui::text;
 use crate::ui::theme::Theme;
 
+/// The figure table's width with the week before's column and the targets
+/// written out; narrower screens show the change only.
+const FIGURES_WIDE: usize = 86;
+
 fn figure(
     name: &str,
-    now: Ratio,
-    before: Ratio,
+    (now, before): (Ratio, Ratio),
     target: Option<u8>,
     theme: &Theme,
+    wide: bool,
 ) -> Line<'static> {
     let below = target
         .zip(now.percent())
         .is_some_and(|(t, p)| p < f64::from(t));
+    // Narrow: a little tighter, no week before, "⚠" without "below" (60
+    // columns in all).
+    let (name_w, value_w, change_w) = if wide { (24, 16, 10) } else { (23, 15, 9) };
     let mut spans = vec![
-        Span::styled(format!(" {}", text::pad(name, 24)), theme.normal),
+        Span::styled(format!(" {}", text::pad(name, name_w)), theme.normal),
         Span::styled(
-            text::pad(&format::ratio(now), 16),
+            text::pad(&format::ratio(now), value_w),
             if below { theme.breached } else { theme.heading },
         ),
-        Span::styled(text::pad(&format::ratio(before), 16), theme.muted),
-        Span::raw(text::pad(&format::change(now, before), 10)),
     ];
+    if wide {
+        spans.push(Span::styled(
+            text::pad(&format::ratio(before), value_w),
+            theme.muted,
+        ));
+    }
+    spans.push(Span::raw(text::pad(&format::change(now, before), change_w)));
     if let Some(t) = target {
-        let flag = if below { " ⚠ below" } else { "" };
+        let flag = match (below, wide) {
+            (false, _) => "",
+            (true, true) => " ⚠ below",
+            (true, false) => " ⚠",
+        };
         spans.push(Span::styled(
             format!("target {t}%{flag}"),
             if below { theme.breached } else { theme.muted },
@@ -40,6 +56,10 @@ fn figure(
 pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let q = &d.quality;
     let (c, p) = (&q.current, &q.previous);
+    let wide = width >= FIGURES_WIDE;
+    let fig = |name: &str, pair: (Ratio, Ratio), target: Option<u8>| {
+        figure(name, pair, target, theme, wide)
+    };
     let mut out = vec![
         Line::from(vec![
             Span::styled(" HANDOFF QUALITY", theme.heading),
@@ -56,68 +76,71 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         ]),
         Line::raw(""),
         Line::styled(
-            " FIGURE                  THIS WEEK       WEEK BEFORE     CHANGE",
+            if wide {
+                " FIGURE                  THIS WEEK       WEEK BEFORE     CHANGE    TARGET"
+            } else {
+                " FIGURE                 THIS WEEK      CHANGE   TARGET"
+            },
             theme.muted,
         ),
-        figure(
+        fig(
             "completeness",
-            c.completeness,
-            p.completeness,
+            (c.completeness, p.completeness),
             Some(COMPLETENESS_TARGET),
-            theme,
         ),
-        figure(
+        fig(
             "appropriate escalation",
-            c.appropriate_escalation,
-            p.appropriate_escalation,
+            (c.appropriate_escalation, p.appropriate_escalation),
             Some(APPROPRIATE_TARGET),
-            theme,
         ),
-        figure(
+        fig(
             "unnecessary escalation",
-            c.unnecessary_escalation,
-            p.unnecessary_escalation,
+            (c.unnecessary_escalation, p.unnecessary_escalation),
             None,
-            theme,
         ),
-        figure(
+        fig(
             "verdict coverage",
-            c.verdict_coverage,
-            p.verdict_coverage,
+            (c.verdict_coverage, p.verdict_coverage),
             None,
-            theme,
         ),
-        figure("SLA breached", c.sla_breached, p.sla_breached, None, theme),
-        figure(
+        fig("SLA breached", (c.sla_breached, p.sla_breached), None),
+        fig(
             "first-touch resolution",
-            c.first_touch_resolution,
-            p.first_touch_resolution,
+            (c.first_touch_resolution, p.first_touch_resolution),
             None,
-            theme,
         ),
-        figure("reassigned", c.reassigned, p.reassigned, None, theme),
-        Line::from(vec![
-            Span::styled(" first human response    ", theme.normal),
-            Span::styled(format::distribution(c.first_response), theme.heading),
-            Span::styled(
-                format!("  was {}", format::distribution(p.first_response)),
+        fig("reassigned", (c.reassigned, p.reassigned), None),
+    ];
+    for (name, now, before) in [
+        ("first human response", c.first_response, p.first_response),
+        ("handle time", c.handle_time, p.handle_time),
+    ] {
+        let now = format::distribution(now);
+        let was = format!("was {}", format::distribution(before));
+        let head = vec![
+            Span::styled(format!(" {}", text::pad(name, 24)), theme.normal),
+            Span::styled(now.clone(), theme.heading),
+        ];
+        // Beside the figure when it fits, else under it.
+        if 25 + text::width(&now) + 2 + text::width(&was) <= width {
+            let mut spans = head;
+            spans.push(Span::styled(format!("  {was}"), theme.muted));
+            out.push(Line::from(spans));
+        } else {
+            out.push(Line::from(head));
+            out.push(Line::styled(
+                format!("{}{was}", " ".repeat(25)),
                 theme.muted,
-            ),
-        ]),
-        Line::from(vec![
-            Span::styled(" handle time             ", theme.normal),
-            Span::styled(format::distribution(c.handle_time), theme.heading),
-            Span::styled(
-                format!("  was {}", format::distribution(p.handle_time)),
-                theme.muted,
-            ),
-        ]),
+            ));
+        }
+    }
+    out.extend([
         Line::raw(""),
         Line::styled(
             format!(" TRENDS · {} weeks, oldest → this week", d.weeks.len()),
             theme.heading,
         ),
-    ];
+    ]);
     let pct = |r: Ratio| r.value();
     let last = |f: &dyn Fn(&crate::domain::metrics::Week) -> String| {
         d.weeks.last().map(f).unwrap_or_default()
@@ -152,20 +175,30 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             Span::styled(format!("  {now}"), theme.muted),
         ]));
     }
-    for (title, counts) in [
+    let labels: [fn(&str) -> &str; 3] = [wording::reason_label, |k| k, wording::trigger_label];
+    for ((title, counts), label) in [
         ("BAD HANDOFFS BY REASON", &c.bad_by_reason),
         ("BY AI PROCEDURE", &c.bad_by_procedure),
         ("BY TRIGGER", &c.bad_by_trigger),
-    ] {
+    ]
+    .into_iter()
+    .zip(labels)
+    {
         out.push(Line::raw(""));
         out.push(Line::styled(format!(" {title}"), theme.heading));
         if counts.is_empty() {
             out.push(Line::styled(" none flagged this week", theme.muted));
         }
-        let items: Vec<(String, u64)> = counts.iter().map(|c| (c.key.clone(), c.count)).collect();
+        let items: Vec<(String, u64)> = counts
+            .iter()
+            .map(|c| (label(&c.key).to_string(), c.count))
+            .collect();
+        // As wide as the longest label, leaving room for a bar.
+        let longest = items.iter().map(|(l, _)| text::width(l)).max().unwrap_or(0);
+        let label_w = (longest + 1).clamp(24, width.saturating_sub(20).max(24));
         out.extend(chart::bars(
             &items,
-            24,
+            label_w,
             width,
             theme.verdict_bad,
             theme.normal,

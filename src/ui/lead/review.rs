@@ -4,7 +4,7 @@
 use ratatui::text::{Line, Span};
 
 use super::format;
-use crate::domain::metrics::Dashboard;
+use crate::domain::metrics::{Dashboard, wording};
 use crate::ui::text;
 use crate::ui::theme::Theme;
 
@@ -19,7 +19,7 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
                     r.window.from.format("%b %d"),
                     r.window.to.format("%b %d"),
                     r.flagged,
-                    format::count_change(r.flagged, r.previous_flagged),
+                    wording::count_change(r.flagged, r.previous_flagged),
                     r.previous_flagged,
                     format::ratio(r.verdict_coverage)
                 ),
@@ -45,7 +45,7 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             Span::raw(format!(
                 "   {}  ({} vs {})",
                 c.count,
-                format::count_change(c.count, c.previous),
+                wording::count_change(c.count, c.previous),
                 c.previous
             )),
         ]));
@@ -53,16 +53,31 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             let conf = h
                 .confidence
                 .map_or("—".to_string(), |v| format!("{:.0}%", v * 100.0));
-            let trigger = h.trigger.map_or("—", |t| t.as_str());
+            let trigger = h.trigger.map_or("—", |t| t.label());
             let issue = h.issue.as_deref().unwrap_or("(no issue stated)");
-            out.push(Line::from(vec![
-                Span::styled(format!("      {} ", text::pad(&h.id, 10)), theme.key),
-                Span::raw(text::cut(issue, width.saturating_sub(50).max(10))),
-                Span::styled(
-                    format!("  {trigger} · conf {conf} · {}", h.agent),
+            // The whole issue, wrapped under itself, then why and who: on
+            // its last line if it fits there, else on a line of its own.
+            let mut lines = text::hanging(
+                vec![Span::styled(
+                    format!("      {} ", text::pad(&h.id, 10)),
+                    theme.key,
+                )],
+                17,
+                &[Span::raw(issue.to_string())],
+                width,
+            );
+            let tail = format!("{trigger} · conf {conf} · {}", h.agent);
+            match lines.last_mut() {
+                Some(last) if last.width() + 2 + text::width(&tail) <= width => {
+                    last.spans
+                        .push(Span::styled(format!("  {tail}"), theme.muted));
+                }
+                _ => lines.push(Line::styled(
+                    format!("{}{tail}", " ".repeat(17)),
                     theme.muted,
-                ),
-            ]));
+                )),
+            }
+            out.extend(lines);
             if let Some(note) = &h.note {
                 let wrapped = text::wrap(&format!("“{note}”"), width.saturating_sub(18).max(10));
                 for line in wrapped {
