@@ -56,53 +56,31 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         },
     );
     draw(&mut tui, &state, &theme)?;
-    // The store's quick check ran while that frame was drawn; nothing
-    // below (loader, outbox, helpdesk sync, keys) starts on a damaged store.
-    ws.checked()?;
 
     // The queue index loads on its own connection so the first frame never
-    // waits for it.
+    // waits for it, and it starts while the store's quick check runs: it
+    // only reads. Whether it then watches the store is said after the check.
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let database = ws.database().to_path_buf();
-    let mut pending: VecDeque<Event> = VecDeque::new();
-    // A helpdesk syncs on tasks and connections of their own; the screen
-    // keeps reading the store, reloaded after each refresh.
-    let (news_tx, mut news_rx) = mpsc::unbounded_channel::<News>();
-    let helpdesk = match (&ws.desk, ws.read_only) {
-        (Some(desk), false) => {
-            crate::backend::task::start(desk, database.clone(), ws.store.routing(), news_tx)
-        }
-        _ => None,
-    };
-    // Changes leave through the outbox, one delivery loop per destination,
-    // each on a connection of its own, off this loop; poked after each write.
-    let (notice_tx, mut notice_rx) = mpsc::unbounded_channel::<Notice>();
-    let mut destinations: Vec<Arc<dyn Deliverer>> = Vec::new();
-    if let Some(cfg) = ws.config.webhook.clone().filter(|_| !ws.read_only) {
-        match Webhook::new(cfg) {
-            Ok(w) => destinations.push(Arc::new(w)),
-            Err(error) => pending.push_back(Event::Failed {
-                what: "Starting webhook delivery".into(),
-                error,
-            }),
-        }
-    }
-    destinations.extend(helpdesk.as_ref().map(|h| h.outbox.clone()));
-    let wakes: Vec<Arc<tokio::sync::Notify>> = destinations
-        .into_iter()
-        .map(|to| {
-            let wake = Arc::new(tokio::sync::Notify::new());
-            let worker =
-                crate::outbox::worker::run(database.clone(), to, wake.clone(), notice_tx.clone());
-            tokio::spawn(worker);
-            wake
-        })
-        .collect();
-    // Loaded on a thread and connection of its own; then, unless a sync
-    // task of ours reloads the store, the same thread watches it for other
-    // processes' writes (see `watch`).
     let (changes_tx, mut changes_rx) = mpsc::unbounded_channel();
-    watch::spawn(database, helpdesk.is_none(), tx.clone(), changes_tx);
+    let (watch_tx, watch_rx) = std::sync::mpsc::channel();
+    watch::spawn(database.clone(), watch_rx, tx.clone(), changes_tx);
+    // The store's quick check runs on a thread of its own. Until it
+    // answers, the loader's rows are taken in and drawn, but keys and the
+    // clock wait, and nothing that writes (outbox, helpdesk sync) starts:
+    // none of it may touch a damaged store.
+    let mut check = ws
+        .take_check()
+        .map(|c| tokio::task::spawn_blocking(move || c.wait()));
+    let mut pending: VecDeque<Event> = VecDeque::new();
+    let (news_tx, mut news_rx) = mpsc::unbounded_channel::<News>();
+    let (notice_tx, mut notice_rx) = mpsc::unbounded_channel::<Notice>();
+    let mut writers = Writers::default();
+    let mut watch_tx = Some(watch_tx);
+    if check.is_none() {
+        writers = Writers::start(&ws, &news_tx, &notice_tx, &mut pending);
+        let _ = watch_tx.take().map(|w| w.send(writers.helpdesk.is_none()));
+    }
     let mut own_writes = watch::OwnWrites::default();
 
     let filter_worker = FilterWorker::spawn(tx.clone());
@@ -117,7 +95,25 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
 
     loop {
         let first = tokio::select! {
-            maybe = input.events.recv() => match maybe {
+            done = async {
+                match check.as_mut() {
+                    Some(c) => Some(c.await),
+                    None => None,
+                }
+            }, if check.is_some() => {
+                check = None;
+                match done {
+                    Some(Ok(Err(e))) => return Err(e.into()),
+                    Some(Err(e)) => return Err(e.into()),
+                    _ => {}
+                }
+                writers = Writers::start(&ws, &news_tx, &notice_tx, &mut pending);
+                // Once loaded, unless a sync task of ours reloads the store,
+                // the loader's thread watches it for other processes' writes.
+                let _ = watch_tx.take().map(|w| w.send(writers.helpdesk.is_none()));
+                None
+            }
+            maybe = input.events.recv(), if check.is_none() => match maybe {
                 Some(Ok(ev)) => translate(ev),
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
@@ -147,7 +143,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
             Some(notice) = notice_rx.recv() => Some(from_notice(notice)),
             // Not before the first load, which a change must land on.
             Some(found) = changes_rx.recv(), if state.loaded => own_writes.screen(found, &state),
-            _ = tick.tick() => Some(Event::Tick(Utc::now())),
+            _ = tick.tick(), if check.is_none() => Some(Event::Tick(Utc::now())),
             number = signals.recv() => {
                 let name = signals::name(number);
                 if suspended && signals::typed(number) {
@@ -163,7 +159,11 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         pending.extend(first);
         // Drain whatever else is ready (a paste, a resize storm, key repeat)
         // so we draw once for the lot.
-        while let Ok(Ok(ev)) = input.events.try_recv() {
+        while let Some(Ok(ev)) = check
+            .is_none()
+            .then(|| input.events.try_recv().ok())
+            .flatten()
+        {
             pending.extend(translate(ev));
         }
         while let Ok(ev) = rx.try_recv() {
@@ -263,7 +263,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
                 pending.push_back(done);
                 // A delivery loop with nothing due goes back to sleep.
                 if outgoing {
-                    wakes.iter().for_each(|w| w.notify_one());
+                    writers.wakes.iter().for_each(|w| w.notify_one());
                 }
             }
         }
@@ -296,6 +296,63 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         }
     }
     Ok(ended_by)
+}
+
+/// What writes outside the screen's own saves: the helpdesk's sync tasks
+/// and a delivery loop per outbox destination, started once the store is
+/// known to be sound.
+#[derive(Default)]
+struct Writers {
+    /// Kept for as long as the screen runs: its tasks stop with it.
+    helpdesk: Option<crate::backend::task::Started>,
+    /// Pokes for the delivery loops, after each write that has a destination.
+    wakes: Vec<Arc<tokio::sync::Notify>>,
+}
+
+impl Writers {
+    fn start(
+        ws: &Workspace,
+        news: &mpsc::UnboundedSender<News>,
+        notices: &mpsc::UnboundedSender<Notice>,
+        pending: &mut VecDeque<Event>,
+    ) -> Writers {
+        let database = ws.database().to_path_buf();
+        // A helpdesk syncs on tasks and connections of their own; the screen
+        // keeps reading the store, reloaded after each refresh.
+        let helpdesk = match (&ws.desk, ws.read_only) {
+            (Some(desk), false) => crate::backend::task::start(
+                desk,
+                database.clone(),
+                ws.store.routing(),
+                news.clone(),
+            ),
+            _ => None,
+        };
+        // Changes leave through the outbox, one delivery loop per
+        // destination, each on a connection of its own, off this loop.
+        let mut destinations: Vec<Arc<dyn Deliverer>> = Vec::new();
+        if let Some(cfg) = ws.config.webhook.clone().filter(|_| !ws.read_only) {
+            match Webhook::new(cfg) {
+                Ok(w) => destinations.push(Arc::new(w)),
+                Err(error) => pending.push_back(Event::Failed {
+                    what: "Starting webhook delivery".into(),
+                    error,
+                }),
+            }
+        }
+        destinations.extend(helpdesk.as_ref().map(|h| h.outbox.clone()));
+        let wakes = destinations
+            .into_iter()
+            .map(|to| {
+                let wake = Arc::new(tokio::sync::Notify::new());
+                let worker =
+                    crate::outbox::worker::run(database.clone(), to, wake.clone(), notices.clone());
+                tokio::spawn(worker);
+                wake
+            })
+            .collect();
+        Writers { helpdesk, wakes }
+    }
 }
 
 /// Runs the `/` filter on a thread of its own, so typing never waits for

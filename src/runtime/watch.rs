@@ -33,11 +33,11 @@ pub const POLL: Duration = Duration::from_millis(1000);
 pub const MERGE_LIMIT: usize = 1000;
 
 /// Load the queue on a thread and connection of their own and send it as
-/// `Event::Loaded`; then, with `watch`, send other processes' changes on
-/// `changes` until the workspace closes.
+/// `Event::Loaded`; then, if `watch` says so (no answer: no), send other
+/// processes' changes on `changes` until the workspace closes.
 pub fn spawn(
     database: PathBuf,
-    watch: bool,
+    watch: std::sync::mpsc::Receiver<bool>,
     events: UnboundedSender<Event>,
     changes: UnboundedSender<Changes>,
 ) {
@@ -51,12 +51,13 @@ pub fn spawn(
 
 fn run(
     database: &std::path::Path,
-    watch: bool,
+    watch: std::sync::mpsc::Receiver<bool>,
     events: &UnboundedSender<Event>,
     changes: &UnboundedSender<Changes>,
 ) {
     // Only reads: the workspace has opened (and, unless read-only, set up
     // and migrated) the store already, and `--read-only` must write nothing.
+    // The store's quick check may still be running: reading is safe.
     let store = match Store::open_read_only(database) {
         Ok(s) => s,
         Err(e) => {
@@ -74,7 +75,7 @@ fn run(
         let _ = events.send(failed(&e));
         return;
     }
-    if events.is_closed() || !watch {
+    if events.is_closed() || !watch.recv().unwrap_or(false) {
         return;
     }
     let (mut version, mut seen) = match mark {

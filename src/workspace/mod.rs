@@ -242,6 +242,12 @@ impl Workspace {
         self.check.take().map_or(Ok(()), PendingCheck::wait)
     }
 
+    /// The store's quick check if it is still running, for a caller that
+    /// waits for it its own way (the full screen draws meanwhile).
+    pub fn take_check(&mut self) -> Option<PendingCheck> {
+        self.check.take()
+    }
+
     /// Whether the store holds the demo workspace (seeded here, or by a
     /// version from before that was noted: its agents are the demo's).
     pub fn holds_demo(&self) -> Result<bool, StoreError> {
