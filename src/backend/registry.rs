@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use serde::de::DeserializeOwned;
+
 use super::credentials::TokenFor;
 use super::{Settings, chatwoot, intercom, zendesk};
 use crate::config::{Config, ConfigError};
@@ -27,6 +29,21 @@ pub struct Entry {
 
 /// Reads a helpdesk's table from the config file (at the path given).
 pub type Configure = fn(&Config, &Path) -> Result<Option<Arc<dyn Settings>>, ConfigError>;
+
+/// The usual [`Configure`]: the `[name]` table read as `T`, then `validate`
+/// (its message names the table and line); `None` without the table.
+pub fn table<T: Settings + DeserializeOwned + 'static>(
+    config: &Config,
+    path: &Path,
+    name: &str,
+    validate: fn(&T) -> Result<(), String>,
+) -> Result<Option<Arc<dyn Settings>>, ConfigError> {
+    let Some(cfg) = config.table::<T>(path, name)? else {
+        return Ok(None);
+    };
+    validate(&cfg).map_err(|m| config.table_error(path, name, &m))?;
+    Ok(Some(Arc::new(cfg)))
+}
 
 /// Every helpdesk, in the order `--help` lists them.
 pub static HELPDESKS: &[Entry] = &[chatwoot::ENTRY, intercom::ENTRY, zendesk::ENTRY];

@@ -11,7 +11,6 @@ pub mod map;
 pub mod model;
 pub mod sync;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -27,7 +26,6 @@ pub use config::ChatwootConfig;
 use super::registry::Entry;
 use super::{Ask, BackendError, Helpdesk, Me, News, Pulled, Settings, Timing, TokenFor, WebLink};
 use crate::backend::table::TimingKeys;
-use crate::config::{Config, ConfigError};
 use crate::outbox::Report;
 use crate::store::{Store, StoreError};
 
@@ -44,17 +42,10 @@ pub const ENTRY: Entry = Entry {
         label: "Chatwoot",
         hint: "the token is under Profile settings → Access Token in Chatwoot",
     },
-    configure,
+    configure: |config, path| {
+        crate::backend::registry::table(config, path, CHATWOOT, ChatwootConfig::validate)
+    },
 };
-
-fn configure(config: &Config, path: &Path) -> Result<Option<Arc<dyn Settings>>, ConfigError> {
-    let Some(cfg) = config.table::<ChatwootConfig>(path, CHATWOOT)? else {
-        return Ok(None);
-    };
-    cfg.validate()
-        .map_err(|m| config.table_error(path, CHATWOOT, &m))?;
-    Ok(Some(Arc::new(cfg)))
-}
 
 impl Settings for ChatwootConfig {
     fn timing(&self) -> Timing {

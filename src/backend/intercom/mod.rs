@@ -13,7 +13,6 @@ pub mod map;
 pub mod model;
 pub mod sync;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -27,7 +26,6 @@ pub use config::IntercomConfig;
 use super::registry::Entry;
 use super::{Ask, BackendError, Helpdesk, Me, Pulled, Settings, Timing, TokenFor, WebLink};
 use crate::backend::table::TimingKeys;
-use crate::config::{Config, ConfigError};
 use crate::outbox::Report;
 use crate::store::{Store, StoreError};
 
@@ -45,17 +43,10 @@ pub const ENTRY: Entry = Entry {
         hint: "the access token is under Settings → Integrations → Developer Hub → your app → \
                Authentication in Intercom",
     },
-    configure,
+    configure: |config, path| {
+        crate::backend::registry::table(config, path, INTERCOM, IntercomConfig::validate)
+    },
 };
-
-fn configure(config: &Config, path: &Path) -> Result<Option<Arc<dyn Settings>>, ConfigError> {
-    let Some(cfg) = config.table::<IntercomConfig>(path, INTERCOM)? else {
-        return Ok(None);
-    };
-    cfg.validate()
-        .map_err(|m| config.table_error(path, INTERCOM, &m))?;
-    Ok(Some(Arc::new(cfg)))
-}
 
 impl Settings for IntercomConfig {
     fn timing(&self) -> Timing {

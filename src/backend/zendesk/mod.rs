@@ -11,7 +11,6 @@ pub mod map;
 pub mod model;
 pub mod pull;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -25,7 +24,6 @@ pub use config::ZendeskConfig;
 use super::registry::Entry;
 use super::{Ask, BackendError, Helpdesk, Me, Pulled, Settings, Timing, TokenFor, WebLink};
 use crate::backend::table::TimingKeys;
-use crate::config::{Config, ConfigError};
 use crate::outbox::Report;
 use crate::store::{Store, StoreError};
 
@@ -43,17 +41,10 @@ pub const ENTRY: Entry = Entry {
         hint: "an API token is made in Admin Center → Apps and integrations → Zendesk API; \
                set email in [zendesk] with it, or leave email out for an OAuth access token",
     },
-    configure,
+    configure: |config, path| {
+        crate::backend::registry::table(config, path, ZENDESK, ZendeskConfig::validate)
+    },
 };
-
-fn configure(config: &Config, path: &Path) -> Result<Option<Arc<dyn Settings>>, ConfigError> {
-    let Some(cfg) = config.table::<ZendeskConfig>(path, ZENDESK)? else {
-        return Ok(None);
-    };
-    cfg.validate()
-        .map_err(|m| config.table_error(path, ZENDESK, &m))?;
-    Ok(Some(Arc::new(cfg)))
-}
 
 impl Settings for ZendeskConfig {
     fn timing(&self) -> Timing {
