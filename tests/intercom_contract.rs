@@ -410,6 +410,59 @@ async fn search_pages_past_150_with_starting_after() {
     server.verify().await;
 }
 
+/// The conversations are fetched a few at a time, not one round trip after
+/// another: while the first one's answer is held back, the next ones are
+/// already asked for. All of them land.
+#[tokio::test]
+async fn conversations_are_fetched_a_few_at_a_time() {
+    const HELD: Duration = Duration::from_secs(2);
+    let server = MockServer::start().await;
+    mount_identity(&server).await;
+    mount_defaults(&server).await;
+    let ids: Vec<String> = (601..609).map(|n| n.to_string()).collect();
+    mount_mine(&server, ids.iter().map(|id| item(id)).collect()).await;
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, Instant)>::new()));
+    let seen = asked.clone();
+    Mock::given(method("GET"))
+        .and(path_regex(r"^/conversations/6\d\d$"))
+        .respond_with(move |req: &Request| {
+            let id = req.url.path().rsplit('/').next().unwrap_or("0").to_string();
+            let mut asked = seen.lock().unwrap_or_else(|e| e.into_inner());
+            asked.push((id.clone(), Instant::now()));
+            let answer = ok(conversation(&id));
+            if asked.len() == 1 {
+                answer.set_delay(HELD)
+            } else {
+                answer
+            }
+        })
+        .mount(&server)
+        .await;
+    let mut store = store();
+    let report = full_sync(&server, &mut store)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.new, 8, "{report:?}");
+    let asked = asked.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let first = asked.first().map(|a| a.1).unwrap_or_else(Instant::now);
+    // Asked for before the first answer could have come back: fetched one
+    // after another, the second request would wait for it.
+    let overlapping = asked.iter().skip(1).filter(|a| a.1 < first + HELD).count();
+    assert!(
+        overlapping >= 3,
+        "{overlapping} asked while the first was out: {asked:?}"
+    );
+    let mut order: Vec<String> = store
+        .queue_rows()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    order.sort();
+    let want: Vec<String> = ids.iter().map(|id| format!("ic-{id}")).collect();
+    assert_eq!(order, want);
+}
+
 /// One part that cannot be read is left out with a warning naming it; the
 /// conversation and its other parts are kept.
 #[tokio::test]
