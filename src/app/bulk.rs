@@ -8,7 +8,7 @@ use ratatui_textarea::TextArea;
 use super::Action;
 use super::effect::{Done, Effect, Undo};
 use super::state::{Modal, State, ToastKind};
-use super::update::{is_compose_key, save_bad, toast, with_done};
+use super::update::{is_compose_key, save_bad, toast};
 use crate::domain::feedback::{Feedback, Reason, Verdict};
 use crate::domain::handoff::Status;
 use crate::domain::queue::QueueRow;
@@ -136,7 +136,7 @@ pub(super) fn batch(
                 rest: undos.collect(),
             }),
         };
-        effects.push(with_done(last, done));
+        effects.push(last.with_done(done));
     }
     state.saving += effects.len();
     state.marked.clear();
@@ -273,7 +273,7 @@ pub fn on_reason_key(
             toast: format!("Reason on {n} {}: {}", plural(n), reason.label()),
             undo: None,
         };
-        effects.push(with_done(last, done));
+        effects.push(last.with_done(done));
     }
     state.saving += effects.len();
     effects
@@ -311,7 +311,7 @@ pub fn on_note_key(
                     toast: format!("Note saved on {n} bad {}", verdicts(n)),
                     undo: None,
                 };
-                effects.push(with_done(last, done));
+                effects.push(last.with_done(done));
             }
             state.saving += effects.len();
             effects

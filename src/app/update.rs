@@ -1146,7 +1146,7 @@ fn undo(state: &mut State) -> Vec<Effect> {
     };
     let mut effects: Vec<Effect> = std::iter::once(*entry.effect)
         .chain(entry.rest)
-        .map(|e| with_done(e, Done::default()))
+        .map(|e| e.with_done(Done::default()))
         .collect();
     // One toast for the whole batch, when its last write is durable.
     if let Some(last) = effects.pop() {
@@ -1154,21 +1154,10 @@ fn undo(state: &mut State) -> Vec<Effect> {
             toast: format!("Undone: {}", entry.label),
             undo: None,
         };
-        effects.push(with_done(last, done));
+        effects.push(last.with_done(done));
     }
     state.saving += effects.len();
     effects
-}
-
-/// `effect` reporting `done` when it is durable.
-pub(super) fn with_done(effect: Effect, done: Done) -> Effect {
-    match effect {
-        Effect::SaveFeedback { id, feedback, .. } => Effect::SaveFeedback { id, feedback, done },
-        Effect::Assign { id, assignee, .. } => Effect::Assign { id, assignee, done },
-        Effect::SetStatus { id, status, .. } => Effect::SetStatus { id, status, done },
-        Effect::AssignTeam { id, team, .. } => Effect::AssignTeam { id, team, done },
-        other => other,
-    }
 }
 
 fn claim(state: &mut State) -> Vec<Effect> {

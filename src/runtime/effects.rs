@@ -100,18 +100,6 @@ pub fn run(store: &mut Store, me: &str, effect: Effect) -> Event {
     }
 }
 
-/// Whether `effect` enqueues a change for the helpdesk (see `store::remote`).
-pub fn reaches_helpdesk(effect: &Effect) -> bool {
-    matches!(
-        effect,
-        Effect::SaveFeedback { .. }
-            | Effect::Assign { .. }
-            | Effect::SetStatus { .. }
-            | Effect::AssignTeam { .. }
-            | Effect::AddMessage { .. }
-    )
-}
-
 fn failed(what: &str, e: &StoreError) -> Event {
     tracing::error!(what, error = %e, "effect failed");
     Event::Failed {
