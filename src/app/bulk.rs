@@ -135,10 +135,11 @@ pub(super) fn batch(
                 effect: Box::new(first),
                 rest: undos.collect(),
             }),
+            write: None,
         };
         effects.push(last.with_done(done));
     }
-    state.saving += effects.len();
+    let effects = state.saving.track(effects);
     state.marked.clear();
     state.mark_anchor = None;
     effects
@@ -272,10 +273,11 @@ pub fn on_reason_key(
         let done = Done {
             toast: format!("Reason on {n} {}: {}", plural(n), reason.label()),
             undo: None,
+            write: None,
         };
         effects.push(last.with_done(done));
     }
-    state.saving += effects.len();
+    let effects = state.saving.track(effects);
     effects
 }
 
@@ -310,10 +312,11 @@ pub fn on_note_key(
                 let done = Done {
                     toast: format!("Note saved on {n} bad {}", verdicts(n)),
                     undo: None,
+                    write: None,
                 };
                 effects.push(last.with_done(done));
             }
-            state.saving += effects.len();
+            let effects = state.saving.track(effects);
             effects
         }
         _ => {

@@ -27,8 +27,14 @@ impl DraftKind {
 pub struct Done {
     pub toast: String,
     pub undo: Option<Undo>,
+    /// Which write this is, so its outcome ends it and no other (see
+    /// `app::saving`); set when `update` hands the write out.
+    pub write: Option<WriteId>,
 }
 
+/// A write in flight, numbered by `app::saving::Saving`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WriteId(pub u64);
 
 /// A compensating change and how to describe it.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +111,17 @@ impl Effect {
     /// What a change the agent made reports once durable; `None` for loads,
     /// drafts, handle time and the terminal's own effects.
     pub fn done(&self) -> Option<&Done> {
+        match self {
+            Effect::SaveFeedback { done, .. }
+            | Effect::Assign { done, .. }
+            | Effect::SetStatus { done, .. }
+            | Effect::AssignTeam { done, .. }
+            | Effect::AddMessage { done, .. } => Some(done),
+            _ => None,
+        }
+    }
+
+    pub fn done_mut(&mut self) -> Option<&mut Done> {
         match self {
             Effect::SaveFeedback { done, .. }
             | Effect::Assign { done, .. }

@@ -9,6 +9,7 @@ pub mod keymap;
 pub mod keymap_config;
 pub mod mouse;
 pub mod palette;
+pub mod saving;
 pub mod sort;
 pub mod state;
 mod team;
@@ -24,7 +25,7 @@ mod test_harness;
 mod update_tests;
 
 pub use action::Action;
-pub use effect::{Done, DraftKind, EditTarget, Effect, Undo};
+pub use effect::{Done, DraftKind, EditTarget, Effect, Undo, WriteId};
 pub use event::{Detail, Event};
 pub use state::{Link, Settings, State};
 pub use update::update;

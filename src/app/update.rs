@@ -145,7 +145,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             load_selected(state)
         }
         Event::Saved { row, detail, done } => {
-            state.saving = state.saving.saturating_sub(1);
+            state.saving.finish(done.write);
             state.last_saved = Some(state.now);
             state.save_failed = None;
             let keep = state.selected().map(|r| r.id.clone());
@@ -222,11 +222,14 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Failed { what, error } => {
+            toast(state, format!("{what} failed: {error}"), ToastKind::Error);
+            Vec::new()
+        }
+        // Only this write ends: others may still be on their way.
+        Event::WriteFailed { write, what, error } => {
             let message = format!("{what} failed: {error}");
-            if state.saving > 0 {
-                state.save_failed = Some(message.clone());
-            }
-            state.saving = state.saving.saturating_sub(1);
+            state.saving.finish(Some(write));
+            state.save_failed = Some(message.clone());
             toast(state, message, ToastKind::Error);
             Vec::new()
         }
@@ -1117,8 +1120,7 @@ fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
     if verdict == Verdict::Bad {
         state.pick_reason(row.id.clone(), Vec::new());
     }
-    state.saving += 1;
-    vec![Effect::SaveFeedback {
+    state.saving.track(vec![Effect::SaveFeedback {
         id: row.id.clone(),
         feedback: Some(feedback),
         done: Done {
@@ -1128,15 +1130,13 @@ fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
                 effect: Box::new(Effect::SaveFeedback {
                     id: row.id,
                     feedback: previous,
-                    done: Done {
-                        toast: String::new(),
-                        undo: None,
-                    },
+                    done: Done::default(),
                 }),
                 rest: Vec::new(),
             }),
+            write: None,
         },
-    }]
+    }])
 }
 
 fn undo(state: &mut State) -> Vec<Effect> {
@@ -1153,10 +1153,11 @@ fn undo(state: &mut State) -> Vec<Effect> {
         let done = Done {
             toast: format!("Undone: {}", entry.label),
             undo: None,
+            write: None,
         };
         effects.push(last.with_done(done));
     }
-    state.saving += effects.len();
+    let effects = state.saving.track(effects);
     effects
 }
 
@@ -1179,8 +1180,7 @@ fn claim(state: &mut State) -> Vec<Effect> {
         Some(other) => format!("Claimed {} from {other}", row.id),
         None => format!("Claimed {}", row.id),
     };
-    state.saving += 1;
-    vec![Effect::Assign {
+    state.saving.track(vec![Effect::Assign {
         id: row.id.clone(),
         assignee: Some(state.me.clone()),
         done: Done {
@@ -1190,15 +1190,13 @@ fn claim(state: &mut State) -> Vec<Effect> {
                 effect: Box::new(Effect::Assign {
                     id: row.id,
                     assignee: row.assignee.map(String::from),
-                    done: Done {
-                        toast: String::new(),
-                        undo: None,
-                    },
+                    done: Done::default(),
                 }),
                 rest: Vec::new(),
             }),
+            write: None,
         },
-    }]
+    }])
 }
 
 fn resolve(state: &mut State) -> Vec<Effect> {
@@ -1218,8 +1216,7 @@ fn toggle_status(state: &mut State, to: Status, did: &str, undid: &str) -> Vec<E
     } else {
         (to, format!("{did} {}", row.id))
     };
-    state.saving += 1;
-    vec![Effect::SetStatus {
+    state.saving.track(vec![Effect::SetStatus {
         id: row.id.clone(),
         status,
         done: Done {
@@ -1229,15 +1226,13 @@ fn toggle_status(state: &mut State, to: Status, did: &str, undid: &str) -> Vec<E
                 effect: Box::new(Effect::SetStatus {
                     id: row.id,
                     status: row.status,
-                    done: Done {
-                        toast: String::new(),
-                        undo: None,
-                    },
+                    done: Done::default(),
                 }),
                 rest: Vec::new(),
             }),
+            write: None,
         },
-    }]
+    }])
 }
 
 pub(super) fn textarea(text: Option<&str>) -> TextArea<'static> {
@@ -1317,14 +1312,13 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         id: id.clone(),
                         input: TextArea::default(),
                     });
-                    state.saving += 1;
-                    vec![save_bad(
+                    state.saving.track(vec![save_bad(
                         state,
                         id,
                         vec![reason],
                         note,
                         format!("Reason: {}", reason.label()),
-                    )]
+                    )])
                 }
                 None => {
                     state.modal = Some(Modal::ReasonPicker { id, others });
@@ -1350,14 +1344,13 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 let reasons = feedback_in_force(state, &id)
                     .map(|f| f.reasons)
                     .unwrap_or_default();
-                state.saving += 1;
-                vec![save_bad(
+                state.saving.track(vec![save_bad(
                     state,
                     id,
                     reasons,
                     Some(note),
                     "Note saved on the verdict".into(),
-                )]
+                )])
             }
             _ => {
                 input.input(key);
@@ -1400,20 +1393,20 @@ fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     state.modal = Some(Modal::Compose { id, kind, input });
                     return Vec::new();
                 }
-                state.saving += 1;
                 let what = match kind {
                     DraftKind::Note => "Internal note added to",
                     DraftKind::Reply => "Reply sent on",
                 };
-                return vec![Effect::AddMessage {
+                return state.saving.track(vec![Effect::AddMessage {
                     id: id.clone(),
                     kind,
                     text,
                     done: Done {
                         toast: format!("{what} {id}"),
                         undo: None,
+                        write: None,
                     },
-                }];
+                }]);
             }
             let changed = input.input(key);
             let effects = if changed {
@@ -1518,7 +1511,7 @@ pub(super) fn save_bad(
             agent: state.me.clone(),
             at: state.now,
         }),
-        done: Done { toast, undo: None },
+        done: Done { toast, undo: None, write: None },
     }
 }
 

@@ -68,13 +68,13 @@ fn b_saves_the_flag_before_showing_it_then_asks_why() {
     assert!(
         matches!(&effects[..], [Effect::SaveFeedback { feedback: Some(f), .. }] if f.verdict == Verdict::Bad)
     );
-    assert_eq!(h.state.saving, 1);
+    assert_eq!(h.state.saving.count(), 1);
     for e in effects {
         let ev = effects::run(&mut h.store, ME, e);
         h.send(ev);
     }
     assert_eq!(h.effects.len(), events_before);
-    assert_eq!(h.state.saving, 0);
+    assert_eq!(h.state.saving.count(), 0);
     assert_eq!(
         h.state.selected().and_then(|r| r.verdict),
         Some(Verdict::Bad)
@@ -475,12 +475,13 @@ fn key_releases_are_ignored() {
 #[test]
 fn a_failed_write_says_so_and_shows_nothing_as_done() {
     let mut h = harness();
-    h.state.saving = 1;
-    h.send(Event::Failed {
+    let write = h.state.saving.start();
+    h.send(Event::WriteFailed {
+        write,
         what: "Saving the verdict".into(),
         error: "disk full".into(),
     });
-    assert_eq!(h.state.saving, 0);
+    assert_eq!(h.state.saving.count(), 0);
     assert!(
         h.state
             .toast
@@ -1032,9 +1033,11 @@ fn the_reason_dialog_shows_a_failed_save() {
     let effects = update(&mut h.state, b);
     assert!(matches!(effects.as_slice(), [Effect::SaveFeedback { .. }]));
     assert!(drawn(&h.state).contains("saving…"));
+    let write = effects[0].done().and_then(|d| d.write).unwrap_or_default();
     update(
         &mut h.state,
-        Event::Failed {
+        Event::WriteFailed {
+            write,
             what: "Saving the verdict".into(),
             error: "database or disk is full".into(),
         },
@@ -1056,6 +1059,35 @@ fn the_reason_dialog_shows_a_failed_save() {
     let shown = drawn(&h.state);
     assert!(shown.contains("Flagged as bad handoff saved"), "{shown}");
     assert!(!shown.contains("NOT saved"), "{shown}");
+}
+
+/// Each write is ended by its own outcome: a failure that is not the
+/// verdict's (a draft save here) leaves the verdict "saving…", and does not
+/// make the reason dialog say the verdict was not saved.
+#[test]
+fn a_failed_draft_save_keeps_saving_while_a_verdict_is_in_flight() {
+    let mut h = harness();
+    let b = Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE));
+    let effects = update(&mut h.state, b);
+    assert!(matches!(effects.as_slice(), [Effect::SaveFeedback { .. }]));
+    update(
+        &mut h.state,
+        Event::Failed {
+            what: "Saving the draft".into(),
+            error: "database or disk is full".into(),
+        },
+    );
+    let shown = drawn(&h.state);
+    assert!(shown.contains("saving…"), "{shown}");
+    assert!(!shown.contains("NOT saved"), "{shown}");
+    // The verdict's own outcome ends it.
+    for e in effects {
+        let ev = effects::run(&mut h.store, ME, e);
+        h.send(ev);
+    }
+    let shown = drawn(&h.state);
+    assert!(!shown.contains("saving…"), "{shown}");
+    assert!(shown.contains("Flagged as bad handoff saved"), "{shown}");
 }
 
 #[test]
