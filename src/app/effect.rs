@@ -148,7 +148,9 @@ impl Effect {
     /// else is returned as it is).
     pub fn with_done(self, done: Done) -> Effect {
         match self {
-            Effect::SaveFeedback { id, feedback, .. } => Effect::SaveFeedback { id, feedback, done },
+            Effect::SaveFeedback { id, feedback, .. } => {
+                Effect::SaveFeedback { id, feedback, done }
+            }
             Effect::Assign { id, assignee, .. } => Effect::Assign { id, assignee, done },
             Effect::SetStatus { id, status, .. } => Effect::SetStatus { id, status, done },
             Effect::AssignTeam { id, team, .. } => Effect::AssignTeam { id, team, done },

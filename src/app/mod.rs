@@ -1,18 +1,22 @@
 //! Application state and the pure `update` that changes it.
 
 pub mod action;
+mod actions;
+mod apply;
 mod bulk;
 pub mod effect;
 pub mod event;
 pub mod external;
+mod filter_line;
 pub mod keymap;
 pub mod keymap_config;
+mod modal;
 pub mod mouse;
-pub mod palette;
+mod navigate;
+mod queue_view;
 pub mod saving;
 pub mod sort;
 pub mod state;
-mod team;
 pub mod update;
 
 #[cfg(test)]
@@ -27,5 +31,6 @@ mod update_tests;
 pub use action::Action;
 pub use effect::{Done, DraftKind, EditTarget, Effect, Undo, WriteId};
 pub use event::{Detail, Event};
+pub use modal::palette;
 pub use state::{Link, Settings, State};
 pub use update::update;

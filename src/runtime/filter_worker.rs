@@ -100,7 +100,11 @@ impl FilterWorker {
     }
 
     /// Hands the job back if the thread is gone.
-    pub(super) fn send(&self, generation: u64, snapshot: Box<Snapshot>) -> Result<(), Box<Snapshot>> {
+    pub(super) fn send(
+        &self,
+        generation: u64,
+        snapshot: Box<Snapshot>,
+    ) -> Result<(), Box<Snapshot>> {
         self.supersede(generation);
         match self.jobs.send(Job::Run(generation, snapshot)) {
             Err(std::sync::mpsc::SendError(Job::Run(_, snapshot))) => {
@@ -117,4 +121,3 @@ impl FilterWorker {
         let _ = self.jobs.send(Job::Warm(rows));
     }
 }
-

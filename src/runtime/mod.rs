@@ -25,11 +25,10 @@ use tokio::sync::mpsc;
 use crate::app::{Effect, Event, Link, State, update};
 use crate::backend::News;
 use crate::domain::filter::Snapshot;
-use filter_worker::FilterWorker;
 use crate::outbox::worker::{Deliverer, Notice, Webhook};
-use crate::store::Store;
 use crate::ui::{self, theme::Theme};
 use crate::workspace::Workspace;
+use filter_worker::FilterWorker;
 
 /// Open the full-screen workspace and run until the user quits or a signal
 /// arrives. The terminal is restored on every way out. `Some(n)`: signal

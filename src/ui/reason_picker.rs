@@ -27,7 +27,11 @@ pub fn render(frame: &mut Frame, state: &State, id: &str, theme: &Theme) {
             true,
         ),
         // Why it failed, in the line that is otherwise blank.
-        match state.save_failed.as_deref().filter(|_| state.saving.is_empty()) {
+        match state
+            .save_failed
+            .as_deref()
+            .filter(|_| state.saving.is_empty())
+        {
             Some(why) => (Line::styled(why.to_string(), theme.error), true),
             None => (Line::raw(""), true),
         },
