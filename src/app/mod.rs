@@ -20,9 +20,15 @@ pub mod state;
 pub mod update;
 
 #[cfg(test)]
+mod actions_tests;
+#[cfg(test)]
 mod bulk_tests;
 #[cfg(test)]
 mod external_tests;
+#[cfg(test)]
+mod modal_tests;
+#[cfg(test)]
+mod queue_view_tests;
 #[cfg(test)]
 mod test_harness;
 #[cfg(test)]
