@@ -33,6 +33,7 @@ fn done() -> Done {
     Done {
         toast: String::new(),
         undo: None,
+        write: None,
     }
 }
 

@@ -389,6 +389,7 @@ fn saved_rows_move_into_place_as_a_full_resort_would_put_them() {
                 done: Done {
                     toast: String::new(),
                     undo: None,
+                    write: None,
                 },
             },
         );
@@ -419,6 +420,7 @@ fn saved_rows_move_into_place_as_a_full_resort_would_put_them() {
             done: Done {
                 toast: String::new(),
                 undo: None,
+                write: None,
             },
         },
     );

@@ -2,14 +2,10 @@
 //! every marked handoff as one change — one summary toast, one `u` undoes
 //! the lot.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::TextArea;
-
-use super::Action;
 use super::effect::{Done, Effect, Undo};
 use super::state::{Modal, State, ToastKind};
-use super::update::{is_compose_key, save_bad, toast, with_done};
-use crate::domain::feedback::{Feedback, Reason, Verdict};
+use super::update::toast;
+use crate::domain::feedback::{Feedback, Verdict};
 use crate::domain::handoff::Status;
 use crate::domain::queue::QueueRow;
 
@@ -135,10 +131,11 @@ pub(super) fn batch(
                 effect: Box::new(first),
                 rest: undos.collect(),
             }),
+            write: None,
         };
-        effects.push(with_done(last, done));
+        effects.push(last.with_done(done));
     }
-    state.saving += effects.len();
+    let effects = state.saving.track(effects);
     state.marked.clear();
     state.mark_anchor = None;
     effects
@@ -160,23 +157,7 @@ pub fn flag(state: &mut State, verdict: Verdict) -> Vec<Effect> {
     flag_now(state, verdict)
 }
 
-/// The answer to [`flag`]'s question: `y` or Enter gives the verdict, any
-/// other key leaves every handoff as it was.
-pub fn on_confirm_key(state: &mut State, key: KeyEvent, verdict: Verdict) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => flag_now(state, verdict),
-        _ => {
-            toast(
-                state,
-                "Nothing changed; the marks stay".into(),
-                ToastKind::Info,
-            );
-            Vec::new()
-        }
-    }
-}
-
-fn flag_now(state: &mut State, verdict: Verdict) -> Vec<Effect> {
+pub(super) fn flag_now(state: &mut State, verdict: Verdict) -> Vec<Effect> {
     let rows = marked_rows(state);
     // Only the selected handoff's reasons and note are loaded, so a verdict
     // already in force elsewhere could not be restored by undo: keep it.
@@ -234,98 +215,6 @@ fn flag_now(state: &mut State, verdict: Verdict) -> Vec<Effect> {
         }
     }
     effects
-}
-
-/// The reason picker after a bulk `b`: the reason goes on every flagged
-/// handoff, then an optional note for all of them.
-pub fn on_reason_key(
-    state: &mut State,
-    key: KeyEvent,
-    id: String,
-    others: Vec<String>,
-) -> Vec<Effect> {
-    let n = others.len() + 1;
-    let reason = match key.code {
-        KeyCode::Esc => {
-            let text = format!("{n} {} stay flagged, no reason given", plural(n));
-            toast(state, text, ToastKind::Info);
-            return Vec::new();
-        }
-        KeyCode::Char(c) => Reason::from_key(c),
-        _ => None,
-    };
-    let Some(reason) = reason else {
-        state.modal = Some(Modal::ReasonPicker { id, others });
-        return Vec::new();
-    };
-    let ids: Vec<String> = std::iter::once(id).chain(others).collect();
-    let mut effects: Vec<Effect> = ids
-        .iter()
-        .map(|id| save_bad(state, id.clone(), vec![reason], None, String::new()))
-        .collect();
-    state.modal = Some(Modal::BulkVerdictNote {
-        ids,
-        reason,
-        input: TextArea::default(),
-    });
-    if let Some(last) = effects.pop() {
-        let done = Done {
-            toast: format!("Reason on {n} {}: {}", plural(n), reason.label()),
-            undo: None,
-        };
-        effects.push(with_done(last, done));
-    }
-    state.saving += effects.len();
-    effects
-}
-
-/// The note after a bulk reason: Enter puts it on every verdict of the
-/// batch (the batch's one undo withdraws them, notes and all); Esc skips it.
-pub fn on_note_key(
-    state: &mut State,
-    key: KeyEvent,
-    ids: Vec<String>,
-    reason: Reason,
-    mut input: TextArea<'static>,
-) -> Vec<Effect> {
-    match key.code {
-        // As in the single note box: the text goes to the editor and comes
-        // back into this box (`external::on_edited`).
-        _ if is_compose_key(state, &key, Action::EditInEditor) => {
-            state.modal = Some(Modal::BulkVerdictNote { ids, reason, input });
-            super::external::edit_in_editor(state)
-        }
-        KeyCode::Esc => Vec::new(),
-        KeyCode::Enter if !key.modifiers.contains(KeyModifiers::SHIFT) => {
-            let note = input.lines().join("\n").trim().to_string();
-            if note.is_empty() {
-                return Vec::new();
-            }
-            let n = ids.len();
-            let mut effects: Vec<Effect> = ids
-                .into_iter()
-                .map(|id| save_bad(state, id, vec![reason], Some(note.clone()), String::new()))
-                .collect();
-            if let Some(last) = effects.pop() {
-                let done = Done {
-                    toast: format!("Note saved on {n} bad {}", verdicts(n)),
-                    undo: None,
-                };
-                effects.push(with_done(last, done));
-            }
-            state.saving += effects.len();
-            effects
-        }
-        _ => {
-            input.input(key);
-            state.modal = Some(Modal::BulkVerdictNote { ids, reason, input });
-            Vec::new()
-        }
-    }
-}
-
-fn verdicts(n: usize) -> &'static str {
-    if n == 1 { "verdict" } else { "verdicts" }
 }
 
 pub fn claim(state: &mut State) -> Vec<Effect> {

@@ -95,7 +95,7 @@ fn t_moves_the_selected_handoff_out_of_my_teams_and_u_brings_it_back() {
     // Orders is not my team: the row leaves "Team unassigned" at once.
     assert_eq!(h.visible(), ["U1"]);
     assert_eq!(h.state.section_count(1), 1);
-    assert_eq!(h.state.saving, 0);
+    assert_eq!(h.state.saving.count(), 0);
 
     h.key(KeyCode::Char('u'));
     assert_eq!(h.toast(), "Undone: move of U2 to orders");
@@ -131,7 +131,7 @@ fn bulk_move_is_one_change_one_toast_and_one_undo_to_each_previous_team() {
     }
     assert!(h.state.marked.is_empty(), "marks are used up");
     assert_eq!(h.state.section_count(1), 0);
-    assert_eq!(h.state.saving, 0);
+    assert_eq!(h.state.saving.count(), 0);
 
     h.key(KeyCode::Char('u'));
     assert_eq!(h.toast(), "Undone: move of 3 handoffs to access");
@@ -150,7 +150,7 @@ fn moving_into_the_same_team_changes_nothing() {
     h.key(KeyCode::Char('2'));
     assert_eq!(h.toast(), "H1 is already in billing");
     assert!(h.state.undo.is_empty());
-    assert_eq!(h.state.saving, 0);
+    assert_eq!(h.state.saving.count(), 0);
 }
 
 #[test]
@@ -213,7 +213,7 @@ fn a_move_is_one_effect_per_handoff_and_only_the_last_reports() {
     );
     // Nothing shows as done before the store has it.
     assert_eq!(h.team("U2").as_deref(), Some("billing"));
-    assert_eq!(h.state.saving, 2);
+    assert_eq!(h.state.saving.count(), 2);
     let reports: Vec<bool> = effects
         .iter()
         .map(|e| matches!(e, Effect::AssignTeam { done, .. } if !done.toast.is_empty()))
@@ -311,7 +311,7 @@ fn a_bulk_note_goes_on_every_verdict_and_the_batch_undo_takes_it_back() {
         1,
         "flag, reason and note are one change"
     );
-    assert_eq!(h.state.saving, 0);
+    assert_eq!(h.state.saving.count(), 0);
 
     h.key(KeyCode::Char('u'));
     assert!(bad_records(&h).is_empty());

@@ -27,7 +27,14 @@ impl DraftKind {
 pub struct Done {
     pub toast: String,
     pub undo: Option<Undo>,
+    /// Which write this is, so its outcome ends it and no other (see
+    /// `app::saving`); set when `update` hands the write out.
+    pub write: Option<WriteId>,
 }
+
+/// A write in flight, numbered by `app::saving::Saving`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WriteId(pub u64);
 
 /// A compensating change and how to describe it.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +105,64 @@ pub enum Effect {
     OpenUrl { url: String },
     /// Ring the terminal bell (an urgent handoff arrived in my queue).
     Bell,
+}
+
+impl Effect {
+    /// What a change the agent made reports once durable; `None` for loads,
+    /// drafts, handle time and the terminal's own effects.
+    pub fn done(&self) -> Option<&Done> {
+        match self {
+            Effect::SaveFeedback { done, .. }
+            | Effect::Assign { done, .. }
+            | Effect::SetStatus { done, .. }
+            | Effect::AssignTeam { done, .. }
+            | Effect::AddMessage { done, .. } => Some(done),
+            _ => None,
+        }
+    }
+
+    pub fn done_mut(&mut self) -> Option<&mut Done> {
+        match self {
+            Effect::SaveFeedback { done, .. }
+            | Effect::Assign { done, .. }
+            | Effect::SetStatus { done, .. }
+            | Effect::AssignTeam { done, .. }
+            | Effect::AddMessage { done, .. } => Some(done),
+            _ => None,
+        }
+    }
+
+    /// A change the agent made: shown as done only when durable, counted
+    /// in "saving…" until then, refused in read-only mode.
+    pub fn is_write(&self) -> bool {
+        self.done().is_some()
+    }
+
+    /// Whether running it enqueues a change for the helpdesk or the webhook
+    /// (see `store::remote`), so their delivery loops are woken.
+    pub fn reaches_helpdesk(&self) -> bool {
+        self.is_write()
+    }
+
+    /// This effect reporting `done` when it is durable (a write; anything
+    /// else is returned as it is).
+    pub fn with_done(self, done: Done) -> Effect {
+        match self {
+            Effect::SaveFeedback { id, feedback, .. } => {
+                Effect::SaveFeedback { id, feedback, done }
+            }
+            Effect::Assign { id, assignee, .. } => Effect::Assign { id, assignee, done },
+            Effect::SetStatus { id, status, .. } => Effect::SetStatus { id, status, done },
+            Effect::AssignTeam { id, team, .. } => Effect::AssignTeam { id, team, done },
+            Effect::AddMessage { id, kind, text, .. } => Effect::AddMessage {
+                id,
+                kind,
+                text,
+                done,
+            },
+            other => other,
+        }
+    }
 }
 
 /// Which box an external editor's text goes back into.

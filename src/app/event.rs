@@ -93,8 +93,15 @@ pub enum Event {
     /// An escape hatch (clipboard, browser) finished: a toast to show, or
     /// an error to show as one.
     Notice(Result<String, String>),
-    /// A write or load failed; nothing changed.
+    /// A load or a background job failed (not a write of the agent's:
+    /// see `WriteFailed`); nothing changed.
     Failed {
+        what: String,
+        error: String,
+    },
+    /// A write failed (`write`, as its `Done` carried it); nothing changed.
+    WriteFailed {
+        write: super::effect::WriteId,
         what: String,
         error: String,
     },

@@ -5,10 +5,12 @@
 
 use std::collections::HashSet;
 
+use super::actions::target;
 use super::effect::{DraftKind, EditTarget, Effect};
 use super::event::Detail;
+use super::modal::textarea;
 use super::state::{Modal, State, ToastKind};
-use super::update::{target, textarea, toast};
+use super::update::toast;
 use crate::domain::filter::Viewer;
 use crate::domain::handoff::{Handoff, Priority};
 use crate::domain::queue::{Builtin, QueueRow, Section, SlaState};

@@ -13,7 +13,7 @@ use ratatui::layout::{Position, Rect};
 use super::action::Action;
 use super::effect::Effect;
 use super::state::{Focus, Modal, Screen, State};
-use super::update;
+use super::{navigate, update};
 use crate::ui::layout;
 
 /// Lines one wheel notch scrolls text by (the summary, the lead screens).
@@ -69,7 +69,7 @@ fn on_workspace(state: &mut State, input: Input, at: Position) -> Vec<Effect> {
             Input::Click => click_queue(state, areas.queue, at.y),
             // The wheel over the queue moves the selection, whichever pane
             // has focus.
-            Input::Wheel(delta) => update::move_cursor(state, delta),
+            Input::Wheel(delta) => navigate::move_cursor(state, delta),
         };
     }
     if areas.detail.contains(at) {
@@ -78,7 +78,7 @@ fn on_workspace(state: &mut State, input: Input, at: Position) -> Vec<Effect> {
             // Scroll the summary or transcript without taking focus,
             // stopping at its last page as the keys do.
             Input::Wheel(delta) => {
-                update::scroll_detail(state, delta * WHEEL_LINES);
+                navigate::scroll_detail(state, delta * WHEEL_LINES);
                 Vec::new()
             }
         };
@@ -98,14 +98,14 @@ fn click_queue(state: &mut State, queue: Rect, y: u16) -> Vec<Effect> {
     }
     state.cursor = pos;
     state.focus = Focus::Queue;
-    update::keep_cursor_visible(state);
-    update::load_selected(state)
+    navigate::keep_cursor_visible(state);
+    navigate::load_selected(state)
 }
 
 /// Lead screens: the wheel scrolls; a click on a tab shows that screen.
 fn on_lead(state: &mut State, input: Input, at: Position) -> Vec<Effect> {
     match input {
-        Input::Wheel(delta) => update::move_by(state, delta * WHEEL_LINES),
+        Input::Wheel(delta) => navigate::move_by(state, delta * WHEEL_LINES),
         Input::Click if at.y == 0 => match crate::ui::lead::tab_at(state, state.width, at.x) {
             Some(Screen::Floor) => update::apply(state, Action::ShowFloor),
             Some(Screen::Quality) => update::apply(state, Action::ShowQuality),

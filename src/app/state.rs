@@ -202,8 +202,8 @@ pub struct State {
     pub modal: Option<Modal>,
     pub toast: Option<Toast>,
     pub undo: Vec<Undo>,
-    /// Writes asked for and not yet durable.
-    pub saving: usize,
+    /// Writes asked for and not yet durable, each by its own id.
+    pub saving: super::saving::Saving,
     pub last_saved: Option<DateTime<Utc>>,
     /// The last write that failed ("Saving the verdict failed: disk is
     /// full"), until a write lands or a new flag starts: the reason dialog
@@ -319,7 +319,7 @@ impl State {
             modal: None,
             toast: None,
             undo: Vec::new(),
-            saving: 0,
+            saving: super::saving::Saving::default(),
             last_saved: None,
             save_failed: None,
             outbox_pending: 0,

@@ -5,12 +5,14 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::metrics::{self, Dashboard};
 
-use crate::app::{Detail, Done, DraftKind, Effect, Event};
+use crate::app::{Detail, Done, DraftKind, Effect, Event, WriteId};
 use crate::store::{Store, StoreError};
 
 /// Run one effect and return the event that reports its outcome.
 pub fn run(store: &mut Store, me: &str, effect: Effect) -> Event {
     let now = Utc::now();
+    // A write's failure names the write, so it ends that write only.
+    let write = effect.done().and_then(|d| d.write);
     let result = match effect {
         Effect::LoadDetail { id } => {
             return match load_detail(store, &id) {
@@ -95,21 +97,18 @@ pub fn run(store: &mut Store, me: &str, effect: Effect) -> Event {
             .map_err(|e| ("Sending", e)),
     };
     match result {
-        Ok((id, done, what)) => saved(store, &id, done).unwrap_or_else(|e| failed(what, &e)),
-        Err((what, e)) => failed(what, &e),
+        Ok((id, done, what)) => {
+            saved(store, &id, done).unwrap_or_else(|e| failed_write(write, what, &e))
+        }
+        Err((what, e)) => failed_write(write, what, &e),
     }
 }
 
-/// Whether `effect` enqueues a change for the helpdesk (see `store::remote`).
-pub fn reaches_helpdesk(effect: &Effect) -> bool {
-    matches!(
-        effect,
-        Effect::SaveFeedback { .. }
-            | Effect::Assign { .. }
-            | Effect::SetStatus { .. }
-            | Effect::AssignTeam { .. }
-            | Effect::AddMessage { .. }
-    )
+fn failed_write(write: Option<WriteId>, what: &str, e: &StoreError) -> Event {
+    match (write, failed(what, e)) {
+        (Some(write), Event::Failed { what, error }) => Event::WriteFailed { write, what, error },
+        (_, event) => event,
+    }
 }
 
 fn failed(what: &str, e: &StoreError) -> Event {

@@ -4,7 +4,9 @@
 pub mod editor;
 pub mod effects;
 pub mod external;
+mod filter_worker;
 pub mod input;
+mod perform;
 pub mod settings;
 pub mod signals;
 pub mod terminal;
@@ -12,7 +14,6 @@ pub mod watch;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -23,11 +24,11 @@ use tokio::sync::mpsc;
 
 use crate::app::{Effect, Event, Link, State, update};
 use crate::backend::News;
-use crate::domain::filter::{self, Snapshot};
+use crate::domain::filter::Snapshot;
 use crate::outbox::worker::{Deliverer, Notice, Webhook};
-use crate::store::Store;
 use crate::ui::{self, theme::Theme};
 use crate::workspace::Workspace;
+use filter_worker::FilterWorker;
 
 /// Open the full-screen workspace and run until the user quits or a signal
 /// arrives. The terminal is restored on every way out. `Some(n)`: signal
@@ -197,74 +198,20 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
                 tracing::debug!(rows = state.rows.len(), ms, "queue taken in");
             }
             for effect in effects {
-                let effect = match (effect, &filter_worker) {
-                    (
-                        Effect::Filter {
-                            generation,
-                            snapshot,
-                        },
-                        Some(worker),
-                    ) => {
-                        // A run still going for older text stops now.
-                        worker.supersede(generation);
-                        filter_job = Some((generation, snapshot));
-                        continue;
-                    }
-                    (other, _) => other,
+                let mut runner = perform::Runner {
+                    ws: &mut ws,
+                    me: &state.me,
+                    input: &input,
+                    editor_tx: &editor_tx,
+                    tx: &tx,
+                    filter_worker: filter_worker.as_ref(),
+                    wakes: &writers.wakes,
+                    own_writes: &mut own_writes,
+                    suspended: &mut suspended,
+                    filter_job: &mut filter_job,
+                    pending: &mut pending,
                 };
-                // The terminal's own effects: only this loop owns the terminal.
-                let effect = match effect {
-                    Effect::EditInEditor { target, text } if !suspended => {
-                        let dir = ws.paths.data_dir.as_path();
-                        match editor::start(&input, dir, target, &text, editor_tx.clone()).await {
-                            Ok(()) => suspended = true,
-                            Err(event) => pending.push_back(event),
-                        }
-                        continue;
-                    }
-                    // One editor at a time (a second Ctrl-E typed ahead).
-                    Effect::EditInEditor { .. } => continue,
-                    Effect::Copy { label, text } => {
-                        let command = ws
-                            .config
-                            .clipboard
-                            .as_ref()
-                            .and_then(|c| c.command.as_deref());
-                        let mut out = std::io::stdout();
-                        pending.extend(external::copy(command, &label, text, &mut out, &tx));
-                        continue;
-                    }
-                    Effect::OpenUrl { url } => {
-                        pending.push_back(external::open(&url, &tx));
-                        continue;
-                    }
-                    Effect::Bell => {
-                        if ws.config.bell != Some(false) {
-                            external::bell(&mut std::io::stdout());
-                        }
-                        continue;
-                    }
-                    other => other,
-                };
-                if effect == crate::app::Effect::LoadDashboard {
-                    // Metrics read every recent handoff: never on the UI thread.
-                    spawn_dashboard(ws.database().to_path_buf(), tx.clone());
-                    continue;
-                }
-                // Store writes take well under a millisecond; running them
-                // here keeps "durable before shown" trivially true.
-                let outgoing = matches!(effect, crate::app::Effect::SaveFeedback { .. })
-                    || effects::reaches_helpdesk(&effect);
-                let done = effects::run(&mut ws.store, &state.me, effect);
-                // The watcher will bring this write round: note it to drop.
-                if let Event::Saved { row, .. } = &done {
-                    own_writes.record(&row.id, ws.store.written_seq());
-                }
-                pending.push_back(done);
-                // A delivery loop with nothing due goes back to sleep.
-                if outgoing {
-                    writers.wakes.iter().for_each(|w| w.notify_one());
-                }
+                runner.perform(effect).await;
             }
         }
         if state.quit {
@@ -355,116 +302,6 @@ impl Writers {
     }
 }
 
-/// Runs the `/` filter on a thread of its own, so typing never waits for
-/// it. Only the newest query counts: queued older ones are skipped and a run
-/// overtaken by a newer keystroke stops early.
-struct FilterWorker {
-    jobs: std::sync::mpsc::Sender<Job>,
-    latest: Arc<AtomicU64>,
-}
-
-enum Job {
-    Run(u64, Box<Snapshot>),
-    /// Read every row once (see [`filter::warm`]).
-    Warm(crate::domain::queue::Rows),
-}
-
-impl FilterWorker {
-    /// `None` if the thread cannot start; filtering then runs inline.
-    fn spawn(tx: mpsc::UnboundedSender<Event>) -> Option<FilterWorker> {
-        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-        let latest = Arc::new(AtomicU64::new(0));
-        let newest = latest.clone();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let spawned = std::thread::Builder::new()
-            .name("filter".into())
-            .spawn(move || {
-                // The last finished run and its matches in storage order: a
-                // query typed on from it need only look at those.
-                let mut last: Option<(Box<Snapshot>, Vec<usize>)> = None;
-                while let Ok(first) = queue.recv() {
-                    // The newest run waiting, else a warm-up (a run warms
-                    // the rows anyway).
-                    let mut run = None;
-                    let mut warm = None;
-                    for job in std::iter::once(first).chain(queue.try_iter()) {
-                        match job {
-                            Job::Run(generation, snapshot) => run = Some((generation, snapshot)),
-                            Job::Warm(rows) => warm = Some(rows),
-                        }
-                    }
-                    let Some((generation, snapshot)) = run else {
-                        if let Some(rows) = warm {
-                            let started = std::time::Instant::now();
-                            let read = filter::warm(&rows);
-                            let ms = started.elapsed().as_secs_f64() * 1e3;
-                            tracing::debug!(rows = rows.len(), read, ms, "filter warm-up");
-                        }
-                        continue;
-                    };
-                    let overtaken = || newest.load(Ordering::Relaxed) != generation;
-                    let started = std::time::Instant::now();
-                    let within = last
-                        .as_ref()
-                        .filter(|(earlier, _)| snapshot.narrows(earlier))
-                        .map(|(_, hits)| hits.as_slice());
-                    let looked_at = within.map_or(snapshot.rows.len(), <[usize]>::len);
-                    let result = filter::narrowed(&snapshot, within, threads, &overtaken);
-                    tracing::debug!(
-                        generation,
-                        rows = looked_at,
-                        hits = result.as_ref().map(|m| m.ranked.len()),
-                        ms = started.elapsed().as_secs_f64() * 1e3,
-                        "filter run"
-                    );
-                    let Some(found) = result else {
-                        continue;
-                    };
-                    last = Some((snapshot, found.stored));
-                    if tx
-                        .send(Event::Filtered {
-                            generation,
-                            visible: found.ranked,
-                        })
-                        .is_err()
-                    {
-                        break;
-                    }
-                }
-            });
-        match spawned {
-            Ok(_) => Some(FilterWorker { jobs, latest }),
-            Err(e) => {
-                tracing::warn!(error = %e, "no filter thread; filtering inline");
-                None
-            }
-        }
-    }
-
-    /// Runs for any older generation stop at their next check.
-    fn supersede(&self, generation: u64) {
-        self.latest.store(generation, Ordering::Relaxed);
-    }
-
-    /// Hands the job back if the thread is gone.
-    fn send(&self, generation: u64, snapshot: Box<Snapshot>) -> Result<(), Box<Snapshot>> {
-        self.supersede(generation);
-        match self.jobs.send(Job::Run(generation, snapshot)) {
-            Err(std::sync::mpsc::SendError(Job::Run(_, snapshot))) => {
-                tracing::warn!("filter thread gone; filtering inline");
-                Err(snapshot)
-            }
-            // Sent; or (never) handed back a job that is not the one sent.
-            _ => Ok(()),
-        }
-    }
-
-    /// Best effort: a worker that is gone has nothing to warm.
-    fn warm(&self, rows: crate::domain::queue::Rows) {
-        let _ = self.jobs.send(Job::Warm(rows));
-    }
-}
-
 /// What the helpdesk tasks said, as the screen hears it.
 fn from_news(news: News) -> Event {
     match news {
@@ -493,16 +330,6 @@ fn from_notice(notice: Notice) -> Event {
         Notice::Waiting { pending, failed } => Event::Outbox { pending, failed },
         Notice::NotStarted { what, error } => Event::Failed { what, error },
     }
-}
-
-fn spawn_dashboard(database: std::path::PathBuf, tx: mpsc::UnboundedSender<Event>) {
-    tokio::task::spawn_blocking(move || {
-        let result = Store::open_read_only(&database)
-            .and_then(|s| effects::load_dashboard(&s, Utc::now()))
-            .map(Box::new)
-            .map_err(|e| e.to_string());
-        let _ = tx.send(Event::DashboardLoaded(result));
-    });
 }
 
 fn translate(ev: TermEvent) -> Option<Event> {

@@ -11,7 +11,7 @@ use crate::domain::feedback::Reason;
 pub fn render(frame: &mut Frame, state: &State, id: &str, theme: &Theme) {
     // Say "saved" only once the store has it: nothing shows as done early,
     // and a write that failed says so.
-    let saved = match (&state.save_failed, state.saving) {
+    let saved = match (&state.save_failed, state.saving.count()) {
         (Some(_), 0) => Span::styled("NOT saved", theme.error),
         (None, 0) => Span::styled("saved", theme.ok),
         _ => Span::styled("saving…", theme.info),
@@ -27,7 +27,11 @@ pub fn render(frame: &mut Frame, state: &State, id: &str, theme: &Theme) {
             true,
         ),
         // Why it failed, in the line that is otherwise blank.
-        match state.save_failed.as_deref().filter(|_| state.saving == 0) {
+        match state
+            .save_failed
+            .as_deref()
+            .filter(|_| state.saving.is_empty())
+        {
             Some(why) => (Line::styled(why.to_string(), theme.error), true),
             None => (Line::raw(""), true),
         },

@@ -320,7 +320,7 @@ fn helpdesk_state(state: &State, theme: &Theme, compact: bool) -> Option<Span<'s
 fn store_state(state: &State, theme: &Theme, compact: bool) -> Line<'static> {
     if state.read_only {
         Line::styled("read-only", theme.heading)
-    } else if state.saving > 0 {
+    } else if !state.saving.is_empty() {
         Line::styled("saving…", theme.info)
     } else if let Some(at) = state.last_saved {
         let time = if compact { "%H:%M" } else { "%H:%M:%S" };

@@ -1,10 +1,17 @@
-//! The command palette's list: every action a user can run by name, fuzzy
-//! matched on its name and description (nucleo, as editors do).
+//! `:` / Ctrl-P, the command palette: every action a user can run by name,
+//! fuzzy matched on its name and description (nucleo, as editors do);
+//! Enter runs the pick.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher};
 
-use super::action::{ALL, Action};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::list_key;
+use crate::app::action::{ALL, Action};
+use crate::app::apply::apply;
+use crate::app::effect::Effect;
+use crate::app::state::{Modal, State};
 
 /// Whether the palette offers `action`: sending and the editor belong to
 /// the reply box, and the palette opening itself would do nothing.
@@ -40,6 +47,27 @@ pub fn matches(filter: &str, sections: &[&str]) -> Vec<Action> {
         .into_iter()
         .filter_map(|(h, _)| haystacks.iter().find(|(_, s)| s == h).map(|(a, _)| *a))
         .collect()
+}
+
+pub(super) fn on_key(
+    state: &mut State,
+    key: KeyEvent,
+    mut filter: String,
+    mut selected: usize,
+) -> Vec<Effect> {
+    let actions = matches(&filter, &state.section_titles());
+    match key.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Enter => {
+            return match actions.get(selected) {
+                Some(action) => apply(state, *action),
+                None => Vec::new(),
+            };
+        }
+        _ => list_key(&key, &mut filter, &mut selected, actions.len()),
+    }
+    state.modal = Some(Modal::Palette { filter, selected });
+    Vec::new()
 }
 
 #[cfg(test)]

@@ -7,16 +7,17 @@ use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::bulk::{batch, marked_rows, plural};
-use super::effect::{Done, Effect};
-use super::state::{Modal, State, ToastKind};
-use super::update::{target, toast};
+use crate::app::actions::target;
+use crate::app::bulk::{batch, marked_rows, plural};
+use crate::app::effect::{Done, Effect};
+use crate::app::state::{Modal, State, ToastKind};
+use crate::app::update::toast;
 use crate::domain::queue::QueueRow;
 
 /// Open the picker for the marked handoffs, else the selected one. The
 /// teams shown at once come from the loaded queue and agents; the store's
 /// full list (with teams a helpdesk listed) follows as `TeamsLoaded`.
-pub fn open(state: &mut State) -> Vec<Effect> {
+pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
     let ids: Vec<String> = if state.marked.is_empty() {
         match target(state) {
             Some(row) => vec![row.id],
@@ -36,7 +37,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 
 /// The store's list arrived: merge it into an open picker, keeping the pick
 /// on the same team.
-pub fn on_teams_loaded(state: &mut State, loaded: Vec<String>) {
+pub(in crate::app) fn on_teams_loaded(state: &mut State, loaded: Vec<String>) {
     let Some(Modal::TeamPicker {
         ids,
         teams,
@@ -87,7 +88,7 @@ fn known(state: &State, extra: Vec<String>) -> Vec<String> {
 
 /// Keys while the picker is open: a number picks at once, ↑/↓ (j/k,
 /// Ctrl-p/n) move, Enter picks, Esc cancels.
-pub fn on_key(
+pub(super) fn on_key(
     state: &mut State,
     key: KeyEvent,
     ids: Vec<String>,
