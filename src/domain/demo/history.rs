@@ -261,7 +261,9 @@ fn works(agent: &Agent, week: usize) -> bool {
     !(agent.name == "Léa Martin" && week < 2)
 }
 
-/// An agent of `team` at work that week: the demo's agents all speak English.
+/// An agent of `team` at work that week, as often as their capacity says
+/// (Dana Brooks is in every team, part-time): the demo's agents all speak
+/// English.
 fn pick_agent<'a>(
     agents: &'a [Agent],
     team: &str,
@@ -272,10 +274,16 @@ fn pick_agent<'a>(
         .iter()
         .filter(|a| a.in_team(team) && works(a, week))
         .collect();
-    if pool.is_empty() {
-        return None;
+    let weight = |a: &Agent| u64::from(a.capacity.max(1));
+    let total: u64 = pool.iter().map(|a| weight(a)).sum();
+    let mut pick = rng.below(total);
+    for a in pool {
+        if pick < weight(a) {
+            return Some(a);
+        }
+        pick -= weight(a);
     }
-    pool.get(super::index(rng, pool.len())).copied()
+    None
 }
 
 /// How often (percent) `agent` gives a verdict on a handoff that was fine.
