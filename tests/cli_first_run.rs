@@ -53,7 +53,11 @@ fn on_your_own_data_you_are_who_you_say_or_your_login_never_the_demos_agent() {
     let sb = Sandbox::new();
     let out = as_user(&sb, "kim", &["import", &format!("{FIXTURES}/valid.jsonl")]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(!text(&out.stderr).contains("demo"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("holds the demo"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(who(&sb, "kim", &[]), "kim");
     assert_eq!(who(&sb, "kim", &["--agent", "Sam Okafor"]), "Sam Okafor");
     std::fs::write(sb.config(), "agent = \"Priya Nair\"\n").unwrap_or_default();
@@ -80,7 +84,11 @@ fn importing_beside_the_demo_warns_and_says_how_to_start_clean() {
     assert_eq!(all.trim(), "[]");
     assert_eq!(who(&sb, "kim", &[]), "kim");
     let out = as_user(&sb, "kim", &["import", &format!("{FIXTURES}/valid.jsonl")]);
-    assert!(!text(&out.stderr).contains("demo"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("holds the demo"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

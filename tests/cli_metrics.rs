@@ -6,6 +6,14 @@ mod common;
 use common::Sandbox;
 use serde_json::Value;
 
+/// The live demo without its team's history: the figures below are the
+/// verdicts these tests record, and nothing else.
+fn live_demo() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.stdout(&["demo", "--no-history"]);
+    sb
+}
+
 fn json(sb: &Sandbox, args: &[&str]) -> Value {
     let out = sb.stdout(args);
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}\n{out}"))
@@ -59,7 +67,7 @@ fn tag_four(sb: &Sandbox) -> (String, String) {
 
 #[test]
 fn stats_json_counts_the_tagged_verdicts() {
-    let sb = Sandbox::new();
+    let sb = live_demo();
     tag_four(&sb);
     let handoffs = all_rows(&sb).len() as u64;
     let s = json(&sb, &["stats", "--json"]);
@@ -86,7 +94,7 @@ fn stats_json_counts_the_tagged_verdicts() {
 
 #[test]
 fn stats_text_shows_figures_with_sample_sizes_and_targets() {
-    let sb = Sandbox::new();
+    let sb = live_demo();
     tag_four(&sb);
     let out = sb.stdout(&["stats"]);
     let line = out
@@ -107,7 +115,7 @@ fn stats_text_shows_figures_with_sample_sizes_and_targets() {
 
 #[test]
 fn stats_by_team_adds_up_and_csv_is_rectangular() {
-    let sb = Sandbox::new();
+    let sb = live_demo();
     tag_four(&sb);
     let s = json(&sb, &["stats", "--by", "team", "--json"]);
     assert_eq!(s["by"], "team");
@@ -134,7 +142,7 @@ fn stats_by_team_adds_up_and_csv_is_rectangular() {
 
 #[test]
 fn review_lists_the_bad_handoff_under_its_reason_and_procedure() {
-    let sb = Sandbox::new();
+    let sb = live_demo();
     let (id, procedure) = tag_four(&sb);
     let lines: Vec<Value> = sb
         .stdout(&["review", "--format", "jsonl"])
@@ -174,7 +182,7 @@ fn review_lists_the_bad_handoff_under_its_reason_and_procedure() {
 
 #[test]
 fn review_out_writes_the_file_and_says_where() {
-    let sb = Sandbox::new();
+    let sb = live_demo();
     tag_four(&sb);
     let path = sb.dir.path().join("review.md");
     let p = path.display().to_string();
@@ -202,7 +210,7 @@ fn review_out_writes_the_file_and_says_where() {
 
 #[test]
 fn status_team_waiting_sums_to_the_open_handoffs() {
-    let sb = Sandbox::new();
+    let sb = live_demo();
     let rows = all_rows(&sb);
     let open = rows.iter().filter(|r| r["status"] != "resolved").count() as u64;
     let unassigned = rows
@@ -250,7 +258,7 @@ fn status_team_waiting_sums_to_the_open_handoffs() {
 
 #[test]
 fn bad_windows_and_flags_are_usage_errors() {
-    let sb = Sandbox::new();
+    let sb = live_demo();
     for (args, says) in [
         (&["stats", "--since", "7"][..], "unit"),
         (&["stats", "--since", "0d"][..], "empty window"),

@@ -110,7 +110,8 @@ fn first_use_seeds_the_demo_and_queue_matches_the_screen_order() {
         text.contains("→ "),
         "unassigned rows show who routing picks:\n{text}"
     );
-    assert_eq!(all_ids(&sb).len(), 169);
+    // The 169 live handoffs and the demo team's 900 resolved ones.
+    assert_eq!(all_ids(&sb).len(), 169 + 900);
 }
 
 #[test]
@@ -170,10 +171,12 @@ fn tag_records_verdicts_and_export_reports_them() {
     sb.stdout(&["tag", "HO-1002", "good"]);
     // A later verdict replaces the earlier one: one record per handoff.
     sb.stdout(&["tag", "HO-1002", "bad", "--reason", "misrouted"]);
+    // The demo team's own verdicts (hours old and more) are in the export too.
     let lines: Vec<Value> = sb
         .stdout(&["feedback", "export"])
         .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|r| r["handoff_id"] == "HO-1001" || r["handoff_id"] == "HO-1002")
         .collect();
     assert_eq!(lines.len(), 2);
     let first = lines
@@ -206,6 +209,7 @@ fn tag_records_verdicts_and_export_reports_them() {
 #[test]
 fn tag_refuses_what_makes_no_sense() {
     let sb = Sandbox::new();
+    let before = sb.stdout(&["feedback", "export"]);
     let out = sb.run(&["tag", "HO-1001", "bad", "--reason", "rude"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -219,8 +223,9 @@ fn tag_refuses_what_makes_no_sense() {
     assert_eq!(out.status.code(), Some(4));
     let out = sb.run(&["feedback", "export", "--since", "a week"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        sb.stdout(&["feedback", "export"]).is_empty(),
+    assert_eq!(
+        sb.stdout(&["feedback", "export"]),
+        before,
         "nothing was recorded"
     );
 }
@@ -323,6 +328,8 @@ fn read_only_reads_everything_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("no workspace at"), "{}", stderr(&out));
     sb.stdout(&["demo"]);
+    // The demo team's verdicts only: nothing below adds one.
+    let verdicts = sb.stdout(&["feedback", "export"]);
     let db = sb.data_dir().join("handoff.db");
     let before = std::fs::metadata(&db).and_then(|m| m.modified()).ok();
     assert!(sb.stdout(&["--read-only", "queue"]).contains("HO-"));
@@ -339,7 +346,7 @@ fn read_only_reads_everything_and_writes_nothing() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains("changes the workspace"));
     }
-    assert!(sb.stdout(&["feedback", "export"]).is_empty());
+    assert_eq!(sb.stdout(&["feedback", "export"]), verdicts);
     assert_eq!(
         std::fs::metadata(&db).and_then(|m| m.modified()).ok(),
         before
@@ -370,4 +377,40 @@ fn outbox_says_when_changes_have_nowhere_to_go() {
     let v: serde_json::Value =
         serde_json::from_str(&sb.stdout(&["outbox", "--json"])).unwrap_or_default();
     assert_eq!(v["destinations"], serde_json::json!(["webhook"]));
+}
+
+/// A first run seeds the demo team's eight weeks: resolved handoffs with
+/// verdicts that `stats` and `feedback export` count, and none of them is
+/// sent anywhere, even with a webhook configured.
+#[test]
+fn the_demo_brings_its_team_history_and_sends_none_of_it() {
+    let sb = Sandbox::new();
+    std::fs::write(
+        sb.config(),
+        "[webhook]\nurl = \"http://127.0.0.1:9/never\"\n",
+    )
+    .unwrap_or_else(|e| panic!("config: {e}"));
+    let stats = sb.stdout(&["stats", "--since", "8w", "--json"]);
+    let v: Value = serde_json::from_str(&stats).unwrap_or_default();
+    let judged = v["overall"]["current"]["verdict_coverage"]["numerator"]
+        .as_u64()
+        .unwrap_or(0);
+    assert!(
+        judged > 300,
+        "only {judged} verdicts in eight weeks:\n{stats}"
+    );
+    let text = sb.stdout(&["stats"]);
+    assert!(text.contains("made-up verdicts"), "{text}");
+    let export = sb.stdout(&["feedback", "export", "--since", "60d"]);
+    assert!(export.lines().count() > 300, "{export}");
+    let outbox = sb.stdout(&["outbox", "--json"]);
+    let rows: Vec<Value> = serde_json::from_str(&outbox).unwrap_or_default();
+    assert!(
+        rows.is_empty(),
+        "the demo's verdicts were enqueued: {outbox}"
+    );
+    // The live queue is as it was: the history is all resolved.
+    let open = sb.stdout(&["queue", "--section", "all", "--filter", "is:open", "--json"]);
+    let open: Vec<Value> = serde_json::from_str(&open).unwrap_or_default();
+    assert_eq!(open.len(), 155, "open handoffs");
 }

@@ -3,7 +3,7 @@
 use chrono::Utc;
 
 use super::output::{Failure, print};
-use crate::workspace::{Options, Workspace};
+use crate::workspace::{History, Options, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,6 +14,10 @@ pub struct Args {
     /// (0 with --reset: an empty store, for your own data)
     #[arg(long, value_name = "N")]
     count: Option<usize>,
+    /// Leave out the demo team's eight weeks of history: only the live
+    /// handoffs, no verdicts (a clean slate for trying verdicts and stats)
+    #[arg(long, conflicts_with = "count")]
+    no_history: bool,
 }
 
 pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
@@ -22,7 +26,12 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
     if args.reset {
         ws.store.clear()?;
     }
-    let report = ws.seed_demo(args.count, now)?;
+    let history = if args.no_history {
+        History::Never
+    } else {
+        History::Now
+    };
+    let report = ws.seed(args.count, history, now)?;
     // Unless someone said otherwise, the demo is worked as its own agent.
     let me = if ws.agent_guessed {
         crate::domain::demo::DEFAULT_AGENT

@@ -127,6 +127,9 @@ pub fn run(opts: &Options, args: Args) -> Result<(), Failure> {
         }
     }
     out.push_str(&coverage_note(overall.current.verdict_coverage));
+    if ws.holds_demo()? {
+        out.push_str(&format!("{}\n", wording::DEMO_SOURCE));
+    }
     print(&out)
 }
 

@@ -10,9 +10,12 @@ use std::borrow::Cow;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::agent::Agent;
+use super::feedback::Feedback;
 use super::handoff::{Author, Handoff, Priority, Status};
 use super::import::{self, Imported};
 use super::text_dates;
+
+pub mod history;
 
 /// The instant the demo data treats as "now".
 pub const ANCHOR: &str = "2026-01-01T12:00:00Z";
@@ -44,14 +47,29 @@ pub fn workspace(now: DateTime<Utc>) -> Result<Vec<Imported>, String> {
     Ok(records)
 }
 
+/// The demo as a first run seeds it: the live handoffs of [`workspace`],
+/// then the team's last eight weeks ([`history::history`]): resolved
+/// handoffs, and the verdicts in force on them.
+pub fn with_history(now: DateTime<Utc>) -> Result<(Vec<Imported>, Vec<Feedback>), String> {
+    let mut records = workspace(now)?;
+    let past = history::history(now, &records, &agents()?)?;
+    records.extend(past.handoffs);
+    Ok((records, past.verdicts))
+}
+
 /// Every date written in the handoff's texts ("27 Dec") moved by `days`
 /// (see [`text_dates::shift`]).
 fn shift_text_dates(h: &mut Handoff, days: i64, around: chrono::NaiveDate) {
-    let shift = |text: &mut String| {
+    each_text(h, |text| {
         if let Cow::Owned(moved) = text_dates::shift(text, days, around) {
             *text = moved;
         }
-    };
+    });
+}
+
+/// Calls `f` on every text of the handoff a person wrote or reads: the note,
+/// the summary's fields and the transcript (not names, ids or routing).
+fn each_text(h: &mut Handoff, mut f: impl FnMut(&mut String)) {
     let s = &mut h.summary;
     let optional = [
         &mut s.issue,
@@ -60,26 +78,26 @@ fn shift_text_dates(h: &mut Handoff, days: i64, around: chrono::NaiveDate) {
         &mut s.unparsed,
         &mut h.note,
     ];
-    optional.into_iter().flatten().for_each(shift);
-    s.findings.iter_mut().for_each(shift);
+    optional.into_iter().flatten().for_each(&mut f);
+    s.findings.iter_mut().for_each(&mut f);
     for c in &mut s.collected {
-        shift(&mut c.value);
+        f(&mut c.value);
     }
     for a in &mut s.attempted {
-        shift(&mut a.action);
-        shift(&mut a.outcome);
+        f(&mut a.action);
+        f(&mut a.outcome);
     }
     if let Some(e) = &mut s.escalation {
-        shift(&mut e.detail);
+        f(&mut e.detail);
     }
     if let Some(p) = &mut s.promised {
-        shift(&mut p.text);
+        f(&mut p.text);
     }
     for (_, body) in &mut s.extra {
-        shift(body);
+        f(body);
     }
     for m in &mut h.transcript {
-        shift(&mut m.text);
+        f(&mut m.text);
     }
 }
 
@@ -123,6 +141,11 @@ pub fn generate(count: usize, now: DateTime<Utc>, seed: u64) -> Result<Vec<Impor
                 .checked_add_signed(sla_window(h.routing.priority))
         };
         h.status = pick_status(&mut rng, big);
+        // A line that closes or parks the conversation belongs to its status.
+        let status = h.status;
+        h.transcript.retain(|m| {
+            m.author != Author::Agent || says_status(&m.text).is_none_or(|s| s == status)
+        });
         h.routing.assignee = pick_assignee(&mut rng, &h, &agents);
         if h.status == Status::Pending {
             // `pending` is the AI's (a helpdesk's bot-held state): no person
@@ -141,6 +164,23 @@ pub fn generate(count: usize, now: DateTime<Utc>, seed: u64) -> Result<Vec<Impor
         });
     }
     Ok(out)
+}
+
+/// The status an agent's message puts the conversation in, for the demo's
+/// lines that close or park one ("Snoozed until the end of the week",
+/// "Closed after a short call"): a copy given another status leaves them out.
+fn says_status(text: &str) -> Option<Status> {
+    let t = text.to_lowercase();
+    if t.contains("snoozed") {
+        Some(Status::Snoozed)
+    } else if ["closed after", "sorted.", "done."]
+        .iter()
+        .any(|p| t.starts_with(p))
+    {
+        Some(Status::Resolved)
+    } else {
+        None
+    }
 }
 
 /// The handoff as an import record: the summary's `unparsed` and `extra`
@@ -323,20 +363,27 @@ fn rename_customer(rng: &mut SplitMix64, h: &mut Handoff) {
         .unwrap_or_default()
         .to_string();
     let name = format!("{first} {last}");
-    h.customer.email = Some(format!(
-        "{first_slug}.{last_slug}{}@example.com",
-        rng.below(100)
-    ));
+    let email = format!("{first_slug}.{last_slug}{}@example.com", rng.below(100));
+    let old_name = std::mem::replace(&mut h.customer.name, name.clone());
+    let old_email = h.customer.email.replace(email.clone());
     for m in &mut h.transcript {
-        if m.author == super::handoff::Author::Customer {
+        if m.author == Author::Customer {
             m.name = Some(name.clone());
         }
-        // Agents and the AI greet the customer by first name.
-        if let Cow::Owned(text) = replace_word(&m.text, &old_first, first) {
-            m.text = text;
-        }
     }
-    h.customer.name = name;
+    // The customer's old name and address, wherever the AI wrote them down
+    // ("Login email: …"), and the first name agents and the AI greet with.
+    each_text(h, |text| {
+        if let Some(old) = old_email.as_deref().filter(|e| text.contains(e)) {
+            *text = text.replace(old, &email);
+        }
+        if text.contains(&old_name) {
+            *text = text.replace(&old_name, &name);
+        }
+        if let Cow::Owned(t) = replace_word(text, &old_first, first) {
+            *text = t;
+        }
+    });
 }
 
 /// Replace whole-word occurrences of `word` (so "Eli" leaves "Eligible"
@@ -665,6 +712,161 @@ mod tests {
             .unwrap_or(now);
         assert!(now - oldest > TimeDelta::days(25) && now - oldest <= TimeDelta::days(31));
         assert!(generate(0, now, 1).is_ok_and(|v| v.is_empty()));
+    }
+
+    /// Words that tie a line to a topic: a line that says one belongs only
+    /// in conversations routed to one of these teams.
+    const TOPIC_WORDS: [(&str, &[&str]); 10] = [
+        ("refund", &["billing", "orders", "enterprise"]),
+        ("paperwork", &["enterprise", "billing"]),
+        ("legal entity", &["enterprise", "billing"]),
+        ("desktop app", &["technical"]),
+        ("beta channel", &["technical"]),
+        ("reship", &["orders"]),
+        ("courier", &["orders"]),
+        ("mailroom", &["orders"]),
+        ("not orders", &["orders"]),
+        ("two-factor", &["access"]),
+    ];
+
+    /// The lines a template adds to a conversation: the agents' and the
+    /// system's messages, the note's internal remarks, the promise, and the
+    /// agent's verdict note.
+    fn template_lines<'a>(h: &'a Handoff, verdict_note: Option<&'a str>) -> Vec<&'a str> {
+        let mut lines: Vec<&str> = h
+            .transcript
+            .iter()
+            .filter(|m| matches!(m.author, Author::Agent | Author::System))
+            .map(|m| m.text.as_str())
+            .collect();
+        let note = h.note.as_deref().unwrap_or_default();
+        lines.extend(note.lines().filter(|l| {
+            let l = l.trim_start_matches(['-', '*', ' ']);
+            l.starts_with("Internal:") || l.starts_with("Promised:")
+        }));
+        lines.extend(h.summary.promised.as_ref().map(|p| p.text.as_str()));
+        lines.extend(verdict_note);
+        lines
+    }
+
+    fn misfits(h: &Handoff, verdict_note: Option<&str>) -> Vec<String> {
+        let team = h.routing.team.as_deref().unwrap_or_default();
+        let mut out = Vec::new();
+        for line in template_lines(h, verdict_note) {
+            let lower = line.to_lowercase();
+            for (word, teams) in TOPIC_WORDS {
+                if lower.contains(word) && !teams.contains(&team) {
+                    out.push(format!("{} ({team}): {line:?}", h.id));
+                }
+            }
+        }
+        // A line that closes or parks the conversation matches its status.
+        for m in &h.transcript {
+            if m.author == Author::Agent
+                && let Some(said) = says_status(&m.text)
+                && said != h.status
+            {
+                out.push(format!("{} ({:?}): {:?}", h.id, h.status, m.text));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn template_lines_fit_their_conversation() {
+        let Ok((records, verdicts)) = with_history(now()) else {
+            panic!("demo with history");
+        };
+        let notes: HashMap<&str, &str> = verdicts
+            .iter()
+            .filter_map(|f| Some((f.handoff_id.as_str(), f.note.as_deref()?)))
+            .collect();
+        let mut bad: Vec<String> = records
+            .iter()
+            .flat_map(|r| misfits(&r.handoff, notes.get(r.handoff.id.as_str()).copied()))
+            .collect();
+        let generated = generate(2000, now(), 7).unwrap_or_default();
+        bad.extend(generated.iter().flat_map(|r| misfits(&r.handoff, None)));
+        assert!(bad.is_empty(), "lines that do not fit:\n{}", bad.join("\n"));
+        // The refund warning that used to sit in a cookie sign-out.
+        let cookie = records.iter().find(|r| r.handoff.id == "HO-1022");
+        let note = cookie
+            .and_then(|r| r.handoff.note.as_deref())
+            .unwrap_or_default();
+        assert!(
+            note.contains("Cookie") && !note.contains("refund"),
+            "{note}"
+        );
+    }
+
+    /// Words no real customer is called: what test fixtures are named.
+    const FIXTURE_WORDS: [&str; 16] = [
+        "test",
+        "tester",
+        "foo",
+        "bar",
+        "baz",
+        "qux",
+        "doe",
+        "example",
+        "dummy",
+        "sample",
+        "lorem",
+        "ipsum",
+        "asdf",
+        "qwerty",
+        "placeholder",
+        "user",
+    ];
+
+    #[test]
+    fn one_name_is_one_customer_and_none_is_a_fixture() {
+        let Ok((records, _)) = with_history(now()) else {
+            panic!("demo with history");
+        };
+        let agents = agents().unwrap_or_default();
+        let mut email_of: HashMap<String, String> = HashMap::new();
+        let mut name_of: HashMap<String, String> = HashMap::new();
+        for r in &records {
+            let h = &r.handoff;
+            let id_ok = h.id.len() == 7
+                && h.id.starts_with("HO-")
+                && h.id[3..].chars().all(|c| c.is_ascii_digit());
+            assert!(id_ok, "fixture-looking id {}", h.id);
+            let name = h.customer.name.to_lowercase();
+            let email = h.customer.email.clone().unwrap_or_default().to_lowercase();
+            let known = email_of
+                .entry(name.clone())
+                .or_insert_with(|| email.clone());
+            assert_eq!(*known, email, "{}: {name} is two people", h.id);
+            let known = name_of.entry(email.clone()).or_insert_with(|| name.clone());
+            assert_eq!(*known, name, "{}: {email} is two people", h.id);
+            let words = name.split(|c: char| !c.is_alphanumeric()).chain(
+                email
+                    .split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .split(['.', '-', '_']),
+            );
+            for word in words.filter(|w| !w.is_empty()) {
+                assert!(
+                    !FIXTURE_WORDS.contains(&word),
+                    "{}: fixture name {name}",
+                    h.id
+                );
+                assert!(
+                    !word.chars().any(|c| c.is_ascii_digit()),
+                    "{}: {name}",
+                    h.id
+                );
+            }
+            assert!(
+                agents.iter().all(|a| a.name.to_lowercase() != name),
+                "{}: customer named as an agent",
+                h.id
+            );
+        }
+        assert!(email_of.len() > 600, "only {} customers", email_of.len());
     }
 
     #[test]

@@ -125,7 +125,9 @@ pub fn load_dashboard(store: &Store, now: DateTime<Utc>) -> Result<Dashboard, St
     let rows = store.queue_rows()?;
     let agents = store.agents()?;
     let verdicts = store.verdicts_since(now - metrics::DEFAULT_WINDOW)?;
-    Ok(metrics::dashboard(&inputs, &rows, &agents, &verdicts, now))
+    let mut dashboard = metrics::dashboard(&inputs, &rows, &agents, &verdicts, now);
+    dashboard.demo = store.meta(crate::workspace::DEMO)?.is_some();
+    Ok(dashboard)
 }
 
 pub fn load_detail(store: &Store, id: &str) -> Result<Detail, StoreError> {

@@ -89,76 +89,35 @@ impl Store {
             return Err(StoreError::NotFound(id.to_string()));
         }
         let tx = self.conn.transaction()?;
-        // The queue row shows the verdict: stamp it as changed.
         let seq = super::changes::next(&tx)?;
-        super::changes::touch(&tx, id, seq)?;
-        // Putting a teammate's verdict back (an undo) is taking mine off:
-        // theirs, still in the helpdesk, comes back in force by itself.
-        let feedback = match feedback {
-            Some(f) if f.agent != agent && super::readback::is_remote(&tx, id, f)? => None,
-            other => other,
-        };
-        let before = super::readback::in_force(&tx, id)?;
-        match feedback {
-            Some(f) => {
-                tx.execute(
-                    "INSERT INTO feedback (handoff_id, verdict, reasons, note, agent, at, source)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT (handoff_id) DO UPDATE SET verdict = excluded.verdict,
-                        reasons = excluded.reasons, note = excluded.note,
-                        agent = excluded.agent, at = excluded.at, source = excluded.source",
-                    params![
-                        id,
-                        f.verdict.as_str(),
-                        reasons_json(&f.reasons),
-                        f.note,
-                        f.agent,
-                        to_ms(f.at),
-                        super::readback::LOCAL
-                    ],
-                )?;
-                let detail = json!({
-                    "verdict": f.verdict.as_str(),
-                    "reasons": f.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                    "note": f.note,
-                });
-                log_activity(&tx, id, agent, "verdict", &detail, at)?;
-            }
-            None => {
-                tx.execute("DELETE FROM feedback WHERE handoff_id = ?1", [id])?;
-                log_activity(&tx, id, agent, "verdict_cleared", &json!({}), at)?;
-            }
-        }
-        // In the same transaction: a verdict is never durable without the
-        // event that announces it, nor the other way round. The webhook
-        // hears the verdict in force after this (a teammate's, once mine
-        // is withdrawn); the helpdesk hears mine.
-        let source = self
-            .helpdesk
-            .as_ref()
-            .map_or("helpdesk", |d| d.name.as_str());
-        super::readback::settle(
-            &tx,
-            &self.destinations,
-            source,
-            id,
-            before.as_ref(),
-            Some(agent),
-            at,
-        )?;
-        let remote = Change::Verdict {
-            verdict: feedback.map(|f| f.verdict.as_str().to_string()),
-            reasons: feedback
-                .map(|f| f.reasons.iter().map(|r| r.as_str().to_string()).collect())
-                .unwrap_or_default(),
-            note: feedback.and_then(|f| f.note.clone()),
-            agent: agent.to_string(),
-            at,
-        };
-        super::remote::enqueue_change(&tx, self.helpdesk.as_ref(), id, &remote, at)?;
+        let routes = (&self.destinations[..], self.helpdesk.as_ref());
+        write_verdict(&tx, routes, seq, id, feedback, agent, at)?;
         tx.commit()?;
         self.written = seq;
         Ok(previous)
+    }
+
+    /// Put each of `verdicts` in force as [`Store::set_feedback`] does, given
+    /// by its own agent at its own time, in one transaction: all or none, and
+    /// one commit rather than hundreds (the demo's history is seeded so).
+    pub fn set_feedback_all(&mut self, verdicts: &[Feedback]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let seq = super::changes::next(&tx)?;
+        let routes = (&self.destinations[..], self.helpdesk.as_ref());
+        for f in verdicts {
+            let id = f.handoff_id.as_str();
+            let exists = tx
+                .query_row("SELECT 1 FROM handoffs WHERE id = ?1", [id], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !exists {
+                return Err(StoreError::NotFound(id.to_string()));
+            }
+            write_verdict(&tx, routes, seq, id, Some(f), &f.agent, f.at)?;
+        }
+        tx.commit()?;
+        self.written = seq;
+        Ok(())
     }
 
     /// Every verdict given at or after `since`, oldest first: the
@@ -208,4 +167,82 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// What `set_feedback` writes for one verdict, in the caller's transaction:
+/// the verdict (or its removal), the activity row, the change stamp `seq`,
+/// and an event for each destination in `routes` (webhooks, the helpdesk).
+fn write_verdict(
+    tx: &rusqlite::Transaction<'_>,
+    (destinations, helpdesk): (&[super::Destination], Option<&super::Destination>),
+    seq: i64,
+    id: &str,
+    feedback: Option<&Feedback>,
+    agent: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    // The queue row shows the verdict: stamp it as changed.
+    super::changes::touch(tx, id, seq)?;
+    // Putting a teammate's verdict back (an undo) is taking mine off:
+    // theirs, still in the helpdesk, comes back in force by itself.
+    let feedback = match feedback {
+        Some(f) if f.agent != agent && super::readback::is_remote(tx, id, f)? => None,
+        other => other,
+    };
+    let before = super::readback::in_force(tx, id)?;
+    match feedback {
+        Some(f) => {
+            tx.execute(
+                "INSERT INTO feedback (handoff_id, verdict, reasons, note, agent, at, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (handoff_id) DO UPDATE SET verdict = excluded.verdict,
+                    reasons = excluded.reasons, note = excluded.note,
+                    agent = excluded.agent, at = excluded.at, source = excluded.source",
+                params![
+                    id,
+                    f.verdict.as_str(),
+                    reasons_json(&f.reasons),
+                    f.note,
+                    f.agent,
+                    to_ms(f.at),
+                    super::readback::LOCAL
+                ],
+            )?;
+            let detail = json!({
+                "verdict": f.verdict.as_str(),
+                "reasons": f.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                "note": f.note,
+            });
+            log_activity(tx, id, agent, "verdict", &detail, at)?;
+        }
+        None => {
+            tx.execute("DELETE FROM feedback WHERE handoff_id = ?1", [id])?;
+            log_activity(tx, id, agent, "verdict_cleared", &json!({}), at)?;
+        }
+    }
+    // In the same transaction: a verdict is never durable without the
+    // event that announces it, nor the other way round. The webhook
+    // hears the verdict in force after this (a teammate's, once mine
+    // is withdrawn); the helpdesk hears mine.
+    let source = helpdesk.map_or("helpdesk", |d| d.name.as_str());
+    super::readback::settle(
+        tx,
+        destinations,
+        source,
+        id,
+        before.as_ref(),
+        Some(agent),
+        at,
+    )?;
+    let remote = Change::Verdict {
+        verdict: feedback.map(|f| f.verdict.as_str().to_string()),
+        reasons: feedback
+            .map(|f| f.reasons.iter().map(|r| r.as_str().to_string()).collect())
+            .unwrap_or_default(),
+        note: feedback.and_then(|f| f.note.clone()),
+        agent: agent.to_string(),
+        at,
+    };
+    super::remote::enqueue_change(tx, helpdesk, id, &remote, at)?;
+    Ok(())
 }

@@ -12,7 +12,7 @@ use crate::backend::{self, Desk};
 use crate::config::{self, Config, ConfigError, Problem};
 use crate::domain::demo;
 use crate::domain::sanitize::clean_line;
-use crate::store::{Check, Destination, ImportReport, PendingCheck, Store, StoreError};
+use crate::store::{Check, Destination, ImportReport, PendingCheck, Routing, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -100,11 +100,25 @@ fn keep_private(paths: &Paths) {
     let _ = crate::private::note(&paths.log, &changed);
 }
 
+/// When the demo team's history is written, if at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum History {
+    Now,
+    /// Left due, for [`Workspace::write_history`] or a thread to write.
+    Later,
+    /// Only the live demo: a clean slate for trying verdicts and figures.
+    Never,
+}
+
 /// Marks a store that holds data on purpose (imported or seeded), so the demo
 /// is never mixed into a real workspace.
 const INITIALISED: &str = "initialised_at";
 /// Marks a store the demo was seeded into.
-const DEMO: &str = "demo_seeded_at";
+pub const DEMO: &str = "demo_seeded_at";
+/// The demo team's eight weeks of history: `due` from the demo's seeding
+/// until they are written (after the first frame, on a first run), then
+/// `written`.
+const HISTORY: &str = "demo_history";
 
 /// Who is at the keyboard when nobody said: the login name.
 fn login_name() -> String {
@@ -219,7 +233,18 @@ impl Workspace {
         let seed = seed && !opts.read_only && ws.desk.is_none();
         if seed && ws.store.meta(INITIALISED)?.is_none() && ws.store.count()? == 0 {
             ws.checked()?;
-            ws.seed_demo(None, now)?;
+            // The full screen draws the live demo first; the history follows
+            // on a connection of its own, as another process's write would.
+            if opts.check_later {
+                ws.seed(None, History::Later, now)?;
+                ws.write_history_later(now);
+            } else {
+                ws.seed(None, History::Now, now)?;
+            }
+        } else if seed && ws.history_due()? {
+            // A first run that ended before its history was written.
+            ws.checked()?;
+            ws.write_history(now)?;
         }
         // Nobody said who is working: the demo's own agent in the demo,
         // else the login name, never the demo's persona on real data. (A
@@ -261,10 +286,22 @@ impl Workspace {
             .any(|a| a.name == demo::DEFAULT_AGENT))
     }
 
-    /// Replace nothing, add the demo (or `count` generated handoffs) and its agents.
+    /// Replace nothing, add the demo with its team's eight weeks of history
+    /// (or `count` generated handoffs) and its agents.
     pub fn seed_demo(
         &mut self,
         count: Option<usize>,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, OpenError> {
+        self.seed(count, History::Now, now)
+    }
+
+    /// [`Workspace::seed_demo`], with its team's history written now, left
+    /// due (for a thread to write), or left out.
+    pub fn seed(
+        &mut self,
+        count: Option<usize>,
+        history: History,
         now: DateTime<Utc>,
     ) -> Result<ImportReport, OpenError> {
         let items = match count {
@@ -279,10 +316,50 @@ impl Workspace {
         }
         let agents = demo::agents().map_err(OpenError::Demo)?;
         self.store.upsert_agents(&agents)?;
-        let report = self.store.import(&items, now)?;
+        let mut report = self.store.import(&items, now)?;
+        if count.is_none() && history != History::Never {
+            self.store.set_meta(HISTORY, "due")?;
+        }
         self.mark_initialised(now)?;
         self.store.set_meta(DEMO, &now.to_rfc3339())?;
+        if count.is_none() && history == History::Now {
+            let past = self.write_history(now)?;
+            report.inserted += past.inserted;
+            report.updated += past.updated;
+        }
         Ok(report)
+    }
+
+    fn history_due(&self) -> Result<bool, StoreError> {
+        Ok(self.store.meta(HISTORY)?.as_deref() == Some("due"))
+    }
+
+    /// Write the demo team's history (see [`demo::history`]) if it is due.
+    pub fn write_history(&mut self, now: DateTime<Utc>) -> Result<ImportReport, OpenError> {
+        if !self.history_due()? {
+            return Ok(ImportReport::default());
+        }
+        write_history(&mut self.store, now)
+    }
+
+    /// [`Workspace::write_history`] on a thread and connection of its own:
+    /// the store watcher shows it when it lands, and if the process ends
+    /// first it stays due for the next start.
+    fn write_history_later(&self, now: DateTime<Utc>) {
+        let database = self.paths.database.clone();
+        let spawned = std::thread::Builder::new()
+            .name("demo-history".into())
+            .spawn(move || {
+                let written = Store::open(&database)
+                    .map_err(OpenError::from)
+                    .and_then(|mut store| write_history(&mut store, now));
+                if let Err(e) = written {
+                    tracing::warn!(error = %e, "writing the demo's history");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "starting the demo's history");
+        }
     }
 
     pub fn mark_initialised(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -292,6 +369,23 @@ impl Workspace {
     pub fn database(&self) -> &Path {
         &self.paths.database
     }
+}
+
+/// The demo team's eight weeks: resolved handoffs and their verdicts, then
+/// the mark that they are written. Made-up history, not news: no webhook or
+/// helpdesk hears of the verdicts, whatever the config says.
+fn write_history(store: &mut Store, now: DateTime<Utc>) -> Result<ImportReport, OpenError> {
+    let live = demo::workspace(now).map_err(OpenError::Demo)?;
+    let agents = demo::agents().map_err(OpenError::Demo)?;
+    let past = demo::history::history(now, &live, &agents).map_err(OpenError::Demo)?;
+    let report = store.import(&past.handoffs, now)?;
+    let routing = store.routing();
+    store.set_routing(Routing::default());
+    let written = store.set_feedback_all(&past.verdicts);
+    store.set_routing(routing);
+    written?;
+    store.set_meta(HISTORY, "written")?;
+    Ok(report)
 }
 
 /// The helpdesk the config sets up. A bad kind or table, or a table that is

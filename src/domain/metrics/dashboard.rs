@@ -35,6 +35,8 @@ pub struct Dashboard {
     /// Oldest first, the current week last.
     pub weeks: Vec<Week>,
     pub review: Review,
+    /// The store holds the demo: its figures are the demo team's, made up.
+    pub demo: bool,
 }
 
 /// How far back the inputs must reach: the whole trend.
@@ -81,6 +83,7 @@ pub fn dashboard(
         quality: compare(inputs, window, now),
         weeks,
         review: review(inputs, window),
+        demo: false,
     }
 }
 

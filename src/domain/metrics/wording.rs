@@ -8,6 +8,10 @@ use crate::domain::feedback::Reason;
 use crate::domain::handoff::Trigger;
 use crate::domain::queue::short_duration;
 
+/// Where the demo workspace's team figures come from, said once under the
+/// quality screen's heading and after `handoff stats`.
+pub const DEMO_SOURCE: &str = "Demo workspace: these figures come from the demo team's made-up verdicts (see docs/metrics.md).";
+
 /// A change in percentage points: "+6 pts", "-3 pts", "= 0 pts"; `None`
 /// when either side has no sample.
 pub fn points(change: Option<f64>) -> Option<String> {

@@ -60,20 +60,26 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let fig = |name: &str, pair: (Ratio, Ratio), target: Option<u8>| {
         figure(name, pair, target, theme, wide)
     };
-    let mut out = vec![
-        Line::from(vec![
-            Span::styled(" HANDOFF QUALITY", theme.heading),
-            Span::styled(
-                format!(
-                    " · {} to {} ({} handoffs) vs the week before ({})",
-                    q.window.from.format("%b %d"),
-                    q.window.to.format("%b %d"),
-                    c.handoffs,
-                    p.handoffs
-                ),
-                theme.muted,
+    let mut out = vec![Line::from(vec![
+        Span::styled(" HANDOFF QUALITY", theme.heading),
+        Span::styled(
+            format!(
+                " · {} to {} ({} handoffs) vs the week before ({})",
+                q.window.from.format("%b %d"),
+                q.window.to.format("%b %d"),
+                c.handoffs,
+                p.handoffs
             ),
-        ]),
+            theme.muted,
+        ),
+    ])];
+    if d.demo {
+        out.push(Line::styled(
+            format!(" {}", wording::DEMO_SOURCE),
+            theme.muted,
+        ));
+    }
+    out.extend([
         Line::raw(""),
         Line::styled(
             if wide {
@@ -110,7 +116,7 @@ pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             None,
         ),
         fig("reassigned", (c.reassigned, p.reassigned), None),
-    ];
+    ]);
     for (name, now, before) in [
         ("first human response", c.first_response, p.first_response),
         ("handle time", c.handle_time, p.handle_time),
