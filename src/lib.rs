@@ -12,4 +12,5 @@ pub mod private;
 pub mod runtime;
 pub mod store;
 pub mod ui;
+pub mod view;
 pub mod workspace;

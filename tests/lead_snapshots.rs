@@ -282,7 +282,7 @@ fn lead_screens_and_their_help_fit_60_columns_without_cutting_words() {
     );
     let text = draw(&s, &Theme::monochrome());
     let read = prose(&text);
-    let listed = handoff::ui::help::groups(&s.keymap, &s.section_titles(), "", true);
+    let listed = handoff::view::help::groups(&s.keymap, &s.section_titles(), "", true);
     assert!(!listed.is_empty());
     for (_, entries) in &listed {
         for e in entries {

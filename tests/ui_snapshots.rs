@@ -261,7 +261,7 @@ fn find_row(buf: &Buffer, needle: &str) -> Option<u16> {
 
 /// The queue line (not the detail title) that mentions `needle`.
 fn find_queue_row(buf: &Buffer, needle: &str) -> Option<u16> {
-    let q = ui::layout::areas(buf.area.width, buf.area.height, false).queue;
+    let q = handoff::view::layout::areas(buf.area.width, buf.area.height, false).queue;
     (q.y..q.y + q.height).find(|&y| row_text(buf, y).contains(needle))
 }
 
@@ -1112,12 +1112,12 @@ fn compact_mode_cuts_no_labels_down_to_40() {
         h.key(KeyCode::Enter);
         let t = h.draw();
         let buf = t.backend().buffer();
-        let queue = ui::layout::areas(w, 40, false).queue;
+        let queue = handoff::view::layout::areas(w, 40, false).queue;
         for (what, y) in [("top line", 0), ("header", queue.y), ("status bar", 39)] {
             let line = row_text(buf, y);
             assert!(!line.contains('…'), "{w}: {what} cut: {line:?}");
         }
-        let detail = ui::layout::areas(w, 40, true).detail;
+        let detail = handoff::view::layout::areas(w, 40, true).detail;
         for y in detail.y + 1..detail.y + detail.height {
             let line = row_text(buf, y);
             let label: String = line.chars().take(9).collect();
@@ -1193,7 +1193,7 @@ fn side_by_side_from_160_columns_keeps_every_queue_column() {
     for column in ["TEAM", "WHO", "CONF", "CMP", "VERDICT"] {
         assert!(text.contains(column), "{column} at 180 columns");
     }
-    assert!(ui::layout::areas(180, 40, false).side_by_side);
+    assert!(handoff::view::layout::areas(180, 40, false).side_by_side);
     snap!("section_all_180x40", t);
 }
 
@@ -1250,7 +1250,7 @@ fn the_summary_title_names_the_customer_at_every_width() {
         h.select("HO-1001");
         let t = h.draw();
         let buf = t.backend().buffer();
-        let area = ui::layout::areas(w, 24, false).detail;
+        let area = handoff::view::layout::areas(w, 24, false).detail;
         if area.height == 0 {
             continue;
         }

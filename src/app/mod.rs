@@ -30,9 +30,9 @@ mod modal_tests;
 #[cfg(test)]
 mod queue_view_tests;
 #[cfg(test)]
-mod test_harness;
+pub(crate) mod test_harness;
 #[cfg(test)]
-mod update_tests;
+pub(crate) mod update_tests;
 
 pub use action::Action;
 pub use effect::{Done, DraftKind, EditTarget, Effect, Undo, WriteId};

@@ -3,7 +3,7 @@
 
 use super::effect::Effect;
 use super::state::{Focus, Screen, State};
-use crate::ui::layout;
+use crate::view::layout;
 
 pub(super) fn page(state: &State) -> usize {
     match state.focus {

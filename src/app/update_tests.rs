@@ -16,7 +16,7 @@ use crate::domain::queue::Builtin;
 use crate::store::Store;
 
 /// Three of mine (H1 most urgent), two unassigned in my team.
-pub(super) fn harness() -> Harness {
+pub(crate) fn harness() -> Harness {
     let items = [
         handoff("H2", Some(ME), Priority::Normal, 240),
         handoff("H1", Some(ME), Priority::Urgent, 240),
@@ -103,7 +103,7 @@ fn each_filter_keystroke_puts_the_cursor_on_the_best_match_in_view() {
     // The customer's own handoff ranks above a mention in an issue, however
     // urgent; the cursor is on it, on screen, with its summary.
     assert_eq!(h.selected(), "M1");
-    let lines = crate::ui::layout::queue_lines(h.state.width, h.state.height);
+    let lines = crate::view::layout::queue_lines(h.state.width, h.state.height);
     assert!(h.state.cursor >= h.state.offset && h.state.cursor < h.state.offset + lines);
     let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
     assert_eq!(shown.as_deref(), Some("M1"));
@@ -559,6 +559,6 @@ fn on_your_own_data_the_screen_opens_where_the_handoffs_are_and_says_who_you_are
         &mut state,
         Event::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE)),
     );
-    let empty = crate::ui::queue::empty_message(&state);
+    let empty = crate::view::queue::empty_message(&state);
     assert!(empty.contains("--agent NAME"), "{empty}");
 }

@@ -6,10 +6,11 @@ use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
+use super::modal;
 use super::theme::Theme;
-use super::{modal, text};
 use crate::app::keymap::Context;
 use crate::app::{Action, DraftKind, State};
+use crate::view::text;
 
 pub fn render(
     frame: &mut Frame,

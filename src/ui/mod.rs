@@ -4,7 +4,6 @@
 pub mod compose;
 pub mod confirm;
 pub mod help;
-pub mod layout;
 pub mod lead;
 pub mod modal;
 pub mod palette;
@@ -16,10 +15,14 @@ pub mod status_bar;
 pub mod summary;
 pub mod tabs;
 pub mod team_picker;
-pub mod text;
 pub mod theme;
 pub mod transcript;
 pub mod verdict_note;
+
+#[cfg(test)]
+mod dialog_tests;
+#[cfg(test)]
+mod mouse_tests;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -28,6 +31,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::app::State;
 use crate::app::state::{Focus, Modal, Screen};
+use crate::view::{layout, text};
 pub use theme::Theme;
 
 /// Draw the whole screen for `state`.

@@ -7,13 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui_textarea::{TextArea, WrapMode};
 
-use super::text;
 use super::theme::Theme;
+use crate::view::{modal, text};
 
 /// Clear a centred box of at most `want_w` x `want_h` cells, draw its border
 /// and title, and return the inside.
 pub fn open(frame: &mut Frame, want_w: u16, want_h: u16, title: &str, theme: &Theme) -> Rect {
-    let area = area(frame.area(), want_w, want_h);
+    let area = modal::area(frame.area(), want_w, want_h);
     frame.render_widget(Clear, area);
     let title = text::cut(title, usize::from(area.width.saturating_sub(4)));
     let block = Block::default()
@@ -25,24 +25,6 @@ pub fn open(frame: &mut Frame, want_w: u16, want_h: u16, title: &str, theme: &Th
     let inner = block.inner(area);
     frame.render_widget(block, area);
     inner
-}
-
-/// Where `open` puts a box of at most `want_w` x `want_h` on `screen`.
-pub fn area(screen: Rect, want_w: u16, want_h: u16) -> Rect {
-    let w = want_w.min(screen.width);
-    let h = want_h.min(screen.height);
-    Rect::new(
-        screen.x + (screen.width - w) / 2,
-        screen.y + (screen.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-/// The inside of the box `open` draws at `area` (inside its border); the
-/// mouse maps clicks with it.
-pub fn inner(area: Rect) -> Rect {
-    Block::default().borders(Borders::ALL).inner(area)
 }
 
 /// Draw `lines` into `area`, dropping the spacer lines (marked `true`)

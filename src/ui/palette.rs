@@ -5,10 +5,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use super::modal;
 use super::theme::Theme;
-use super::{modal, text};
 use crate::app::keymap::Keymap;
-use crate::app::palette;
+use crate::app::palette::matches;
+use crate::view::palette;
+use crate::view::text;
 
 pub fn render(
     frame: &mut Frame,
@@ -18,8 +20,8 @@ pub fn render(
     selected: usize,
     theme: &Theme,
 ) {
-    let actions = palette::matches(filter, sections);
-    let (w, h) = size(frame.area(), actions.len());
+    let actions = matches(filter, sections);
+    let (w, h) = palette::size(frame.area(), actions.len());
     let inner = modal::open(frame, w, h, "Commands", theme);
     if inner.height == 0 || inner.width < 8 {
         return;
@@ -49,7 +51,7 @@ pub fn render(
         return;
     }
     let rows = usize::from(body.height).max(1);
-    let first = first_shown(body, selected);
+    let first = palette::first_shown(body, selected);
     let name_w = 18.min(width / 3);
     let key_w = 10.min(width / 6);
     let lines = actions
@@ -87,42 +89,4 @@ pub fn render(
         })
         .collect();
     modal::fill(frame, body, lines);
-}
-
-/// The box's width and height for `len` commands on `screen`.
-fn size(screen: Rect, len: usize) -> (u16, u16) {
-    let w = screen.width.min(72);
-    let len = u16::try_from(len).unwrap_or(u16::MAX);
-    let h = len.saturating_add(4).min(screen.height.min(20)).max(6);
-    (w, h)
-}
-
-/// The first command listed: the pick is kept in view by whole pages.
-fn first_shown(body: Rect, selected: usize) -> usize {
-    let rows = usize::from(body.height).max(1);
-    selected / rows * rows
-}
-
-/// The index (into `palette::matches(filter, sections)`) of the command
-/// drawn at `x`, `y` on `screen`, as `render` lays the list out.
-pub fn entry_at(
-    filter: &str,
-    sections: &[&str],
-    selected: usize,
-    screen: Rect,
-    x: u16,
-    y: u16,
-) -> Option<usize> {
-    let len = palette::matches(filter, sections).len();
-    let (w, h) = size(screen, len);
-    let inner = modal::inner(modal::area(screen, w, h));
-    if inner.height < 3 || inner.width < 8 {
-        return None;
-    }
-    let body = Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2);
-    if !body.contains(ratatui::layout::Position { x, y }) {
-        return None;
-    }
-    let i = first_shown(body, selected) + usize::from(y - body.y);
-    (i < len).then_some(i)
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::{layout, summary, text, transcript};
+use super::{summary, transcript};
 use crate::app::Action;
 use crate::app::State;
 use crate::app::keymap::Context;
@@ -15,6 +15,7 @@ use crate::app::state::{Focus, Pane};
 use crate::domain::completeness;
 use crate::domain::feedback::Verdict;
 use crate::domain::handoff::Status;
+use crate::view::{layout, text};
 
 /// The body's inner width for a detail area (the rule or margins excluded).
 fn inner_rect(area: Rect, side_by_side: bool) -> Rect {

@@ -4,8 +4,9 @@
 use ratatui::Frame;
 use ratatui::text::Line;
 
+use super::modal;
 use super::theme::Theme;
-use super::{modal, text};
+use crate::view::text;
 
 pub fn render(frame: &mut Frame, lines: &[String], theme: &Theme) {
     let screen = frame.area();

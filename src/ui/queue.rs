@@ -8,13 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::{layout, text};
 use crate::app::State;
 use crate::app::state::Focus;
 use crate::domain::feedback::Verdict;
 use crate::domain::handoff::{Priority, Status};
-use crate::domain::queue::{self, Builtin, QueueRow, SlaState};
+use crate::domain::queue::{self, QueueRow, SlaState};
 use crate::domain::routing::Route;
+use crate::view::queue::{empty_message, first_shown};
+use crate::view::{layout, text};
 
 /// The issue column never gets narrower than this while optional columns
 /// could be dropped instead: it is what an agent reads first.
@@ -155,29 +156,6 @@ impl Columns {
     }
 }
 
-/// The first position in `state.visible` drawn in a queue of `rows` lines.
-/// Normally `update` keeps the cursor in view; if the frame is not the size
-/// it planned for, keep it in view here without touching state. The mouse
-/// maps clicks with the same function, so a click lands on the row drawn.
-pub fn first_shown(state: &State, rows: usize) -> usize {
-    let mut start = state.offset.min(state.visible.len().saturating_sub(1));
-    if state.cursor >= start + rows {
-        start = state.cursor + 1 - rows;
-    }
-    start.min(state.cursor)
-}
-
-/// The position in `state.visible` of the row drawn at screen line `y` of a
-/// queue drawn in `area`, if a handoff is drawn there (not the header).
-pub fn row_at(state: &State, area: Rect, y: u16) -> Option<usize> {
-    if !state.loaded || y <= area.y || y >= area.y.saturating_add(area.height) {
-        return None;
-    }
-    let rows = usize::from(area.height).saturating_sub(1);
-    let pos = first_shown(state, rows) + usize::from(y - area.y - 1);
-    (pos < state.visible.len()).then_some(pos)
-}
-
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if area.height == 0 || area.width == 0 {
         return;
@@ -229,37 +207,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         }
     }
     frame.render_widget(Paragraph::new(lines).style(theme.normal), area);
-}
-
-pub fn empty_message(state: &State) -> std::borrow::Cow<'static, str> {
-    if !state.filter.query.is_empty() || !state.filter.text.is_empty() {
-        return "No handoffs match the filter — Esc clears it".into();
-    }
-    let Some(section) = state.current_section() else {
-        return "No handoffs.".into();
-    };
-    match section.builtin {
-        Some(Builtin::Mine) if state.agent_guessed => format!(
-            "Nothing assigned to \"{}\", your login name. Not how the handoffs name you? \
-             Start with --agent NAME, or put agent = \"NAME\" in the config file.",
-            text::one_line(&state.me)
-        )
-        .into(),
-        Some(Builtin::Mine) => {
-            "Nothing assigned to you. Tab to see your teams' unassigned handoffs.".into()
-        }
-        Some(Builtin::Unassigned) => "No unassigned handoffs in your teams. Tab to see all.".into(),
-        Some(Builtin::All) => "No handoffs yet. Import some with `handoff import FILE`.".into(),
-        Some(Builtin::BotHeld) => "The AI is holding no conversations right now.".into(),
-        None if section.query_text.is_empty() => "No handoffs yet.".into(),
-        // A saved section: say what it looks for (names and queries come
-        // from the config file; the line is cleaned when drawn).
-        None => format!(
-            "Nothing matches `{}` — Tab for the next section",
-            text::cut(&section.query_text, 60)
-        )
-        .into(),
-    }
 }
 
 fn header<'a>(c: &Columns, theme: &Theme, focused: bool, width: usize) -> Line<'a> {
@@ -546,5 +493,24 @@ mod tests {
         // The side-by-side queue of a wide terminal keeps its full columns.
         assert!(!Columns::for_screen(66, 120, true).compact);
         assert!(Columns::for_screen(79, 79, true).compact);
+    }
+
+    /// What a 110-column screen's queue shows, every wider screen shows too.
+    #[test]
+    fn no_width_from_110_shows_fewer_queue_columns_than_110() {
+        let at_110 = Columns::for_screen(110, 110, true);
+        for width in 110..=260 {
+            let queue = layout::areas(width, 40, false).queue.width;
+            let c = Columns::for_screen(usize::from(queue), width, true);
+            assert!(
+                c.team && c.who && c.conf && c.cmp && c.verdict >= at_110.verdict,
+                "{width}: {c:?}"
+            );
+            assert!(c.customer >= at_110.customer, "{width}: {c:?}");
+            assert!(c.issue >= 28, "{width}: {c:?}");
+        }
+        assert!(!layout::areas(120, 40, false).side_by_side);
+        assert!(layout::areas(160, 40, false).side_by_side);
+        assert!(layout::areas(160, 40, false).detail.width >= 60);
     }
 }

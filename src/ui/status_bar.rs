@@ -7,11 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::{layout, text};
 use crate::app::Link;
 use crate::app::keymap::chord_label;
 use crate::app::state::ToastKind;
 use crate::app::{Action, State};
+use crate::view::{layout, text};
 
 /// The actions hinted, most used first; as many as fit are shown.
 const HINTS: &[Action] = &[

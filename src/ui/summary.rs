@@ -6,13 +6,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::queue::conf_style;
-use super::text;
 use super::theme::Theme;
 use crate::app::Detail;
 use crate::domain::completeness::{self, Field};
 use crate::domain::feedback::Verdict;
 use crate::domain::handoff::{Handoff, Summary};
 use crate::domain::queue::{self, AT_RISK_WINDOW};
+use crate::view::text;
 
 /// Width of the label column ("WHY ESCALATED "), and in narrow panes
 /// ("CONFIDENCE "), where "WHY ESCALATED" becomes "ESCALATED".

@@ -9,9 +9,10 @@ use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
 
+use super::modal;
 use super::theme::Theme;
-use super::{modal, text};
 use crate::app::State;
+use crate::view::text;
 
 pub fn render(
     frame: &mut Frame,

@@ -4,9 +4,9 @@ use chrono::{DateTime, Datelike, Utc};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
-use super::text;
 use super::theme::Theme;
 use crate::domain::handoff::{Author, Handoff};
+use crate::view::text;
 
 const INDENT: usize = 2;
 

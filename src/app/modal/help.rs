@@ -13,7 +13,7 @@ pub(super) fn on_key(
     mut filter: String,
     mut selected: usize,
 ) -> Vec<Effect> {
-    let actions = crate::ui::help::runnable(
+    let actions = crate::view::help::runnable(
         &state.keymap,
         &state.section_titles(),
         &filter,

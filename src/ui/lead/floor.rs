@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use super::chart;
 use crate::domain::metrics::{Dashboard, TeamStatus};
 use crate::domain::queue::short_duration;
-use crate::ui::text;
 use crate::ui::theme::Theme;
+use crate::view::text;
 
 /// The team table's width with the last hour and day columns; narrower
 /// screens leave them out.

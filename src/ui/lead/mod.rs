@@ -12,10 +12,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text;
 use super::theme::Theme;
 use crate::app::State;
 use crate::app::state::{Screen, ToastKind};
+use crate::view::lead::{self, Kind};
+use crate::view::text;
 
 /// How many lines the current lead screen has (for scrolling).
 pub fn line_count(state: &State) -> usize {
@@ -85,49 +86,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     );
 }
 
-/// The lead screen whose tab covers column `x` of the top line, as `tabs`
-/// draws it (the mouse switches screens with it).
-pub fn tab_at(state: &State, width: u16, x: u16) -> Option<Screen> {
-    let line = tabs(state, &Theme::monochrome(), usize::from(width));
-    let mut start = 0u16;
-    for span in &line.spans {
-        let w = u16::try_from(span.width()).unwrap_or(u16::MAX);
-        if (start..start.saturating_add(w)).contains(&x) {
-            return match span.content.trim() {
-                "Floor" => Some(Screen::Floor),
-                "Quality" => Some(Screen::Quality),
-                "Review" => Some(Screen::Review),
-                _ => None,
-            };
-        }
-        start = start.saturating_add(w);
-    }
-    None
-}
-
 fn tabs(state: &State, theme: &Theme, width: usize) -> Line<'static> {
-    let mut spans = vec![
-        Span::styled(" handoff ", theme.title),
-        Span::styled("lead ", theme.muted),
-    ];
-    for (i, (screen, title)) in [
-        (Screen::Floor, "Floor"),
-        (Screen::Quality, "Quality"),
-        (Screen::Review, "Review"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        if i > 0 {
-            spans.push(Span::styled("·", theme.border));
-        }
-        let style = if screen == state.screen {
-            theme.tab_active
-        } else {
-            theme.tab_inactive
-        };
-        spans.push(Span::styled(format!(" {title} "), style));
-    }
+    let spans = lead::pieces(state)
+        .into_iter()
+        .map(|(text, kind)| {
+            let style = match kind {
+                Kind::Title => theme.title,
+                Kind::Muted => theme.muted,
+                Kind::Border => theme.border,
+                Kind::Tab { active: true } => theme.tab_active,
+                Kind::Tab { active: false } => theme.tab_inactive,
+            };
+            Span::styled(text, style)
+        })
+        .collect();
     Line::from(text::fit_spans(spans, width))
 }
 

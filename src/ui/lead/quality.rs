@@ -5,8 +5,8 @@ use ratatui::text::{Line, Span};
 
 use super::{chart, format};
 use crate::domain::metrics::{APPROPRIATE_TARGET, COMPLETENESS_TARGET, Dashboard, Ratio, wording};
-use crate::ui::text;
 use crate::ui::theme::Theme;
+use crate::view::text;
 
 /// The figure table's width with the week before's column and the targets
 /// written out; narrower screens show the change only.

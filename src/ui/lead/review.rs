@@ -5,8 +5,8 @@ use ratatui::text::{Line, Span};
 
 use super::format;
 use crate::domain::metrics::{Dashboard, wording};
-use crate::ui::text;
 use crate::ui::theme::Theme;
+use crate::view::text;
 
 pub fn lines(d: &Dashboard, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let r = &d.review;

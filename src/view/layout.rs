@@ -91,28 +91,3 @@ pub fn queue_lines(width: u16, height: u16) -> usize {
 pub fn detail_lines(width: u16, height: u16) -> usize {
     usize::from(areas(width, height, true).detail.height.saturating_sub(1)).max(1)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ui::queue::Columns;
-
-    /// What a 110-column screen's queue shows, every wider screen shows too.
-    #[test]
-    fn no_width_from_110_shows_fewer_queue_columns_than_110() {
-        let at_110 = Columns::for_screen(110, 110, true);
-        for width in 110..=260 {
-            let queue = areas(width, 40, false).queue.width;
-            let c = Columns::for_screen(usize::from(queue), width, true);
-            assert!(
-                c.team && c.who && c.conf && c.cmp && c.verdict >= at_110.verdict,
-                "{width}: {c:?}"
-            );
-            assert!(c.customer >= at_110.customer, "{width}: {c:?}");
-            assert!(c.issue >= 28, "{width}: {c:?}");
-        }
-        assert!(!areas(120, 40, false).side_by_side);
-        assert!(areas(160, 40, false).side_by_side);
-        assert!(areas(160, 40, false).detail.width >= 60);
-    }
-}
