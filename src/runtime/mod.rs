@@ -26,6 +26,7 @@ use crate::app::{Effect, Event, Link, State, update};
 use crate::backend::News;
 use crate::domain::filter::Snapshot;
 use crate::outbox::worker::{Deliverer, Notice, Webhook};
+use crate::store::PendingCheck;
 use crate::ui::{self, theme::Theme};
 use crate::workspace::Workspace;
 use filter_worker::FilterWorker;
@@ -69,19 +70,16 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
     // The store's quick check runs on a thread of its own. Until it
     // answers, the loader's rows are taken in and drawn, but keys and the
     // clock wait, and nothing that writes (outbox, helpdesk sync) starts:
-    // none of it may touch a damaged store.
-    let mut check = ws
-        .take_check()
-        .map(|c| tokio::task::spawn_blocking(move || c.wait()));
+    // none of it may touch a damaged store. (Without a check, it answers
+    // at once: one way in for both.)
+    let quick_check = ws.take_check();
+    let mut check = Some(tokio::task::spawn_blocking(move || {
+        quick_check.map_or(Ok(()), PendingCheck::wait)
+    }));
     let mut pending: VecDeque<Event> = VecDeque::new();
     let (news_tx, mut news_rx) = mpsc::unbounded_channel::<News>();
     let (notice_tx, mut notice_rx) = mpsc::unbounded_channel::<Notice>();
     let mut writers = Writers::default();
-    let mut watch_tx = Some(watch_tx);
-    if check.is_none() {
-        writers = Writers::start(&ws, &news_tx, &notice_tx, &mut pending);
-        let _ = watch_tx.take().map(|w| w.send(writers.helpdesk.is_none()));
-    }
     let mut own_writes = watch::OwnWrites::default();
 
     let filter_worker = FilterWorker::spawn(tx.clone());
@@ -106,12 +104,12 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
                 match done {
                     Some(Ok(Err(e))) => return Err(e.into()),
                     Some(Err(e)) => return Err(e.into()),
-                    _ => {}
+                    Some(Ok(Ok(()))) | None => {}
                 }
                 writers = Writers::start(&ws, &news_tx, &notice_tx, &mut pending);
                 // Once loaded, unless a sync task of ours reloads the store,
                 // the loader's thread watches it for other processes' writes.
-                let _ = watch_tx.take().map(|w| w.send(writers.helpdesk.is_none()));
+                let _ = watch_tx.send(writers.helpdesk.is_none());
                 None
             }
             maybe = input.events.recv(), if check.is_none() => match maybe {

@@ -124,8 +124,10 @@ const HISTORY: &str = "demo_history";
 fn login_name() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .into_iter()
-        .find_map(|k| std::env::var(k).ok().map(|v| clean_line(&v)))
-        .filter(|v| !v.trim().is_empty())
+        .find_map(|k| {
+            let name = clean_line(&std::env::var(k).ok()?);
+            (!name.trim().is_empty()).then_some(name)
+        })
         .unwrap_or_else(|| "me".to_string())
 }
 
