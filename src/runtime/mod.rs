@@ -46,6 +46,14 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
     let mut ended_by = None;
     terminal::use_mouse(ws.config.mouse.unwrap_or(true));
     terminal::log_file(ws.paths.log.clone());
+    // The queue index loads on its own connection, started before the
+    // terminal is set up so the first frame and the read overlap; it only
+    // reads. Whether it then watches the store is said after the check.
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    let database = ws.database().to_path_buf();
+    let (changes_tx, mut changes_rx) = mpsc::unbounded_channel();
+    let (watch_tx, watch_rx) = std::sync::mpsc::channel();
+    watch::spawn(database.clone(), watch_rx, tx.clone(), changes_tx);
     let mut tui = terminal::enter()?;
     let mut state = State::with_settings(ws.agent.clone(), Utc::now(), settings::resolve(&ws));
     state.agent_guessed = ws.agent_guessed;
@@ -59,23 +67,15 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
     );
     draw(&mut tui, &state, &theme)?;
 
-    // The queue index loads on its own connection so the first frame never
-    // waits for it, and it starts while the store's quick check runs: it
-    // only reads. Whether it then watches the store is said after the check.
-    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
-    let database = ws.database().to_path_buf();
-    let (changes_tx, mut changes_rx) = mpsc::unbounded_channel();
-    let (watch_tx, watch_rx) = std::sync::mpsc::channel();
-    watch::spawn(database.clone(), watch_rx, tx.clone(), changes_tx);
-    // The store's quick check runs on a thread of its own. Until it
-    // answers, the loader's rows are taken in and drawn, but keys and the
-    // clock wait, and nothing that writes (outbox, helpdesk sync) starts:
-    // none of it may touch a damaged store. (Without a check, it answers
-    // at once: one way in for both.)
-    let quick_check = ws.take_check();
-    let mut check = Some(tokio::task::spawn_blocking(move || {
-        quick_check.map_or(Ok(()), PendingCheck::wait)
-    }));
+    // The store's quick check reads the whole file, so it starts once the
+    // open handoffs are on screen (or could not be read): started with the
+    // load, it took the cores the load needed. Until it answers, the
+    // loader's rows are taken in and drawn, but keys and the clock wait, and
+    // nothing that writes (outbox, helpdesk sync) starts: none of it may
+    // touch a damaged store. Without a check it answers at once.
+    let mut quick_check = ws.take_check();
+    let mut check = quick_check.is_none().then(|| start_check(None));
+    let mut checked = false;
     let mut pending: VecDeque<Event> = VecDeque::new();
     let (news_tx, mut news_rx) = mpsc::unbounded_channel::<News>();
     let (notice_tx, mut notice_rx) = mpsc::unbounded_channel::<Notice>();
@@ -91,6 +91,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
     let (editor_tx, mut editor_rx) = mpsc::unbounded_channel::<editor::Outcome>();
     let mut suspended = false;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut load_failed = false;
 
     loop {
         let first = tokio::select! {
@@ -101,6 +102,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
                 }
             }, if check.is_some() => {
                 check = None;
+                checked = true;
                 match done {
                     Some(Ok(Err(e))) => return Err(e.into()),
                     Some(Err(e)) => return Err(e.into()),
@@ -112,7 +114,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
                 let _ = watch_tx.send(writers.helpdesk.is_none());
                 None
             }
-            maybe = input.events.recv(), if check.is_none() => match maybe {
+            maybe = input.events.recv(), if checked => match maybe {
                 Some(Ok(ev)) => translate(ev),
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
@@ -142,7 +144,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
             Some(notice) = notice_rx.recv() => Some(from_notice(notice)),
             // Not before the first load, which a change must land on.
             Some(found) = changes_rx.recv(), if state.loaded => own_writes.screen(found, &state),
-            _ = tick.tick(), if check.is_none() => Some(Event::Tick(Utc::now())),
+            _ = tick.tick(), if checked => Some(Event::Tick(Utc::now())),
             number = signals.recv() => {
                 let name = signals::name(number);
                 if suspended && signals::typed(number) {
@@ -158,11 +160,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         pending.extend(first);
         // Drain whatever else is ready (a paste, a resize storm, key repeat)
         // so we draw once for the lot.
-        while let Some(Ok(ev)) = check
-            .is_none()
-            .then(|| input.events.try_recv().ok())
-            .flatten()
-        {
+        while let Some(Ok(ev)) = checked.then(|| input.events.try_recv().ok()).flatten() {
             pending.extend(translate(ev));
         }
         while let Ok(ev) = rx.try_recv() {
@@ -185,6 +183,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         let was_filtering = state.filter.editing;
         while let Some(event) = pending.pop_front() {
             dirty |= changes_screen(&event, &state);
+            load_failed |= matches!(event, Event::Failed { .. });
             let loaded = matches!(
                 event,
                 Event::Loaded { .. } | Event::LoadedOpen { .. } | Event::LoadedRest { .. }
@@ -218,6 +217,9 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         if dirty && !suspended {
             draw(&mut tui, &state, &theme)?;
         }
+        if check.is_none() && !checked && (state.loaded || load_failed) {
+            check = Some(start_check(quick_check.take()));
+        }
         // The filter just opened on a long queue: while the agent finds the
         // first key, bring the rows back into the caches, so the first
         // letter (a full scan) does not pay for reading them cold.
@@ -241,6 +243,11 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         }
     }
     Ok(ended_by)
+}
+
+/// Run the store's quick check (none answers at once) off the event loop.
+fn start_check(check: Option<PendingCheck>) -> tokio::task::JoinHandle<crate::store::Result<()>> {
+    tokio::task::spawn_blocking(move || check.map_or(Ok(()), PendingCheck::wait))
 }
 
 /// What writes outside the screen's own saves: the helpdesk's sync tasks

@@ -38,10 +38,11 @@ impl Store {
 
     /// [`Store::open`] with a quick check of the whole file, so a damaged
     /// store is refused before anything is written to it. With
-    /// [`Check::Background`] the check runs on a thread of its own and the
-    /// caller must [`wait`](PendingCheck::wait) for it before writing
-    /// (unless the store needs migrating, which writes: then it is checked
-    /// first, as with [`Check::Now`]). A store made just now is not checked.
+    /// [`Check::Later`] the check is handed back to run later: the
+    /// caller runs it ([`wait`](PendingCheck::wait)) when the cores are
+    /// free, and before writing (unless the store needs migrating, which writes: then it is
+    /// checked first, as with [`Check::Now`]). A store made just now is not
+    /// checked.
     pub fn open_checked(path: &Path, check: Check) -> Result<(Store, Option<PendingCheck>)> {
         open(path, Some(check))
     }
@@ -87,20 +88,26 @@ impl Store {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
     Now,
-    Background,
+    /// Handed back to run when the caller chooses, before it writes.
+    Later,
 }
 
-/// A quick check under way (see [`Store::open_checked`]).
-pub struct PendingCheck(std::thread::JoinHandle<Result<()>>);
+/// A quick check still to run (see [`Store::open_checked`]).
+pub struct PendingCheck(std::path::PathBuf);
 
 impl PendingCheck {
-    /// The check's verdict: `Err(StoreError::Damaged)` for a damaged store.
+    /// Run the check, on the caller's thread: `Err(StoreError::Damaged)`
+    /// for a damaged store. It reads the whole file, so the full screen
+    /// runs it once the open handoffs are on screen, not beside the load.
     pub fn wait(self) -> Result<()> {
-        self.0.join().unwrap_or_else(|_| {
-            let e = std::io::Error::other("the store check stopped unexpectedly");
-            Err(StoreError::Io(e))
-        })
+        check_file(&self.0)
     }
+}
+
+/// The quick check on a read connection of its own.
+fn check_file(path: &Path) -> Result<()> {
+    let conn = reader(path, false).map_err(|e| open_error(path, e))?;
+    quick_check(&conn, path)
 }
 
 fn open(path: &Path, check: Option<Check>) -> Result<(Store, Option<PendingCheck>)> {
@@ -120,14 +127,8 @@ fn open(path: &Path, check: Option<Check>) -> Result<(Store, Option<PendingCheck
     refuse_newer(&conn, path, false)?;
     let pending = match check.filter(|_| !made) {
         None => None,
-        Some(Check::Background)
-            if migrate::is_current(&conn).map_err(|e| store_error(path, e))? =>
-        {
-            let path = path.to_path_buf();
-            Some(PendingCheck(std::thread::spawn(move || {
-                let conn = reader(&path, false).map_err(|e| open_error(&path, e))?;
-                quick_check(&conn, &path)
-            })))
+        Some(Check::Later) if migrate::is_current(&conn).map_err(|e| store_error(path, e))? => {
+            Some(PendingCheck(path.to_path_buf()))
         }
         Some(_) => {
             quick_check(&conn, path)?;

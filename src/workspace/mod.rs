@@ -178,7 +178,7 @@ impl Workspace {
             (Store::open_read_only(&paths.database)?, None)
         } else {
             let when = if opts.check_later {
-                Check::Background
+                Check::Later
             } else {
                 Check::Now
             };
@@ -263,13 +263,13 @@ impl Workspace {
         Ok(ws)
     }
 
-    /// Wait for the store's quick check if it is still running: a damaged
+    /// Run the store's quick check if it is still to run: a damaged
     /// store is an error here, before anything is written to it.
     pub fn checked(&mut self) -> Result<(), StoreError> {
         self.check.take().map_or(Ok(()), PendingCheck::wait)
     }
 
-    /// The store's quick check if it is still running, for a caller that
+    /// The store's quick check if it is still to run, for a caller that
     /// waits for it its own way (the full screen draws meanwhile).
     pub fn take_check(&mut self) -> Option<PendingCheck> {
         self.check.take()
