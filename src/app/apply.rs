@@ -12,22 +12,6 @@ use super::update::{load_dashboard, toast};
 use crate::domain::feedback::Verdict;
 use crate::domain::handoff::Status;
 
-/// Actions that change the workspace, refused in read-only mode.
-fn writes(action: Action) -> bool {
-    matches!(
-        action,
-        Action::FlagBad
-            | Action::FlagGood
-            | Action::Undo
-            | Action::Claim
-            | Action::AssignTeam
-            | Action::Resolve
-            | Action::Snooze
-            | Action::Note
-            | Action::Reply
-    )
-}
-
 fn show(state: &mut State, screen: Screen) -> Vec<Effect> {
     if state.screen != screen {
         state.lead_scroll = 0;
@@ -38,7 +22,7 @@ fn show(state: &mut State, screen: Screen) -> Vec<Effect> {
 
 /// Run one named action. Public so help and tests can run actions directly.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
-    if state.read_only && writes(action) {
+    if state.read_only && action.writes() {
         let text = format!("Read-only: {} is off", action.description());
         toast(state, text, ToastKind::Info);
         return Vec::new();

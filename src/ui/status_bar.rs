@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::Link;
+use crate::app::action::ALL;
 use crate::app::keymap::chord_label;
 use crate::app::state::ToastKind;
 use crate::app::{Action, State};
@@ -160,30 +161,20 @@ fn hints(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
     spans
 }
 
-/// What acts on the marked set, in the order shown.
-const MARKED_HINTS: &[Action] = &[
-    Action::FlagBad,
-    Action::FlagGood,
-    Action::Claim,
-    Action::Resolve,
-    Action::AssignTeam,
-    Action::ClearMarks,
-];
-
-/// Which of them stay when room runs short, first kept first: the way out
-/// of the marks outranks the less common actions on them.
-const MARKED_PRIORITY: &[Action] = &[
-    Action::FlagBad,
-    Action::FlagGood,
-    Action::ClearMarks,
-    Action::Claim,
-    Action::Resolve,
-    Action::AssignTeam,
-];
+/// When room runs short, which marked-set hints stay, first kept first:
+/// the verdicts, then the way out of the marks, then the rest.
+fn keep_rank(action: Action) -> u8 {
+    match action {
+        Action::FlagBad | Action::FlagGood => 0,
+        Action::ClearMarks => 1,
+        _ => 2,
+    }
+}
 
 /// "3 marked: b bad  g good  c claim  x resolve  T team  U clear": what
 /// acts on the marked set, with the keys in force, as many as fit in `room`
-/// (by `MARKED_PRIORITY`); `? help` only if there is room to spare.
+/// (by `keep_rank`), the way out last; `? help` only if there is room to
+/// spare.
 fn marked_hints(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
     let context = crate::app::update::context(state);
     let head = format!(" {} marked:", state.marked.len());
@@ -193,8 +184,11 @@ fn marked_hints(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>>
         let gap = if first { 1 } else { 2 };
         gap + text::width(key) + 1 + text::width(action.hint())
     };
+    // The actions the table says act on marks, in its order.
+    let mut on_marks: Vec<Action> = ALL.into_iter().filter(|a| a.on_marks()).collect();
     let mut kept: Vec<(Action, String)> = Vec::new();
-    for &action in MARKED_PRIORITY {
+    on_marks.sort_by_key(|a| keep_rank(*a));
+    for &action in &on_marks {
         let Some(key) = state.keymap.key_in(context, action) else {
             continue;
         };
@@ -205,7 +199,8 @@ fn marked_hints(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>>
         used += w;
         kept.push((action, key));
     }
-    kept.sort_by_key(|(a, _)| MARKED_HINTS.iter().position(|m| m == a));
+    // Shown in the table's order, the way out last.
+    kept.sort_by_key(|(a, _)| (*a == Action::ClearMarks, ALL.iter().position(|m| m == a)));
     if let Some(key) = state.keymap.key_in(context, Action::Help) {
         let w = cost(&key, Action::Help, kept.is_empty());
         if used + w <= room {

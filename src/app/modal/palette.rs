@@ -13,22 +13,13 @@ use crate::app::apply::apply;
 use crate::app::effect::Effect;
 use crate::app::state::{Modal, State};
 
-/// Whether the palette offers `action`: sending and the editor belong to
-/// the reply box, and the palette opening itself would do nothing.
-fn offered(action: Action) -> bool {
-    !matches!(
-        action,
-        Action::Send | Action::Palette | Action::EditInEditor
-    )
-}
-
 /// Actions matching `filter`, best first; all of them (in registry order)
 /// for an empty filter.
 pub fn matches(filter: &str, sections: &[&str]) -> Vec<Action> {
     let actions = ALL
         .iter()
         .copied()
-        .filter(|a| offered(*a) && a.exists_with(sections));
+        .filter(|a| a.in_palette() && a.exists_with(sections));
     if filter.trim().is_empty() {
         return actions.collect();
     }
