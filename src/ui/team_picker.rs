@@ -148,11 +148,12 @@ fn describe(state: &State, ids: &[String]) -> (String, Option<String>) {
 /// it; none if one is not loaded or has no team. Runs per frame: one pass
 /// over the rows, however many ids.
 fn shared_team(state: &State, ids: &[String]) -> Option<String> {
-    let index = state.rows.positions(ids);
+    let rows = state.queue.rows();
+    let index = rows.positions(ids);
     let mut teams = ids.iter().map(|id| {
         index
             .get(id.as_str())
-            .and_then(|&i| state.rows.get(i))
+            .and_then(|&i| rows.get(i))
             .and_then(|r| r.team.as_deref())
     });
     let first = teams.next().flatten();
@@ -165,7 +166,7 @@ fn shared_team(state: &State, ids: &[String]) -> Option<String> {
 /// picker is open: a pass over the rows, whose team names are shared.
 fn open_per_team(state: &State) -> HashMap<String, usize> {
     let mut by_name: HashMap<&str, usize> = HashMap::new();
-    for row in state.rows.iter().filter(|r| r.is_open()) {
+    for row in state.queue.rows().iter().filter(|r| r.is_open()) {
         if let Some(team) = row.team.as_deref() {
             *by_name.entry(team).or_default() += 1;
         }
@@ -196,10 +197,9 @@ mod tests {
     /// What `describe` did before: a `Rows::position` per id.
     fn per_id(state: &State, ids: &[String]) -> Option<String> {
         let mut teams = ids.iter().map(|id| {
-            state
-                .rows
-                .position(id)
-                .and_then(|i| state.rows.get(i))
+            let rows = state.queue.rows();
+            rows.position(id)
+                .and_then(|i| rows.get(i))
                 .and_then(|r| r.team.as_deref().map(str::to_string))
         });
         let first = teams.next().flatten();
