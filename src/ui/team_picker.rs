@@ -210,7 +210,7 @@ mod tests {
     fn the_shared_team_is_found_in_one_pass_as_per_id() {
         let now = chrono::Utc::now();
         let mut state = State::new("me".into(), now);
-        state.rows = vec![
+        let rows = vec![
             row("A", Some("billing")),
             row("B", Some("Billing")),
             row("C", Some("BILLING")),
@@ -218,8 +218,9 @@ mod tests {
             row("E", None),
             row("A", Some("security")),
             row("F", Some("billing")),
-        ]
-        .into();
+        ];
+        let agents = Vec::new();
+        crate::app::update(&mut state, crate::app::Event::Loaded { rows, agents });
         let cases: &[&[&str]] = &[
             &[],
             &["A"],
