@@ -26,11 +26,7 @@ pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
 }
 
 pub fn mark_all(state: &mut State) -> Vec<Effect> {
-    let ids: Vec<String> = state
-        .queue
-        .visible_rows()
-        .map(|r| r.id.clone())
-        .collect();
+    let ids: Vec<String> = state.queue.visible_rows().map(|r| r.id.clone()).collect();
     let n = ids.len();
     state.marked.extend(ids);
     toast(

@@ -77,8 +77,8 @@ pub(super) fn reload(state: &mut State, rows: Vec<QueueRow>, agents: Vec<Agent>)
     // What was in my queue, to ring for what lands in it (not on the
     // first load, nor the first sync into an empty store: everything
     // would be new).
-    let before = (was_loaded && !state.queue.rows().is_empty())
-        .then(|| super::external::mine(state));
+    let before =
+        (was_loaded && !state.queue.rows().is_empty()).then(|| super::external::mine(state));
     let mut effects = update(state, Event::Loaded { rows, agents });
     if was_loaded {
         state.section = section;

@@ -196,7 +196,11 @@ fn another_process_s_changes_merge_row_by_row_and_ring_for_urgent_arrivals() {
     let (event, seen) = store_changed(&h, seen);
     h.effects.clear();
     h.send(event);
-    assert_eq!(h.state.queue.counts()[..3], [5, 1, 6], "Mine, Team unassigned, All");
+    assert_eq!(
+        h.state.queue.counts()[..3],
+        [5, 1, 6],
+        "Mine, Team unassigned, All"
+    );
     assert_eq!(h.selected(), before, "the cursor stays on its handoff");
     assert_eq!(
         h.toast(),

@@ -8,10 +8,10 @@ use ratatui_textarea::TextArea;
 use super::effect::{DraftKind, Undo};
 use super::event::Detail;
 use super::keymap::{Key, Keymap};
+use super::queue_view::QueueView;
 use crate::domain::agent::Agent;
 use crate::domain::filter::Query;
 use crate::domain::metrics::Dashboard;
-use super::queue_view::QueueView;
 use crate::domain::queue::{Builtin, QueueRow, Section};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

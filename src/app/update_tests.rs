@@ -104,7 +104,10 @@ fn each_filter_keystroke_puts_the_cursor_on_the_best_match_in_view() {
     // urgent; the cursor is on it, on screen, with its summary.
     assert_eq!(h.selected(), "M1");
     let lines = crate::view::layout::queue_lines(h.state.width, h.state.height);
-    assert!(h.state.queue.cursor() >= h.state.queue.offset() && h.state.queue.cursor() < h.state.queue.offset() + lines);
+    assert!(
+        h.state.queue.cursor() >= h.state.queue.offset()
+            && h.state.queue.cursor() < h.state.queue.offset() + lines
+    );
     let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
     assert_eq!(shown.as_deref(), Some("M1"));
     // Enter keeps the filter and the selection; Enter again opens it.

@@ -283,7 +283,11 @@ fn dialogs_that_take_keys_take_the_mouse_too() {
     // The reply box is open: clicks and turns on the queue do nothing.
     hx.key(KeyCode::Char('r'));
     assert!(matches!(hx.state.modal, Some(Modal::Compose { .. })));
-    let before = (hx.state.queue.cursor(), hx.state.focus, hx.state.detail_scroll);
+    let before = (
+        hx.state.queue.cursor(),
+        hx.state.focus,
+        hx.state.detail_scroll,
+    );
     let effects = hx.click(5, queue.y + 3);
     assert!(effects.is_empty());
     hx.mouse(MouseEventKind::ScrollDown, 5, queue.y + 3);
@@ -292,7 +296,11 @@ fn dialogs_that_take_keys_take_the_mouse_too() {
     hx.mouse(MouseEventKind::ScrollDown, 5, detail.y + 2);
     hx.click(30, 0);
     assert_eq!(
-        (hx.state.queue.cursor(), hx.state.focus, hx.state.detail_scroll),
+        (
+            hx.state.queue.cursor(),
+            hx.state.focus,
+            hx.state.detail_scroll
+        ),
         before
     );
     assert!(matches!(hx.state.modal, Some(Modal::Compose { .. })));

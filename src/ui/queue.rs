@@ -188,7 +188,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let queue = &state.queue;
         let end = (start + rows).min(queue.visible().len());
         for pos in start..end {
-            let Some((i, row)) = (queue.visible().get(pos)).and_then(|&i| Some((i, queue.rows().get(i)?)))
+            let Some((i, row)) =
+                (queue.visible().get(pos)).and_then(|&i| Some((i, queue.rows().get(i)?)))
             else {
                 continue;
             };

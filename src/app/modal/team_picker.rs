@@ -132,7 +132,11 @@ fn assign(state: &mut State, ids: &[String], team: &str) -> Vec<Effect> {
     let index = state.queue.rows().positions(ids);
     let rows: Vec<QueueRow> = ids
         .iter()
-        .filter_map(|id| index.get(id.as_str()).and_then(|&i| state.queue.rows().get(i)))
+        .filter_map(|id| {
+            index
+                .get(id.as_str())
+                .and_then(|&i| state.queue.rows().get(i))
+        })
         .cloned()
         .collect();
     let in_team = |r: &QueueRow| {
