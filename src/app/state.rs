@@ -132,8 +132,9 @@ pub struct FilterState {
     /// the latest is taken, older ones are dropped.
     pub generation: u64,
     /// The latest result from off the UI thread: every row the query matches
-    /// (indices into `rows`, in display order), before the section applies.
-    /// Shown until a newer one arrives; `None` when the filter runs inline.
+    /// (indices into `QueueView::rows`, in display order), before the section
+    /// applies. Shown until a newer one arrives; `None` when the filter runs
+    /// inline.
     pub hits: Option<Vec<usize>>,
     /// A run off the UI thread is under way: `hits` answers older text
     /// or an older queue.
