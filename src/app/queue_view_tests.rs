@@ -287,3 +287,23 @@ fn changes_before_the_first_load_wait_for_it() {
     );
     assert!(!state.loaded);
 }
+
+#[test]
+fn the_cursor_stays_on_the_visible_list_and_on_screen() {
+    let mut h = harness();
+    h.key(KeyCode::Char('3'));
+    let (shown, lines) = (h.state.queue.visible().len(), 2);
+    assert!(shown > lines, "more rows than lines");
+    h.state.queue.set_cursor(usize::MAX, lines);
+    assert_eq!(h.state.queue.cursor(), shown - 1, "clamped to the last");
+    assert_eq!(h.state.queue.offset(), shown - lines, "the last page");
+    assert!(h.state.queue.move_cursor(-100, lines));
+    assert_eq!((h.state.queue.cursor(), h.state.queue.offset()), (0, 0));
+    h.key(KeyCode::Char('/'));
+    for c in "fosu".chars() {
+        h.key(KeyCode::Char(c));
+    }
+    assert!(h.state.queue.visible().is_empty());
+    assert!(!h.state.queue.move_cursor(1, lines), "nothing to move over");
+    assert_eq!(h.state.queue.cursor(), 0);
+}

@@ -14,6 +14,8 @@
 mod change;
 mod rebuild;
 
+pub use change::Merged;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
