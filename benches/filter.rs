@@ -20,8 +20,8 @@ fn parse(text: &str) -> Query {
 fn run(state: &State, query: &Query, threads: usize) -> usize {
     filter::matching(
         query,
-        &state.rows,
-        &state.order,
+        state.queue.rows(),
+        state.queue.order(),
         &state.me,
         state.now,
         threads,

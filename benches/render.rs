@@ -64,7 +64,7 @@ fn moving(state: &mut State, store: &mut Store, code: KeyCode, iters: u64) -> Du
     let mut t = terminal();
     let mut total = Duration::ZERO;
     for _ in 0..iters {
-        if state.cursor + 100 >= state.visible.len() {
+        if state.queue.cursor() + 100 >= state.queue.visible().len() {
             common::drive(state, store, key(KeyCode::Home));
         }
         let start = Instant::now();

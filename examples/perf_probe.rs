@@ -194,7 +194,8 @@ fn chunk(n: usize) -> usize {
 /// counted once per distinct value, which is next to nothing.
 fn index_bytes(state: &State) -> usize {
     let rows: usize = state
-        .rows
+        .queue
+        .rows()
         .iter()
         .map(|r| {
             std::mem::size_of::<QueueRow>()
@@ -207,11 +208,12 @@ fn index_bytes(state: &State) -> usize {
                 + r.issue.as_deref().map_or(0, |s| chunk(s.len()))
         })
         .sum();
-    let order = state.order.capacity() * 4;
-    let visible = state.visible.capacity() * 8;
+    let capacity = state.queue.capacity();
+    let order = capacity.order * 4;
+    let visible = capacity.visible * 8;
     // hashbrown: (key, value) slots plus a control byte each.
     let route_slot = std::mem::size_of::<(u32, handoff::domain::routing::Route)>() + 1;
-    let routes = state.routes.capacity() * route_slot * 8 / 7;
+    let routes = capacity.routes * route_slot * 8 / 7;
     rows + order + visible + routes
 }
 
@@ -289,8 +291,8 @@ fn memory(db: &Path) -> anyhow::Result<()> {
             "index_bytes_per_handoff": index_bytes(&state) as f64 / n.max(1) as f64,
             "queue_row_inline_bytes": std::mem::size_of::<QueueRow>(),
             "section": format!("{:?}", state.section),
-            "visible": state.visible.len(),
-            "routes": state.routes.len(),
+            "visible": state.queue.visible().len(),
+            "routes": state.queue.routes().len(),
         })
     );
     Ok(())

@@ -95,9 +95,10 @@ fn runs(effects: &[Effect]) -> Vec<(u64, Vec<usize>)> {
 
 fn ids(state: &State) -> Vec<String> {
     state
-        .visible
+        .queue
+        .visible()
         .iter()
-        .filter_map(|&i| state.rows.get(i).map(|r| r.id.clone()))
+        .filter_map(|&i| state.queue.rows().get(i).map(|r| r.id.clone()))
         .collect()
 }
 
@@ -141,7 +142,7 @@ fn long_queues_filter_off_the_ui_thread_and_only_the_latest_result_counts() {
     let shown = ids(&state);
     assert!(!shown.is_empty() && shown.len() < all.len());
     for id in &shown {
-        let row = state.rows.iter().find(|r| &r.id == id);
+        let row = state.queue.rows().iter().find(|r| &r.id == id);
         assert!(
             row.is_some_and(|r| r.priority == Priority::Urgent && r.status != Status::Resolved)
         );
@@ -178,7 +179,7 @@ fn an_answer_from_off_the_ui_thread_puts_the_cursor_on_the_best_match() {
     key(&mut state, KeyCode::Char('3'));
     // The least urgent handoff's customer: the bottom of All, off screen.
     let last = ids(&state).pop().unwrap_or_default();
-    let Some(wanted) = state.rows.iter().find(|r| r.id == last).cloned() else {
+    let Some(wanted) = state.queue.rows().iter().find(|r| r.id == last).cloned() else {
         panic!("no row {last}");
     };
     key(&mut state, KeyCode::Char('/'));
@@ -202,7 +203,7 @@ fn an_answer_from_off_the_ui_thread_puts_the_cursor_on_the_best_match() {
         state.selected().map(|r| r.id.clone()),
         Some(wanted.id.clone())
     );
-    assert_eq!(state.offset, 0, "scrolled to it");
+    assert_eq!(state.queue.offset(), 0, "scrolled to it");
     assert!(
         effects.contains(&Effect::LoadDetail {
             id: wanted.id.clone()
@@ -320,9 +321,9 @@ fn off_thread_and_inline_filtering_show_the_same_rows() {
 /// What a from-scratch pass over the state's rows gives: the order, the
 /// routes and the section counts.
 fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, Vec<usize>) {
-    let mut order: Vec<u32> = (0..state.rows.len() as u32).collect();
-    queue::sort_order(&mut order, &state.rows, state.sorted_at);
-    let in_order = order.iter().map(|&i| (i, &state.rows[i as usize]));
+    let mut order: Vec<u32> = (0..state.queue.rows().len() as u32).collect();
+    queue::sort_order(&mut order, state.queue.rows(), state.queue.sorted_at());
+    let in_order = order.iter().map(|&i| (i, &state.queue.rows()[i as usize]));
     let mut routes: Vec<(u32, String)> = routing::route_indexed(in_order, &state.agents)
         .into_iter()
         .map(|(i, r)| (i, format!("{r:?}")))
@@ -330,7 +331,7 @@ fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, Vec<usize>) {
     routes.sort();
     let mut counts = vec![0; state.sections.len()];
     let me = Viewer::new(&state.me, &state.my_teams);
-    for row in state.rows.iter() {
+    for row in state.queue.rows().iter() {
         for (n, s) in counts.iter_mut().zip(&state.sections) {
             *n += usize::from(s.contains(row, me, state.now));
         }
@@ -340,12 +341,17 @@ fn from_scratch(state: &State) -> (Vec<u32>, Vec<(u32, String)>, Vec<usize>) {
 
 fn current(state: &State) -> (Vec<u32>, Vec<(u32, String)>, Vec<usize>) {
     let mut routes: Vec<(u32, String)> = state
-        .routes
+        .queue
+        .routes()
         .iter()
         .map(|(i, r)| (*i, format!("{r:?}")))
         .collect();
     routes.sort();
-    (state.order.clone(), routes, state.counts.clone())
+    (
+        state.queue.order().to_vec(),
+        routes,
+        state.queue.counts().to_vec(),
+    )
 }
 
 #[test]
@@ -361,9 +367,9 @@ fn saved_rows_move_into_place_as_a_full_resort_would_put_them() {
     };
     let mut moves = 0;
     for step in 0..300 {
-        let before = state.order.clone();
-        let i = next(state.rows.len() as u64);
-        let mut row = state.rows[i].clone();
+        let before = state.queue.order().to_vec();
+        let i = next(state.queue.rows().len() as u64);
+        let mut row = state.queue.rows()[i].clone();
         match next(7) {
             0 => row.verdict = Some(Verdict::Bad),
             1 => row.assignee = Some(Name::from(ME)),
@@ -394,22 +400,25 @@ fn saved_rows_move_into_place_as_a_full_resort_would_put_them() {
             },
         );
         assert_eq!(current(&state), from_scratch(&state), "after change {step}");
-        moves += usize::from(state.order != before);
+        moves += usize::from(state.queue.order() != before);
         // The queue shown follows the order, and the selection stays put.
         let shown: Vec<usize> = state
-            .order
+            .queue
+            .order()
             .iter()
             .map(|&i| i as usize)
-            .filter(|&i| Section::builtin(Builtin::All).contains(&state.rows[i], ME, state.now))
+            .filter(|&i| {
+                Section::builtin(Builtin::All).contains(&state.queue.rows()[i], ME, state.now)
+            })
             .collect();
-        assert_eq!(state.visible, shown);
+        assert_eq!(state.queue.visible(), shown);
         assert_eq!(state.selected().map(|r| r.id.clone()), selected);
     }
 
     assert!(moves > 50, "only {moves} changes moved a row");
 
     // A row the queue has not seen yet is added in its place.
-    let mut new = state.rows[0].clone();
+    let mut new = state.queue.rows()[0].clone();
     new.id = "NEW-1".into();
     new.priority = Priority::Urgent;
     update(
@@ -424,7 +433,7 @@ fn saved_rows_move_into_place_as_a_full_resort_would_put_them() {
             },
         },
     );
-    assert_eq!(state.rows.len(), 501);
+    assert_eq!(state.queue.rows().len(), 501);
     assert_eq!(current(&state), from_scratch(&state));
 }
 
@@ -447,7 +456,7 @@ fn the_minute_tick_resorts_and_refilters() {
     // Two hours on, more handoffs are breached: the tick asks for a new run.
     let later = state.now + Duration::hours(2);
     let effects = update(&mut state, Event::Tick(later));
-    assert_eq!(state.sorted_at, later);
+    assert_eq!(state.queue.sorted_at(), later);
     assert_eq!(current(&state), from_scratch(&state));
     let rerun = runs(&effects);
     assert_eq!(rerun.len(), 1);
@@ -501,7 +510,7 @@ fn open_handoffs_first_then_the_resolved_rest_end_where_one_load_does() {
     let top = ids(&state);
     update(&mut state, Event::LoadedRest { rows: resolved });
     assert!(!state.loading_rest);
-    assert_eq!(state.counts, whole.counts);
+    assert_eq!(state.queue.counts(), whole.queue.counts());
     assert_eq!(
         state.selected().map(|r| r.id.clone()),
         selected,
@@ -514,10 +523,14 @@ fn open_handoffs_first_then_the_resolved_rest_end_where_one_load_does() {
     assert_eq!(all, ids(&whole));
     let routes = |s: &State| {
         let mut r: Vec<(String, String)> = s
-            .routes
+            .queue
+            .routes()
             .iter()
             .filter_map(|(&i, route)| {
-                Some((s.rows.get(i as usize)?.id.clone(), format!("{route:?}")))
+                Some((
+                    s.queue.rows().get(i as usize)?.id.clone(),
+                    format!("{route:?}"),
+                ))
             })
             .collect();
         r.sort();
@@ -543,12 +556,12 @@ fn a_filter_off_the_ui_thread_looks_at_the_section_on_screen_and_follows_a_switc
         panic!("a run is asked for");
     };
     let within = snapshot.within.clone().unwrap_or_default();
-    assert!(!within.is_empty() && within.len() < state.rows.len());
+    assert!(!within.is_empty() && within.len() < state.queue.rows().len());
     let section = state.section;
     assert!(
         within
             .iter()
-            .all(|&i| state.section_bits[i] & (1 << section) != 0)
+            .all(|&i| state.queue.section_bits()[i] & (1 << section) != 0)
     );
     for (generation, visible) in runs(&effects) {
         update(

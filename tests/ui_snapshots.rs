@@ -198,7 +198,7 @@ impl Harness {
     /// Move the cursor to the handoff `id` in the current section.
     fn select(&mut self, id: &str) {
         self.key(KeyCode::Home);
-        for _ in 0..self.state.visible.len() {
+        for _ in 0..self.state.queue.visible().len() {
             if self.state.selected().is_some_and(|r| r.id == id) {
                 return;
             }
@@ -333,7 +333,7 @@ fn saved_sections_with_counts_in_the_tab_line() {
         let top = row_text(buf.backend().buffer(), 0);
         // Every section is in the tab line with its count.
         for (i, s) in h.state.sections.iter().enumerate() {
-            let count = h.state.counts[i].to_string();
+            let count = h.state.queue.counts()[i].to_string();
             let title: String = s.name.chars().take(3).collect();
             assert!(
                 top.contains(&title) && top.contains(&count),
@@ -342,7 +342,10 @@ fn saved_sections_with_counts_in_the_tab_line() {
             );
         }
         // The shown rows are the section's: all VIP and urgent.
-        assert!(h.state.visible.len() == h.state.counts[1] && !h.state.visible.is_empty());
+        assert!(
+            h.state.queue.visible().len() == h.state.queue.counts()[1]
+                && !h.state.queue.visible().is_empty()
+        );
         snap!(format!("section_saved_{w}x{ht}"), buf);
     }
 }
@@ -351,7 +354,7 @@ fn saved_sections_with_counts_in_the_tab_line() {
 fn an_empty_saved_section_says_what_it_looks_for() {
     let mut h = saved_sections(80, 24);
     h.key(KeyCode::Char('5'));
-    assert!(h.state.visible.is_empty());
+    assert!(h.state.queue.visible().is_empty());
     let text = screen_text(&h.draw());
     assert!(text.contains("Nothing matches `lang:tlh`"), "{text}");
 }
@@ -445,7 +448,7 @@ fn hostile_text_raw_is_still_safe() {
         let mut h = Harness::with(list.clone(), w, ht);
         for section in ['1', '2', '3'] {
             h.key(KeyCode::Char(section));
-            for _ in 0..h.state.visible.len() {
+            for _ in 0..h.state.queue.visible().len() {
                 for pane in 0..2 {
                     let t = h.draw();
                     assert!(!screen_text(&t).contains("pwned"), "{}", screen_text(&t));
@@ -801,7 +804,7 @@ fn demo_workspace_screens() {
 fn demo_every_handoff_renders() {
     let mut h = Harness::demo(80, 24);
     h.key(KeyCode::Char('3'));
-    let n = h.state.visible.len();
+    let n = h.state.queue.visible().len();
     assert!(n > 100, "demo has {n} handoffs");
     for _ in 0..n {
         let _ = h.draw();

@@ -130,12 +130,12 @@ fn claim_moves_a_team_handoff_into_mine_and_undo_returns_it() {
     assert_eq!(h.state.current_builtin(), Some(Builtin::Unassigned));
     assert_eq!(h.selected(), "U2", "breached SLA first");
     h.key(KeyCode::Char('c'));
-    assert_eq!(h.state.counts, [4, 1, 5, 0]);
+    assert_eq!(h.state.queue.counts(), [4, 1, 5, 0]);
     let row = h.store.queue_row("U2").ok().flatten();
     assert_eq!(row.and_then(|r| r.assignee).as_deref(), Some(ME));
     assert!(h.toast().contains("Claimed U2"));
     h.key(KeyCode::Char('u'));
-    assert_eq!(h.state.counts, [3, 2, 5, 0]);
+    assert_eq!(h.state.queue.counts(), [3, 2, 5, 0]);
     let row = h.store.queue_row("U2").ok().flatten();
     assert_eq!(row.and_then(|r| r.assignee), None);
 }
@@ -153,7 +153,7 @@ fn claiming_my_own_handoff_says_so_and_writes_nothing() {
 fn resolve_removes_from_mine_and_x_again_reopens() {
     let mut h = harness();
     h.key(KeyCode::Char('x'));
-    assert_eq!(h.state.counts[0], 2);
+    assert_eq!(h.state.queue.counts()[0], 2);
     assert_eq!(
         h.selected(),
         "H2",

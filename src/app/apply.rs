@@ -6,7 +6,7 @@ use super::actions::{claim, compose, flag, resolve, toggle_status, undo};
 use super::effect::{DraftKind, Effect};
 use super::filter_line::refilter;
 use super::navigate::{load_selected, move_by, page};
-use super::queue_view::{rebuild_view, select_section};
+use super::queue_ops::{refresh_view, select_section};
 use super::state::{Focus, Modal, Pane, Screen, State, ToastKind};
 use super::update::{load_dashboard, toast};
 use crate::domain::feedback::Verdict;
@@ -72,8 +72,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::OpenInBrowser => super::external::open_in_browser(state),
         Action::Sort => {
             state.sort = state.sort.next();
-            let keep = state.selected().map(|r| r.id.clone());
-            rebuild_view(state, keep);
+            refresh_view(state);
             let text = format!("Sorted by {}", state.sort.label());
             toast(state, text, ToastKind::Info);
             load_selected(state)

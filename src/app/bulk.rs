@@ -26,11 +26,7 @@ pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
 }
 
 pub fn mark_all(state: &mut State) -> Vec<Effect> {
-    let ids: Vec<String> = state
-        .visible
-        .iter()
-        .filter_map(|&i| state.rows.get(i).map(|r| r.id.clone()))
-        .collect();
+    let ids: Vec<String> = state.queue.visible_rows().map(|r| r.id.clone()).collect();
     let n = ids.len();
     state.marked.extend(ids);
     toast(
@@ -47,12 +43,7 @@ pub fn mark_range(state: &mut State) -> Vec<Effect> {
     let Some(here) = state.selected().map(|r| r.id.clone()) else {
         return Vec::new();
     };
-    let anchor = state.mark_anchor.as_deref().and_then(|a| {
-        state
-            .visible
-            .iter()
-            .position(|&i| state.rows.get(i).is_some_and(|r| r.id == a))
-    });
+    let anchor = (state.mark_anchor.as_deref()).and_then(|a| state.queue.visible_position(a));
     let Some(from) = anchor else {
         let text = if state.mark_anchor.is_some() {
             "The last one marked is not shown here; mark one first"
@@ -62,13 +53,12 @@ pub fn mark_range(state: &mut State) -> Vec<Effect> {
         toast(state, text.into(), ToastKind::Info);
         return Vec::new();
     };
-    let (lo, hi) = (from.min(state.cursor), from.max(state.cursor));
-    let ids: Vec<String> = state
-        .visible
-        .get(lo..=hi)
+    let cursor = state.queue.cursor();
+    let (lo, hi) = (from.min(cursor), from.max(cursor));
+    let ids: Vec<String> = (state.queue.visible().get(lo..=hi))
         .unwrap_or_default()
         .iter()
-        .filter_map(|&i| state.rows.get(i).map(|r| r.id.clone()))
+        .filter_map(|&i| state.queue.rows().get(i).map(|r| r.id.clone()))
         .collect();
     let n = ids.len();
     state.marked.extend(ids);
@@ -97,10 +87,9 @@ pub fn clear_marks(state: &mut State) -> Vec<Effect> {
 
 /// The marked rows, in queue order (they may sit in any section).
 pub(super) fn marked_rows(state: &State) -> Vec<QueueRow> {
-    state
-        .order
-        .iter()
-        .filter_map(|&i| state.rows.get(i as usize))
+    let rows = state.queue.rows();
+    (state.queue.order().iter())
+        .filter_map(|&i| rows.get(i as usize))
         .filter(|r| state.marked.contains(&r.id))
         .cloned()
         .collect()

@@ -49,9 +49,10 @@ fn harness() -> Harness {
 impl Harness {
     fn visible(&self) -> Vec<String> {
         self.state
-            .visible
+            .queue
+            .visible()
             .iter()
-            .filter_map(|&i| self.state.rows.get(i).map(|r| r.id.clone()))
+            .filter_map(|&i| self.state.queue.rows().get(i).map(|r| r.id.clone()))
             .collect()
     }
 

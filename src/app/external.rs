@@ -291,9 +291,7 @@ pub fn remember_draft(state: &mut State, id: &str, kind: DraftKind, text: &str) 
 pub fn mine(state: &State) -> HashSet<String> {
     let mine = Section::builtin(Builtin::Mine);
     let me = Viewer::new(&state.me, &state.my_teams);
-    state
-        .rows
-        .iter()
+    (state.queue.rows().iter())
         .filter(|r| mine.contains(r, me, state.now))
         .map(|r| r.id.clone())
         .collect()
@@ -304,9 +302,7 @@ pub fn mine(state: &State) -> HashSet<String> {
 pub fn announce_arrivals(state: &mut State, before: &HashSet<String>) -> Vec<Effect> {
     let mine = Section::builtin(Builtin::Mine);
     let me = Viewer::new(&state.me, &state.my_teams);
-    let landed: Vec<QueueRow> = state
-        .rows
-        .iter()
+    let landed: Vec<QueueRow> = (state.queue.rows().iter())
         .filter(|r| !before.contains(r.id.as_str()))
         .filter(|r| mine.contains(r, me, state.now))
         .cloned()

@@ -283,9 +283,10 @@ fn a_copy_never_carries_control_characters() {
     h.key(KeyCode::Char('3'));
     let at = h
         .state
-        .visible
+        .queue
+        .visible()
         .iter()
-        .position(|&i| h.state.rows.get(i).is_some_and(|r| r.id == "E1"))
+        .position(|&i| h.state.queue.rows().get(i).is_some_and(|r| r.id == "E1"))
         .unwrap_or(0);
     for _ in 0..at {
         h.key(KeyCode::Char('j'));

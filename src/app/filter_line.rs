@@ -4,26 +4,30 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::Effect;
 use super::navigate::load_selected;
-use super::queue_view::{rebuild_view, refresh_filter};
+use super::queue_ops::{refilter as rerun, refresh_view};
 use super::state::State;
 use crate::domain::filter::Query;
 
 /// Re-apply the filter text; the selection may change, so load its detail.
 pub(super) fn refilter(state: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
+    let mut changed = false;
     match Query::parse(&state.filter.text) {
         Ok(q) => {
             state.filter.error = None;
             if q != state.filter.query {
                 state.filter.jump = !q.is_empty();
                 state.filter.query = q;
-                effects = refresh_filter(state);
+                changed = true;
             }
         }
         Err(e) => state.filter.error = Some(e),
     }
-    let keep = state.selected().map(|r| r.id.clone());
-    rebuild_view(state, keep);
+    if changed {
+        effects = rerun(state);
+    } else {
+        refresh_view(state);
+    }
     effects.extend(load_selected(state));
     effects
 }

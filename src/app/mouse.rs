@@ -92,13 +92,11 @@ fn click_queue(state: &mut State, queue: Rect, y: u16) -> Vec<Effect> {
         state.focus = Focus::Queue;
         return Vec::new();
     };
-    if pos == state.cursor && state.focus == Focus::Queue {
+    if pos == state.queue.cursor() && state.focus == Focus::Queue {
         return update::apply(state, Action::FocusDetail);
     }
-    state.cursor = pos;
     state.focus = Focus::Queue;
-    navigate::keep_cursor_visible(state);
-    navigate::load_selected(state)
+    navigate::select_row(state, pos)
 }
 
 /// Lead screens: the wheel scrolls; a click on a tab shows that screen.

@@ -32,12 +32,10 @@ pub(super) fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
 /// Move the queue's selection by `delta` rows (clamped to the list), keep it
 /// in view and load its detail. Focus is left as it is.
 pub(super) fn move_cursor(state: &mut State, delta: isize) -> Vec<Effect> {
-    if state.visible.is_empty() {
+    let lines = layout::queue_lines(state.width, state.height);
+    if !state.queue.move_cursor(delta, lines) {
         return Vec::new();
     }
-    let last = state.visible.len() as isize - 1;
-    state.cursor = (state.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
-    keep_cursor_visible(state);
     load_selected(state)
 }
 
@@ -51,15 +49,18 @@ pub(super) fn scroll_detail(state: &mut State, delta: isize) {
     state.detail_scroll = scroll.clamp(0, max.min(u16::MAX as usize) as isize) as u16;
 }
 
+/// Scroll the queue so the cursor is on screen (after a resize).
 pub(super) fn keep_cursor_visible(state: &mut State) {
     let lines = layout::queue_lines(state.width, state.height);
-    if state.cursor < state.offset {
-        state.offset = state.cursor;
-    } else if state.cursor >= state.offset + lines {
-        state.offset = state.cursor + 1 - lines;
-    }
-    let max_offset = state.visible.len().saturating_sub(lines);
-    state.offset = state.offset.min(max_offset);
+    state.queue.scroll_to_cursor(lines);
+}
+
+/// Select the row at `pos` of the visible list, keep it in view and load
+/// its detail. Focus is left as it is.
+pub(super) fn select_row(state: &mut State, pos: usize) -> Vec<Effect> {
+    let lines = layout::queue_lines(state.width, state.height);
+    state.queue.set_cursor(pos, lines);
+    load_selected(state)
 }
 
 /// Ask for the selected handoff's full record unless it is already shown.

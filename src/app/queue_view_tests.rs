@@ -41,7 +41,7 @@ fn a_helpdesk_sync_reloads_the_queue_keeping_section_and_selection() {
         "the section stays"
     );
     assert_eq!(h.selected(), before, "the cursor stays on the same handoff");
-    assert_eq!(h.state.counts[2], 6, "the new handoff is there");
+    assert_eq!(h.state.queue.counts()[2], 6, "the new handoff is there");
     assert_eq!(h.state.last_synced, Some(now()));
     // Going offline keeps the queue and says why, once.
     h.send(Event::Synced {
@@ -49,7 +49,7 @@ fn a_helpdesk_sync_reloads_the_queue_keeping_section_and_selection() {
         link: Link::Offline("connection refused".into()),
         last_synced: None,
     });
-    assert_eq!(h.state.counts[2], 6);
+    assert_eq!(h.state.queue.counts()[2], 6);
     assert!(h.toast().contains("connection refused"));
     assert_eq!(
         h.state.last_synced,
@@ -64,9 +64,10 @@ fn saved(name: &str, query: &str) -> Section {
 
 fn visible_ids(h: &Harness) -> Vec<String> {
     h.state
-        .visible
+        .queue
+        .visible()
         .iter()
-        .filter_map(|&i| h.state.rows.get(i).map(|r| r.id.clone()))
+        .filter_map(|&i| h.state.queue.rows().get(i).map(|r| r.id.clone()))
         .collect()
 }
 
@@ -83,15 +84,15 @@ fn saved_sections_jump_by_number_count_and_follow_changes() {
         ],
     );
     assert_eq!(h.state.section, 0, "the first section shows");
-    assert_eq!(h.state.counts, [1, 3, 1, 2]);
+    assert_eq!(h.state.queue.counts(), [1, 3, 1, 2]);
     assert_eq!(visible_ids(&h), ["H1"]);
     h.key(KeyCode::Char('3'));
     assert_eq!(visible_ids(&h), ["U2"]);
     // Claiming moves U2 from unassigned into mine; still breached.
     h.key(KeyCode::Char('c'));
-    assert_eq!(h.state.counts, [1, 4, 1, 1]);
+    assert_eq!(h.state.queue.counts(), [1, 4, 1, 1]);
     h.key(KeyCode::Char('u'));
-    assert_eq!(h.state.counts, [1, 3, 1, 2]);
+    assert_eq!(h.state.queue.counts(), [1, 3, 1, 2]);
     // Tab wraps from the last section to the first, Shift-Tab back.
     h.key(KeyCode::Char('4'));
     h.key(KeyCode::Tab);
@@ -147,10 +148,10 @@ fn a_section_that_reads_the_clock_is_recounted_each_minute() {
         &mut h.state,
         vec![saved("Breached", "sla:breached"), saved("Fresh", "age:<1h")],
     );
-    assert_eq!(h.state.counts, [1, 5]);
+    assert_eq!(h.state.queue.counts(), [1, 5]);
     // U1's SLA ends in 2h; every handoff came in 40 minutes ago.
     h.send(Event::Tick(now() + Duration::minutes(125)));
-    assert_eq!(h.state.counts, [2, 0]);
+    assert_eq!(h.state.queue.counts(), [2, 0]);
 }
 
 #[test]
@@ -183,7 +184,7 @@ fn store_changed(h: &Harness, seen: i64) -> (Event, i64) {
 fn another_process_s_changes_merge_row_by_row_and_ring_for_urgent_arrivals() {
     let mut h = harness();
     let seen = h.store.change_seq().unwrap_or_default();
-    assert_eq!(h.state.counts[..3], [3, 2, 5]);
+    assert_eq!(h.state.queue.counts()[..3], [3, 2, 5]);
     let before = h.selected();
     // Someone handed me U2 (breached); an import brought an urgent one.
     h.store
@@ -195,7 +196,11 @@ fn another_process_s_changes_merge_row_by_row_and_ring_for_urgent_arrivals() {
     let (event, seen) = store_changed(&h, seen);
     h.effects.clear();
     h.send(event);
-    assert_eq!(h.state.counts[..3], [5, 1, 6], "Mine, Team unassigned, All");
+    assert_eq!(
+        h.state.queue.counts()[..3],
+        [5, 1, 6],
+        "Mine, Team unassigned, All"
+    );
     assert_eq!(h.selected(), before, "the cursor stays on its handoff");
     assert_eq!(
         h.toast(),
@@ -203,7 +208,7 @@ fn another_process_s_changes_merge_row_by_row_and_ring_for_urgent_arrivals() {
         "the most urgent arrival is named, the other counted"
     );
     assert_eq!(h.effects.iter().filter(|e| **e == Effect::Bell).count(), 1);
-    let row = |id: &str| h.state.rows.iter().find(|r| r.id == id).cloned();
+    let row = |id: &str| h.state.queue.rows().iter().find(|r| r.id == id).cloned();
     assert_eq!(row("U2").and_then(|r| r.assignee).as_deref(), Some(ME));
 
     // The same rows again (our own write's echo): nothing happens.
@@ -281,4 +286,24 @@ fn changes_before_the_first_load_wait_for_it() {
         .is_empty()
     );
     assert!(!state.loaded);
+}
+
+#[test]
+fn the_cursor_stays_on_the_visible_list_and_on_screen() {
+    let mut h = harness();
+    h.key(KeyCode::Char('3'));
+    let (shown, lines) = (h.state.queue.visible().len(), 2);
+    assert!(shown > lines, "more rows than lines");
+    h.state.queue.set_cursor(usize::MAX, lines);
+    assert_eq!(h.state.queue.cursor(), shown - 1, "clamped to the last");
+    assert_eq!(h.state.queue.offset(), shown - lines, "the last page");
+    assert!(h.state.queue.move_cursor(-100, lines));
+    assert_eq!((h.state.queue.cursor(), h.state.queue.offset()), (0, 0));
+    h.key(KeyCode::Char('/'));
+    for c in "fosu".chars() {
+        h.key(KeyCode::Char(c));
+    }
+    assert!(h.state.queue.visible().is_empty());
+    assert!(!h.state.queue.move_cursor(1, lines), "nothing to move over");
+    assert_eq!(h.state.queue.cursor(), 0);
 }

@@ -1,11 +1,10 @@
-//! Sorting the queue by a column. The urgency order (`State::order`) stays
+//! Sorting the queue by a column. The urgency order (`QueueView::order`) stays
 //! the source of truth; another sort reorders only the visible rows, stably,
 //! so urgency still breaks ties and placing a saved row stays cheap.
 
 use std::cmp::Ordering;
 
-use super::state::State;
-use crate::domain::queue::QueueRow;
+use crate::domain::queue::{QueueRow, Rows};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SortKey {
@@ -60,19 +59,16 @@ impl SortKey {
     }
 }
 
-/// Reorder `state.visible` by the chosen column (nothing to do for urgency).
-pub fn apply(state: &mut State) {
-    let key = state.sort;
+/// Reorder `visible` (indices into `rows`) by `key`, stably (nothing to do
+/// for urgency).
+pub(super) fn apply(key: SortKey, rows: &Rows, visible: &mut [usize]) {
     if key == SortKey::Urgency {
         return;
     }
-    let rows = &state.rows;
-    state
-        .visible
-        .sort_by(|&a, &b| match (rows.get(a), rows.get(b)) {
-            (Some(x), Some(y)) => key.compare(x, y),
-            _ => Ordering::Equal,
-        });
+    visible.sort_by(|&a, &b| match (rows.get(a), rows.get(b)) {
+        (Some(x), Some(y)) => key.compare(x, y),
+        _ => Ordering::Equal,
+    });
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Everything the screen shows, and nothing the screen computes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use ratatui_textarea::TextArea;
@@ -8,11 +8,11 @@ use ratatui_textarea::TextArea;
 use super::effect::{DraftKind, Undo};
 use super::event::Detail;
 use super::keymap::{Key, Keymap};
+use super::queue_view::QueueView;
 use crate::domain::agent::Agent;
 use crate::domain::filter::Query;
 use crate::domain::metrics::Dashboard;
-use crate::domain::queue::{Builtin, QueueRow, Rows, Section};
-use crate::domain::routing::Route;
+use crate::domain::queue::{Builtin, QueueRow, Section};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -132,8 +132,9 @@ pub struct FilterState {
     /// the latest is taken, older ones are dropped.
     pub generation: u64,
     /// The latest result from off the UI thread: every row the query matches
-    /// (indices into `rows`, in display order), before the section applies.
-    /// Shown until a newer one arrives; `None` when the filter runs inline.
+    /// (indices into `QueueView::rows`, in display order), before the section
+    /// applies. Shown until a newer one arrives; `None` when the filter runs
+    /// inline.
     pub hits: Option<Vec<usize>>,
     /// A run off the UI thread is under way: `hits` answers older text
     /// or an older queue.
@@ -163,37 +164,17 @@ pub struct State {
     pub height: u16,
     /// False until the queue index has loaded.
     pub loaded: bool,
-    /// Every handoff, in load order (new ones appended). Indices into it are
-    /// stable, so `order`, `visible` and filter results can refer to rows.
-    pub rows: Rows,
-    /// Indices into `rows` in urgency order as of `sorted_at`.
-    pub order: Vec<u32>,
-    /// The clock `order` was sorted with; rows moved between full sorts are
-    /// placed with the same clock, so the order stays consistent.
-    pub sorted_at: DateTime<Utc>,
+    /// The rows, their order, sections and routing, and the visible list
+    /// with its cursor, kept in step by `QueueView`'s methods.
+    pub queue: QueueView,
     /// Queues longer than this are filtered off the UI thread.
     pub filter_inline_rows: usize,
-    /// The sections each row is in, one bit per entry of `sections`, by
-    /// index into `rows`: building the visible list reads these bits
-    /// instead of every row (on 100k rows, a cache miss each).
-    pub section_bits: Vec<u16>,
-    /// Who routing would hand each unassigned open handoff to, by index
-    /// into `rows`.
-    pub routes: HashMap<u32, Route>,
     /// The sections in force, in tab order (the config's saved queries, or
     /// the built-ins); at most `queue::MAX_SECTIONS`. Change them with
     /// `update::set_sections`, which recounts.
     pub sections: Vec<Section>,
     /// Index into `sections` of the one shown.
     pub section: usize,
-    /// Handoffs per section (before the filter), by index into `sections`.
-    pub counts: Vec<usize>,
-    /// Indices into `rows` of the current section after the filter.
-    pub visible: Vec<usize>,
-    /// Index into `visible`.
-    pub cursor: usize,
-    /// First visible list line.
-    pub offset: usize,
     pub filter: FilterState,
     pub focus: Focus,
     pub pane: Pane,
@@ -299,18 +280,10 @@ impl State {
             width: 80,
             height: 24,
             loaded: false,
-            rows: Rows::new(),
-            order: Vec::new(),
-            sorted_at: now,
+            queue: QueueView::new(now, Builtin::ALL.len()),
             filter_inline_rows: FILTER_INLINE_ROWS,
-            section_bits: Vec::new(),
-            routes: HashMap::new(),
             sections: Section::builtins(),
             section: 0,
-            counts: vec![0; Builtin::ALL.len()],
-            visible: Vec::new(),
-            cursor: 0,
-            offset: 0,
             filter: FilterState::default(),
             focus: Focus::Queue,
             pane: Pane::Summary,
@@ -352,9 +325,7 @@ impl State {
 
     /// The row under the cursor.
     pub fn selected(&self) -> Option<&QueueRow> {
-        self.visible
-            .get(self.cursor)
-            .and_then(|&i| self.rows.get(i))
+        self.queue.selected()
     }
 
     /// The loaded detail, if it belongs to the selected row.
@@ -365,7 +336,7 @@ impl State {
 
     /// Handoffs in section `index` (before the filter).
     pub fn section_count(&self, index: usize) -> usize {
-        self.counts.get(index).copied().unwrap_or(0)
+        self.queue.count(index)
     }
 
     /// The section shown.

@@ -9,18 +9,17 @@ use super::effect::Effect;
 use super::event::{Detail, Event};
 use super::keymap::{Context, Key, Resolved};
 use super::navigate::{keep_cursor_visible, load_selected};
-use super::queue_view::{merge, place, rebuild_view, reload, resort};
+use super::queue_ops::{ask, merge, place, rebuild_view, refresh_view, reload, resort, split};
 use super::state::{
     Focus, FocusClock, IDLE_SECS, Link, Modal, Screen, State, TOAST_SECS, Toast, ToastKind,
 };
 use super::{external, filter_line, modal};
 use crate::domain::feedback::Feedback;
-use crate::domain::queue::Rows;
 use crate::domain::sanitize;
 
 // The entry points other layers call, wherever they live in `app`.
 pub use super::apply::apply;
-pub use super::queue_view::{select_section, set_sections};
+pub use super::queue_ops::{select_section, set_sections};
 
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     match event {
@@ -73,17 +72,13 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::LoadedRest { rows } => {
             // Resolved handoffs sort after every open one: what is on screen
             // stays where it is, and `resort` keeps the selection.
-            for row in rows {
-                let i = state.rows.push(row);
-                state.order.push(u32::try_from(i).unwrap_or(u32::MAX));
-            }
             state.loading_rest = false;
-            resort(state, true)
+            let (queue, lens) = split(state);
+            let refilter = queue.load_rest(rows, lens);
+            ask(state, refilter)
         }
         Event::Loaded { rows, agents } => {
             state.loading_rest = false;
-            state.order = (0..u32::try_from(rows.len()).unwrap_or(u32::MAX)).collect();
-            state.rows = Rows::from(rows);
             state.my_teams = agents
                 .iter()
                 .find(|a| a.name == state.me)
@@ -91,7 +86,9 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 .unwrap_or_default();
             state.agents = agents;
             state.loaded = true;
-            let mut effects = resort(state, true);
+            let (queue, lens) = split(state);
+            let refilter = queue.load(rows, lens);
+            let mut effects = ask(state, refilter);
             // Start where the work is: the first section that has some
             // (my queue, else my teams' unassigned, else everything).
             if state.section_count(state.section) == 0
@@ -139,18 +136,16 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             if generation != state.filter.generation {
                 return Vec::new();
             }
-            let keep = state.selected().map(|r| r.id.clone());
             state.filter.hits = Some(visible);
             state.filter.running = false;
-            rebuild_view(state, keep);
+            refresh_view(state);
             load_selected(state)
         }
         Event::Saved { row, detail, done } => {
             state.saving.finish(done.write);
             state.last_saved = Some(state.now);
             state.save_failed = None;
-            let keep = state.selected().map(|r| r.id.clone());
-            let mut effects = place(state, *row, keep);
+            let mut effects = place(state, *row);
             if state
                 .detail
                 .as_ref()

@@ -31,7 +31,7 @@ pub(crate) fn harness() -> Harness {
 fn opens_on_my_queue_most_urgent_first_with_its_summary() {
     let h = harness();
     assert_eq!(h.state.current_builtin(), Some(Builtin::Mine));
-    assert_eq!(h.state.counts, [3, 2, 5, 0]);
+    assert_eq!(h.state.queue.counts(), [3, 2, 5, 0]);
     assert_eq!(h.selected(), "H1");
     let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
     assert_eq!(shown.as_deref(), Some("H1"));
@@ -59,7 +59,7 @@ fn filter_narrows_as_you_type_and_esc_clears() {
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('/'));
     h.chars("priority:high");
-    assert_eq!(h.state.visible.len(), 1);
+    assert_eq!(h.state.queue.visible().len(), 1);
     assert_eq!(h.selected(), "U1");
     // The summary follows the selection while typing.
     let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
@@ -68,9 +68,9 @@ fn filter_narrows_as_you_type_and_esc_clears() {
     assert!(!h.state.filter.editing);
     // Keys act on the queue again, the filter stays.
     h.key(KeyCode::Char('j'));
-    assert_eq!(h.state.visible.len(), 1);
+    assert_eq!(h.state.queue.visible().len(), 1);
     h.key(KeyCode::Esc);
-    assert_eq!(h.state.visible.len(), 5);
+    assert_eq!(h.state.queue.visible().len(), 5);
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn each_filter_keystroke_puts_the_cursor_on_the_best_match_in_view() {
         assert_eq!(h.selected(), best, "after {:?}", h.state.filter.text);
     }
     h.key(KeyCode::Char('u'));
-    assert!(h.state.visible.is_empty(), "\"fosu\" finds nothing");
+    assert!(h.state.queue.visible().is_empty(), "\"fosu\" finds nothing");
     for _ in 0..4 {
         h.key(KeyCode::Backspace);
     }
@@ -104,7 +104,10 @@ fn each_filter_keystroke_puts_the_cursor_on_the_best_match_in_view() {
     // urgent; the cursor is on it, on screen, with its summary.
     assert_eq!(h.selected(), "M1");
     let lines = crate::view::layout::queue_lines(h.state.width, h.state.height);
-    assert!(h.state.cursor >= h.state.offset && h.state.cursor < h.state.offset + lines);
+    assert!(
+        h.state.queue.cursor() >= h.state.queue.offset()
+            && h.state.queue.cursor() < h.state.queue.offset() + lines
+    );
     let shown = h.state.selected_detail().map(|d| d.handoff.id.clone());
     assert_eq!(shown.as_deref(), Some("M1"));
     // Enter keeps the filter and the selection; Enter again opens it.
@@ -122,7 +125,7 @@ fn each_filter_keystroke_puts_the_cursor_on_the_best_match_in_view() {
     assert_eq!(h.selected(), "M2");
     // Clearing the filter keeps the handoff found.
     h.key(KeyCode::Esc);
-    assert_eq!(h.state.visible.len(), 62);
+    assert_eq!(h.state.queue.visible().len(), 62);
     assert_eq!(h.selected(), "M2");
 }
 
@@ -132,7 +135,7 @@ fn a_bad_filter_keeps_the_last_good_result_and_says_why() {
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::Char('/'));
     h.send(Event::Paste("team:billing colour:red".into()));
-    assert_eq!(h.state.visible.len(), 5);
+    assert_eq!(h.state.queue.visible().len(), 5);
     assert!(
         h.state
             .filter
@@ -174,7 +177,7 @@ fn bot_held_conversations_are_their_own_section_not_team_work() {
     let rows = store.queue_rows().unwrap_or_default();
     update(&mut state, Event::Loaded { rows, agents });
     // Mine, Team unassigned, All, Bot-held.
-    assert_eq!(state.counts, [0, 1, 2, 1]);
+    assert_eq!(state.queue.counts(), [0, 1, 2, 1]);
 }
 
 #[test]
@@ -288,9 +291,9 @@ fn paging_moves_by_a_screenful() {
     let mut h = harness();
     h.key(KeyCode::Char('3'));
     h.key(KeyCode::PageDown);
-    assert_eq!(h.state.cursor, 4, "clamped to the last of 5");
+    assert_eq!(h.state.queue.cursor(), 4, "clamped to the last of 5");
     h.key(KeyCode::PageUp);
-    assert_eq!(h.state.cursor, 0);
+    assert_eq!(h.state.queue.cursor(), 0);
 }
 
 #[test]
@@ -434,9 +437,9 @@ fn bulk_claim_and_mark_all_of_a_section() {
     assert_eq!(h.state.marked.len(), 2);
     h.key(KeyCode::Char('c'));
     assert_eq!(h.toast(), "Claimed 2 handoffs");
-    assert_eq!(h.state.counts[0], 5);
+    assert_eq!(h.state.queue.counts()[0], 5);
     h.key(KeyCode::Char('u'));
-    assert_eq!(h.state.counts[0], 3);
+    assert_eq!(h.state.queue.counts()[0], 3);
     h.key(KeyCode::Char('A'));
     h.key(KeyCode::Char('U'));
     assert!(h.state.marked.is_empty());
@@ -448,9 +451,10 @@ fn sort_cycles_columns_and_keeps_the_selection() {
     h.key(KeyCode::Char('3'));
     let ids = |h: &Harness| -> Vec<String> {
         h.state
-            .visible
+            .queue
+            .visible()
             .iter()
-            .filter_map(|&i| h.state.rows.get(i).map(|r| r.id.clone()))
+            .filter_map(|&i| h.state.queue.rows().get(i).map(|r| r.id.clone()))
             .collect()
     };
     assert_eq!(ids(&h)[0], "U2", "breached first");
@@ -544,7 +548,7 @@ fn on_your_own_data_the_screen_opens_where_the_handoffs_are_and_says_who_you_are
         },
     );
     assert_eq!(state.current_builtin(), Some(Builtin::All));
-    assert_eq!(state.visible.len(), 2);
+    assert_eq!(state.queue.visible().len(), 2);
     let said = state
         .toast
         .as_ref()

@@ -192,7 +192,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
             let effects = update(&mut state, event);
             if loaded {
                 let ms = started.elapsed().as_secs_f64() * 1e3;
-                tracing::debug!(rows = state.rows.len(), ms, "queue taken in");
+                tracing::debug!(rows = state.queue.rows().len(), ms, "queue taken in");
             }
             for effect in effects {
                 let mut runner = perform::Runner {
@@ -226,9 +226,9 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         if let Some(worker) = &filter_worker
             && state.filter.editing
             && !was_filtering
-            && state.rows.len() > state.filter_inline_rows
+            && state.queue.rows().len() > state.filter_inline_rows
         {
-            worker.warm(state.rows.clone());
+            worker.warm(state.queue.rows().clone());
         }
         if let (Some((generation, snapshot)), Some(worker)) = (filter_job, &filter_worker)
             && let Err(snapshot) = worker.send(generation, snapshot)

@@ -243,7 +243,7 @@ impl OwnWrites {
             .zip(stamps)
             .filter_map(|(row, stamp)| match ours(&row.id, stamp) {
                 false => Some(row),
-                true if all => state.rows.iter().find(|r| r.id == row.id).cloned(),
+                true if all => state.queue.rows().iter().find(|r| r.id == row.id).cloned(),
                 true => None,
             })
             .collect();

@@ -24,7 +24,7 @@ pub fn render(
     let customer = state
         .selected()
         .filter(|r| r.id == id)
-        .or_else(|| state.rows.iter().find(|r| r.id == id))
+        .or_else(|| state.queue.rows().iter().find(|r| r.id == id))
         .map(|r| text::one_line(&r.customer))
         .unwrap_or_else(|| "the customer".into());
     let (title, who) = match kind {

@@ -210,7 +210,7 @@ fn clicking_the_header_or_below_the_rows_selects_nothing() {
         hx.key(KeyCode::Char(c));
     }
     hx.key(KeyCode::Enter);
-    let n = hx.state.visible.len();
+    let n = hx.state.queue.visible().len();
     assert!(n > 0 && n + 1 < usize::from(queue.height), "{n} rows");
     let selected = hx.selected_issue();
     hx.click(5, queue.y + queue.height - 1);
@@ -244,16 +244,16 @@ fn the_wheel_moves_the_selection_over_the_queue_and_scrolls_the_summary() {
         let first = hx.selected_issue();
         hx.mouse(MouseEventKind::ScrollDown, 5, areas.queue.y + 2);
         assert_ne!(hx.selected_issue(), first);
-        assert_eq!(hx.state.cursor, 1);
+        assert_eq!(hx.state.queue.cursor(), 1);
         hx.mouse(MouseEventKind::ScrollUp, 5, areas.queue.y + 2);
         assert_eq!(hx.selected_issue(), first);
         // Past the last line shown, the list scrolls with the selection.
         for _ in 0..40 {
             hx.mouse(MouseEventKind::ScrollDown, 5, areas.queue.y + 2);
         }
-        assert_eq!(hx.state.cursor, 29);
+        assert_eq!(hx.state.queue.cursor(), 29);
         if layout::queue_lines(w, h) < 30 {
-            assert!(hx.state.offset > 0);
+            assert!(hx.state.queue.offset() > 0);
         }
         let screen = hx.screen();
         let last = hx.selected_issue();
@@ -283,7 +283,11 @@ fn dialogs_that_take_keys_take_the_mouse_too() {
     // The reply box is open: clicks and turns on the queue do nothing.
     hx.key(KeyCode::Char('r'));
     assert!(matches!(hx.state.modal, Some(Modal::Compose { .. })));
-    let before = (hx.state.cursor, hx.state.focus, hx.state.detail_scroll);
+    let before = (
+        hx.state.queue.cursor(),
+        hx.state.focus,
+        hx.state.detail_scroll,
+    );
     let effects = hx.click(5, queue.y + 3);
     assert!(effects.is_empty());
     hx.mouse(MouseEventKind::ScrollDown, 5, queue.y + 3);
@@ -292,7 +296,11 @@ fn dialogs_that_take_keys_take_the_mouse_too() {
     hx.mouse(MouseEventKind::ScrollDown, 5, detail.y + 2);
     hx.click(30, 0);
     assert_eq!(
-        (hx.state.cursor, hx.state.focus, hx.state.detail_scroll),
+        (
+            hx.state.queue.cursor(),
+            hx.state.focus,
+            hx.state.detail_scroll
+        ),
         before
     );
     assert!(matches!(hx.state.modal, Some(Modal::Compose { .. })));

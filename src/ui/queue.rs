@@ -171,7 +171,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let rows = usize::from(area.height).saturating_sub(1);
     if !state.loaded {
         lines.push(Line::styled(" loading…", theme.muted));
-    } else if state.visible.is_empty() {
+    } else if state.queue.visible().is_empty() {
         // Wrapped, not cut: it says what to do next.
         let message = Span::styled(empty_message(state).into_owned(), theme.muted);
         lines.extend(
@@ -185,23 +185,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         );
     } else {
         let start = first_shown(state, rows);
-        let end = (start + rows).min(state.visible.len());
+        let queue = &state.queue;
+        let end = (start + rows).min(queue.visible().len());
         for pos in start..end {
-            let Some((i, row)) = state
-                .visible
-                .get(pos)
-                .and_then(|&i| Some((i, state.rows.get(i)?)))
+            let Some((i, row)) =
+                (queue.visible().get(pos)).and_then(|&i| Some((i, queue.rows().get(i)?)))
             else {
                 continue;
             };
-            let route = u32::try_from(i).ok().and_then(|i| state.routes.get(&i));
+            let route = queue.route(i);
             lines.push(row_line(
                 row,
                 route,
                 state,
                 theme,
                 &cols,
-                pos == state.cursor,
+                pos == queue.cursor(),
                 width,
             ));
         }

@@ -148,11 +148,12 @@ fn describe(state: &State, ids: &[String]) -> (String, Option<String>) {
 /// it; none if one is not loaded or has no team. Runs per frame: one pass
 /// over the rows, however many ids.
 fn shared_team(state: &State, ids: &[String]) -> Option<String> {
-    let index = state.rows.positions(ids);
+    let rows = state.queue.rows();
+    let index = rows.positions(ids);
     let mut teams = ids.iter().map(|id| {
         index
             .get(id.as_str())
-            .and_then(|&i| state.rows.get(i))
+            .and_then(|&i| rows.get(i))
             .and_then(|r| r.team.as_deref())
     });
     let first = teams.next().flatten();
@@ -165,7 +166,7 @@ fn shared_team(state: &State, ids: &[String]) -> Option<String> {
 /// picker is open: a pass over the rows, whose team names are shared.
 fn open_per_team(state: &State) -> HashMap<String, usize> {
     let mut by_name: HashMap<&str, usize> = HashMap::new();
-    for row in state.rows.iter().filter(|r| r.is_open()) {
+    for row in state.queue.rows().iter().filter(|r| r.is_open()) {
         if let Some(team) = row.team.as_deref() {
             *by_name.entry(team).or_default() += 1;
         }
@@ -196,10 +197,9 @@ mod tests {
     /// What `describe` did before: a `Rows::position` per id.
     fn per_id(state: &State, ids: &[String]) -> Option<String> {
         let mut teams = ids.iter().map(|id| {
-            state
-                .rows
-                .position(id)
-                .and_then(|i| state.rows.get(i))
+            let rows = state.queue.rows();
+            rows.position(id)
+                .and_then(|i| rows.get(i))
                 .and_then(|r| r.team.as_deref().map(str::to_string))
         });
         let first = teams.next().flatten();
@@ -210,7 +210,7 @@ mod tests {
     fn the_shared_team_is_found_in_one_pass_as_per_id() {
         let now = chrono::Utc::now();
         let mut state = State::new("me".into(), now);
-        state.rows = vec![
+        let rows = vec![
             row("A", Some("billing")),
             row("B", Some("Billing")),
             row("C", Some("BILLING")),
@@ -218,8 +218,9 @@ mod tests {
             row("E", None),
             row("A", Some("security")),
             row("F", Some("billing")),
-        ]
-        .into();
+        ];
+        let agents = Vec::new();
+        crate::app::update(&mut state, crate::app::Event::Loaded { rows, agents });
         let cases: &[&[&str]] = &[
             &[],
             &["A"],

@@ -7,19 +7,20 @@ use super::text;
 use crate::app::State;
 use crate::domain::queue::Builtin;
 
-/// The first position in `state.visible` drawn in a queue of `rows` lines.
+/// The first position in the visible list drawn in a queue of `rows` lines.
 /// Normally `update` keeps the cursor in view; if the frame is not the size
 /// it planned for, keep it in view here without touching state. The mouse
 /// maps clicks with the same function, so a click lands on the row drawn.
 pub fn first_shown(state: &State, rows: usize) -> usize {
-    let mut start = state.offset.min(state.visible.len().saturating_sub(1));
-    if state.cursor >= start + rows {
-        start = state.cursor + 1 - rows;
+    let (cursor, shown) = (state.queue.cursor(), state.queue.visible().len());
+    let mut start = state.queue.offset().min(shown.saturating_sub(1));
+    if cursor >= start + rows {
+        start = cursor + 1 - rows;
     }
-    start.min(state.cursor)
+    start.min(cursor)
 }
 
-/// The position in `state.visible` of the row drawn at screen line `y` of a
+/// The position in the visible list of the row drawn at screen line `y` of a
 /// queue drawn in `area`, if a handoff is drawn there (not the header).
 pub fn row_at(state: &State, area: Rect, y: u16) -> Option<usize> {
     if !state.loaded || y <= area.y || y >= area.y.saturating_add(area.height) {
@@ -27,7 +28,7 @@ pub fn row_at(state: &State, area: Rect, y: u16) -> Option<usize> {
     }
     let rows = usize::from(area.height).saturating_sub(1);
     let pos = first_shown(state, rows) + usize::from(y - area.y - 1);
-    (pos < state.visible.len()).then_some(pos)
+    (pos < state.queue.visible().len()).then_some(pos)
 }
 
 /// What the queue says when no row is shown, so the next step is plain.

@@ -181,7 +181,7 @@ mod tests {
         let mut s = State::new("Maya Chen".into(), chrono::Utc::now());
         s.loaded = true;
         s.sections = sections;
-        s.counts = counts;
+        s.queue.set_counts(counts);
         s
     }
 

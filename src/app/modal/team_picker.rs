@@ -76,7 +76,7 @@ fn known(state: &State, extra: Vec<String>) -> Vec<String> {
     // Rows share interned names, so this is a pointer per row; the few
     // distinct ones are looked at once.
     let mut seen: Vec<&str> = Vec::new();
-    for team in state.rows.iter().filter_map(|r| r.team.as_deref()) {
+    for team in state.queue.rows().iter().filter_map(|r| r.team.as_deref()) {
         if !seen.contains(&team) {
             seen.push(team);
         }
@@ -129,10 +129,14 @@ pub(super) fn on_key(
 
 /// Move `ids` to `team` as one change; those already in it stay as they are.
 fn assign(state: &mut State, ids: &[String], team: &str) -> Vec<Effect> {
-    let index = state.rows.positions(ids);
+    let index = state.queue.rows().positions(ids);
     let rows: Vec<QueueRow> = ids
         .iter()
-        .filter_map(|id| index.get(id.as_str()).and_then(|&i| state.rows.get(i)))
+        .filter_map(|id| {
+            index
+                .get(id.as_str())
+                .and_then(|&i| state.queue.rows().get(i))
+        })
         .cloned()
         .collect();
     let in_team = |r: &QueueRow| {
