@@ -26,7 +26,9 @@ fn terminal() -> Terminal<TestBackend> {
 }
 
 fn draw(t: &mut Terminal<TestBackend>, state: &State, theme: &Theme) {
-    if let Err(e) = t.draw(|f| ui::render(f, state, theme)) {
+    if let Err(e) = t.draw(|f| {
+        ui::render(f, state, theme);
+    }) {
         panic!("draw: {e}");
     }
 }

@@ -495,7 +495,9 @@ fn status_line(state: &handoff::app::State) -> String {
         Err(e) => panic!("terminal: {e}"),
     };
     let theme = handoff::ui::Theme::monochrome();
-    if let Err(e) = terminal.draw(|f| handoff::ui::render(f, state, &theme)) {
+    if let Err(e) = terminal.draw(|f| {
+        handoff::ui::render(f, state, &theme);
+    }) {
         panic!("draw: {e}");
     }
     let buffer = terminal.backend().buffer();

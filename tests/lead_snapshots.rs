@@ -93,7 +93,9 @@ fn draw(state: &State, theme: &Theme) -> String {
     let backend = TestBackend::new(state.width, state.height);
     let mut terminal = Terminal::new(backend).unwrap_or_else(|e| panic!("{e}"));
     terminal
-        .draw(|f| ui::render(f, state, theme))
+        .draw(|f| {
+            ui::render(f, state, theme);
+        })
         .unwrap_or_else(|e| panic!("{e}"));
     let buf = terminal.backend().buffer();
     let mut out = String::new();
@@ -201,10 +203,17 @@ fn tab_cycles_lead_screens_and_esc_returns_to_the_queue() {
 #[test]
 fn lead_screens_scroll_and_stop_at_the_end() {
     let mut s = state_on(KeyCode::Char('m'), 80, 24);
+    // As the runtime does: a frame between keys says how far it scrolls.
+    let drawn = |s: &mut State| {
+        let (_, drawn) = ui::draw_offscreen(s, &Theme::monochrome());
+        update(s, Event::Drawn(drawn));
+    };
+    drawn(&mut s);
     update(
         &mut s,
         Event::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)),
     );
+    drawn(&mut s);
     let bottom = s.lead_scroll;
     assert!(bottom > 0, "the quality screen is taller than 24 lines");
     update(

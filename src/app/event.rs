@@ -21,6 +21,8 @@ pub enum Event {
         height: u16,
     },
     Tick(DateTime<Utc>),
+    /// A frame went out: how far what it drew can scroll.
+    Drawn(super::state::Drawn),
     /// The queue index finished loading.
     Loaded {
         rows: Vec<QueueRow>,

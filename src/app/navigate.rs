@@ -2,7 +2,7 @@
 //! screens, and loading what the selection shows.
 
 use super::effect::Effect;
-use super::state::{Focus, Screen, State};
+use super::state::{Drawn, Focus, Screen, State};
 use crate::view::layout;
 
 pub(super) fn page(state: &State) -> usize {
@@ -16,10 +16,7 @@ pub(super) fn page(state: &State) -> usize {
 
 pub(super) fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
     if state.screen != Screen::Workspace {
-        let max = crate::ui::lead::line_count(state)
-            .saturating_sub(usize::from(state.height.saturating_sub(3)));
-        let scroll = (state.lead_scroll as isize).saturating_add(delta);
-        state.lead_scroll = scroll.clamp(0, max.min(u16::MAX as usize) as isize) as u16;
+        state.lead_scroll = scrolled(state.lead_scroll, delta, state.room.lead);
         return Vec::new();
     }
     if state.focus == Focus::Detail {
@@ -42,11 +39,28 @@ pub(super) fn move_cursor(state: &mut State, delta: isize) -> Vec<Effect> {
 /// Scroll the summary or transcript by `delta` lines. Focus is left as it
 /// is.
 pub(super) fn scroll_detail(state: &mut State, delta: isize) {
-    // Stop at the last page, so scrolling back up responds at once.
-    let total = crate::ui::pane::detail_line_count(state);
-    let max = total.saturating_sub(layout::detail_lines(state.width, state.height));
-    let scroll = (state.detail_scroll as isize).saturating_add(delta);
-    state.detail_scroll = scroll.clamp(0, max.min(u16::MAX as usize) as isize) as u16;
+    // Stop at the last page as last drawn, so scrolling back up responds
+    // at once.
+    state.detail_scroll = scrolled(state.detail_scroll, delta, state.room.detail);
+}
+
+/// `scroll` moved by `delta`, within 0..=`room`.
+fn scrolled(scroll: u16, delta: isize, room: usize) -> u16 {
+    let room = room.min(usize::from(u16::MAX)) as isize;
+    (scroll as isize).saturating_add(delta).clamp(0, room) as u16
+}
+
+/// A frame measured how far the summary and the lead screen can scroll:
+/// keep each scroll within it (the pane got shorter, the window smaller).
+pub(super) fn measured(state: &mut State, drawn: Drawn) {
+    if let Some(detail) = drawn.detail {
+        state.room.detail = detail;
+        state.detail_scroll = scrolled(state.detail_scroll, 0, detail);
+    }
+    if let Some(lead) = drawn.lead {
+        state.room.lead = lead;
+        state.lead_scroll = scrolled(state.lead_scroll, 0, lead);
+    }
 }
 
 /// Scroll the queue so the cursor is on screen (after a resize).

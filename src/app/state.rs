@@ -70,6 +70,11 @@ pub enum Modal {
         ids: Vec<String>,
         teams: Vec<String>,
         selected: usize,
+        /// Open handoffs in each of `teams`, counted when the picker
+        /// opened (not on each frame: a pass over every row).
+        open: Vec<usize>,
+        /// The team all of `ids` are in, if one.
+        now_in: Option<String>,
     },
     /// Writing a reply or internal note.
     Compose {
@@ -148,6 +153,31 @@ pub struct FilterState {
 /// on a worker thread, so typing never waits for it.
 pub const FILTER_INLINE_ROWS: usize = 10_000;
 
+/// How far the summary (or transcript) and the lead screen can scroll: the
+/// first line of each one's last page. The renderer measures them as it
+/// draws and the runtime sends them back (`Event::Drawn`), so a scroll key
+/// clamps without building every styled line of the summary again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScrollRoom {
+    pub detail: usize,
+    pub lead: usize,
+}
+
+/// What a frame measured; `None` for what it did not draw (the summary
+/// under a lead screen keeps its room, and its scroll, for the return).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    pub detail: Option<usize>,
+    pub lead: Option<usize>,
+}
+
+impl Drawn {
+    /// Whether it says anything `room` does not already hold.
+    pub fn is_news(&self, room: &ScrollRoom) -> bool {
+        self.detail.is_some_and(|d| d != room.detail) || self.lead.is_some_and(|l| l != room.lead)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct State {
     pub now: DateTime<Utc>,
@@ -180,6 +210,8 @@ pub struct State {
     pub pane: Pane,
     pub detail: Option<Detail>,
     pub detail_scroll: u16,
+    /// How far the summary and the lead screen can scroll, as last drawn.
+    pub room: ScrollRoom,
     pub modal: Option<Modal>,
     pub toast: Option<Toast>,
     pub undo: Vec<Undo>,
@@ -289,6 +321,7 @@ impl State {
             pane: Pane::Summary,
             detail: None,
             detail_scroll: 0,
+            room: ScrollRoom::default(),
             modal: None,
             toast: None,
             undo: Vec::new(),

@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use super::effect::Effect;
 use super::event::{Detail, Event};
 use super::keymap::{Context, Key, Resolved};
-use super::navigate::{keep_cursor_visible, load_selected};
+use super::navigate::{self, keep_cursor_visible, load_selected};
 use super::queue_ops::{ask, merge, place, rebuild_view, refresh_view, reload, resort, split};
 use super::state::{
     Focus, FocusClock, IDLE_SECS, Link, Modal, Screen, State, TOAST_SECS, Toast, ToastKind,
@@ -39,6 +39,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.width = width;
             state.height = height;
             keep_cursor_visible(state);
+            Vec::new()
+        }
+        Event::Drawn(drawn) => {
+            navigate::measured(state, drawn);
             Vec::new()
         }
         Event::Tick(now) => {

@@ -181,37 +181,6 @@ fn bot_held_conversations_are_their_own_section_not_team_work() {
 }
 
 #[test]
-fn transcript_toggle_and_detail_focus_scroll() {
-    let mut h = harness();
-    h.key(KeyCode::Char('t'));
-    assert_eq!(h.state.pane, Pane::Transcript);
-    h.key(KeyCode::Enter);
-    assert_eq!(h.state.focus, Focus::Detail);
-    h.key(KeyCode::Char('j'));
-    assert_eq!(
-        h.state.detail_scroll, 0,
-        "a short transcript does not scroll"
-    );
-    assert_eq!(h.selected(), "H1", "j scrolls the pane, not the queue");
-    h.key(KeyCode::End);
-    let bottom = h.state.detail_scroll;
-    assert!(
-        bottom < 1000,
-        "scroll stops at the last page, not at {bottom}"
-    );
-    h.key(KeyCode::Char('k'));
-    assert_eq!(
-        h.state.detail_scroll,
-        bottom.saturating_sub(1),
-        "and up responds at once"
-    );
-    h.key(KeyCode::Esc);
-    assert_eq!(h.state.focus, Focus::Queue);
-    h.key(KeyCode::Char('t'));
-    assert_eq!(h.state.pane, Pane::Summary);
-}
-
-#[test]
 fn pasted_text_is_cleaned_before_it_reaches_a_draft() {
     let mut h = harness();
     h.key(KeyCode::Char('n'));

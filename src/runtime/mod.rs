@@ -22,6 +22,7 @@ use crossterm::event::{
 };
 use tokio::sync::mpsc;
 
+use crate::app::state::Drawn;
 use crate::app::{Effect, Event, Link, State, update};
 use crate::backend::News;
 use crate::domain::filter::Snapshot;
@@ -65,7 +66,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
             height: size.height,
         },
     );
-    draw(&mut tui, &state, &theme)?;
+    draw(&mut tui, &mut state, &theme)?;
 
     // The store's quick check reads the whole file, so it starts once the
     // open handoffs are on screen (or could not be read): started with the
@@ -215,7 +216,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
             break;
         }
         if dirty && !suspended {
-            draw(&mut tui, &state, &theme)?;
+            draw(&mut tui, &mut state, &theme)?;
         }
         if check.is_none() && !checked && (state.loaded || load_failed) {
             check = Some(start_check(quick_check.take()));
@@ -383,11 +384,27 @@ fn changes_screen(event: &Event, state: &State) -> bool {
     }
 }
 
-fn draw(tui: &mut terminal::Tui, state: &State, theme: &Theme) -> anyhow::Result<()> {
+/// Draw a frame, then tell `update` how far what it drew can scroll, if
+/// that changed (and draw again if a scroll had to come back within it).
+fn draw(tui: &mut terminal::Tui, state: &mut State, theme: &Theme) -> anyhow::Result<()> {
+    let drawn = draw_once(tui, state, theme)?;
+    if drawn.is_news(&state.room) {
+        let scrolls = (state.detail_scroll, state.lead_scroll);
+        // Measuring asks for nothing to be done: no effects.
+        let _ = update(state, Event::Drawn(drawn));
+        if scrolls != (state.detail_scroll, state.lead_scroll) {
+            draw_once(tui, state, theme)?;
+        }
+    }
+    Ok(())
+}
+
+fn draw_once(tui: &mut terminal::Tui, state: &State, theme: &Theme) -> anyhow::Result<Drawn> {
     use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
     // Synchronized updates stop terminals from showing half-drawn frames.
     crossterm::queue!(tui.backend_mut(), BeginSynchronizedUpdate)?;
-    tui.draw(|frame| ui::render(frame, state, theme))?;
+    let mut drawn = Drawn::default();
+    tui.draw(|frame| drawn = ui::render(frame, state, theme))?;
     crossterm::execute!(tui.backend_mut(), EndSynchronizedUpdate)?;
-    Ok(())
+    Ok(drawn)
 }

@@ -17,8 +17,10 @@ fn drawn(state: &State) -> String {
     use ratatui::{Terminal, backend::TestBackend};
     let mut t = Terminal::new(TestBackend::new(state.width, state.height))
         .unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| crate::ui::render(f, state, &crate::ui::theme::Theme::monochrome()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| {
+        crate::ui::render(f, state, &crate::ui::theme::Theme::monochrome());
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
     t.backend().to_string()
 }
 

@@ -23,33 +23,63 @@ pub mod verdict_note;
 mod dialog_tests;
 #[cfg(test)]
 mod mouse_tests;
+#[cfg(test)]
+mod scroll_tests;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::app::State;
-use crate::app::state::{Focus, Modal, Screen};
+use crate::app::state::{Drawn, Focus, Modal, Screen};
 use crate::view::{layout, text};
 pub use theme::Theme;
 
-/// Draw the whole screen for `state`.
-pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
+/// Draw the whole screen for `state`; say how far what it drew can scroll
+/// (the runtime sends that back to `update` as `Event::Drawn`).
+pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Drawn {
     let area = frame.area();
+    let mut drawn = Drawn::default();
     if layout::too_small(area.width, area.height) {
         too_small(frame, area, theme);
-        return;
+        return drawn;
     }
     if state.screen == Screen::Workspace {
         let areas = layout::areas(area.width, area.height, state.focus == Focus::Detail);
         tabs::render(frame, areas.tabs, state, theme);
         queue::render(frame, areas.queue, state, theme);
-        pane::render(frame, areas.detail, state, theme, areas.side_by_side);
+        drawn.detail = pane::render(frame, areas.detail, state, theme, areas.side_by_side);
         status_bar::render(frame, areas.status, state, theme);
     } else {
-        lead::render(frame, area, state, theme);
+        drawn.lead = lead::render(frame, area, state, theme);
     }
+    dialog(frame, state, theme);
+    drawn
+}
+
+/// `state` drawn off screen at its size, as the terminal would show it,
+/// and what the frame measured: for tests and benches, which stand in for
+/// the runtime.
+pub fn draw_offscreen(state: &State, theme: &Theme) -> (Buffer, Drawn) {
+    let area = Rect::new(0, 0, state.width, state.height);
+    let mut buffer = Buffer::empty(area);
+    let mut frame_drawn = Drawn::default();
+    // A terminal over a buffer: ratatui's own TestBackend, no I/O.
+    let backend = ratatui::backend::TestBackend::new(area.width, area.height);
+    if let Ok(mut terminal) = ratatui::Terminal::new(backend)
+        && terminal
+            .draw(|f| frame_drawn = render(f, state, theme))
+            .is_ok()
+    {
+        buffer = terminal.backend().buffer().clone();
+    }
+    (buffer, frame_drawn)
+}
+
+/// The dialog on top, if one is open.
+fn dialog(frame: &mut Frame, state: &State, theme: &Theme) {
     match &state.modal {
         None => {}
         Some(Modal::ReasonPicker { id, others }) => {
@@ -75,7 +105,18 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             ids,
             teams,
             selected,
-        }) => team_picker::render(frame, state, ids, teams, *selected, theme),
+            open,
+            now_in,
+        }) => {
+            let picker = team_picker::Picker {
+                ids,
+                teams,
+                selected: *selected,
+                open,
+                now_in: now_in.as_deref(),
+            };
+            team_picker::render(frame, state, picker, theme);
+        }
         Some(Modal::Compose { id, kind, input }) => {
             compose::render(frame, state, id, *kind, input, theme);
         }

@@ -4,8 +4,6 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -13,6 +11,7 @@ use ratatui::layout::Rect;
 use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::event::Event;
+use crate::app::mouse::{self, Pointer};
 use crate::app::state::{Focus, Modal, State};
 use crate::app::update::{detail_of, update};
 use crate::domain::agent::Agent;
@@ -91,7 +90,8 @@ impl Harness {
         hx
     }
 
-    /// `update`, answering detail loads as the runtime would.
+    /// `update`, answering detail loads and drawing after each event as
+    /// the runtime would (a frame says how far the summary can scroll).
     fn send(&mut self, event: Event) -> Vec<Effect> {
         let effects = update(&mut self.state, event);
         for effect in &effects {
@@ -101,6 +101,10 @@ impl Harness {
                 let detail = detail_of(h.clone(), None);
                 self.send(Event::DetailLoaded(Box::new(detail)));
             }
+        }
+        let (_, drawn) = ui::draw_offscreen(&self.state, &Theme::monochrome());
+        if drawn.is_news(&self.state.room) {
+            update(&mut self.state, Event::Drawn(drawn));
         }
         effects
     }
@@ -124,11 +128,7 @@ impl Harness {
 
     /// The screen's lines, as drawn.
     fn screen(&self) -> Vec<String> {
-        let backend = TestBackend::new(self.state.width, self.state.height);
-        let mut t = Terminal::new(backend).unwrap_or_else(|e| panic!("{e}"));
-        t.draw(|f| ui::render(f, &self.state, &Theme::monochrome()))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let buf = t.backend().buffer();
+        let (buf, _) = ui::draw_offscreen(&self.state, &Theme::monochrome());
         (0..buf.area.height)
             .map(|y| {
                 (0..buf.area.width)
@@ -136,6 +136,17 @@ impl Harness {
                     .collect()
             })
             .collect()
+    }
+
+    /// The summary's lines shown, "first-last/total", from its title.
+    fn shown_range(&self) -> Option<(usize, usize, usize)> {
+        self.screen().iter().find_map(|line| {
+            line.split_whitespace().find_map(|word| {
+                let (range, total) = word.split_once('/')?;
+                let (a, b) = range.split_once('-')?;
+                Some((a.parse().ok()?, b.parse().ok()?, total.parse().ok()?))
+            })
+        })
     }
 
     fn selected_issue(&self) -> String {
@@ -194,6 +205,33 @@ fn a_click_selects_the_row_drawn_under_it() {
             assert!(after[usize::from(y)].contains(&issue), "{w}x{h}");
         }
     }
+}
+
+/// What a click means is read from the screen alone, changing nothing;
+/// carrying it out is a separate step (as a key's action is).
+#[test]
+fn a_click_is_read_as_an_action_before_it_is_done() {
+    let mut hx = Harness::new(80, 24);
+    let queue = hx.queue();
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: queue.x + 3,
+        row: queue.y + 3,
+        modifiers: KeyModifiers::NONE,
+    };
+    let before = (hx.state.queue.cursor(), hx.state.focus);
+    let pointer = mouse::action_at(&hx.state, click);
+    assert_eq!(pointer, Some(Pointer::SelectRow(2)), "the third row drawn");
+    assert_eq!((hx.state.queue.cursor(), hx.state.focus), before);
+    // A click on the row already selected reads it, as Enter does.
+    if let Some(p) = pointer {
+        mouse::apply(&mut hx.state, p);
+    }
+    assert_eq!(hx.state.queue.cursor(), 2);
+    assert_eq!(
+        mouse::action_at(&hx.state, click),
+        Some(Pointer::Run(Action::FocusDetail))
+    );
 }
 
 #[test]
@@ -267,12 +305,14 @@ fn the_wheel_moves_the_selection_over_the_queue_and_scrolls_the_summary() {
         for _ in 0..100 {
             hx.mouse(MouseEventKind::ScrollDown, x, y);
         }
-        // It stops at the last page, as the keys do.
-        let total = crate::ui::pane::detail_line_count(&hx.state);
+        // It stops at the last page, as the keys do: a full page ending
+        // on the last line, and one notch up moves at once.
         let page = layout::detail_lines(w, h);
-        assert_eq!(usize::from(hx.state.detail_scroll), total - page);
+        let (first, last, total) = hx.shown_range().unwrap_or_else(|| panic!("{w}x{h}"));
+        assert_eq!((last, last + 1 - first), (total, page), "{w}x{h}");
+        assert_eq!(usize::from(hx.state.detail_scroll), first - 1);
         hx.mouse(MouseEventKind::ScrollUp, x, y);
-        assert_eq!(usize::from(hx.state.detail_scroll), total - page - 3);
+        assert_eq!(hx.shown_range().map(|r| r.0), Some(first - 3));
     }
 }
 

@@ -36,18 +36,17 @@ fn inner_rect(area: Rect, side_by_side: bool) -> Rect {
     }
 }
 
-/// How many lines the summary or transcript of the selected handoff wraps
-/// to at the state's terminal size, so `update` can clamp `detail_scroll`.
-pub fn detail_line_count(state: &State) -> usize {
-    let areas = layout::areas(state.width, state.height, true);
-    let inner = inner_rect(areas.detail, areas.side_by_side);
-    // Styles do not change line counts; any theme will do.
-    body_lines(state, &Theme::monochrome(), usize::from(inner.width)).len()
-}
-
-pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, side_by_side: bool) {
+/// Draw the summary, transcript or bot note; say how far it can scroll
+/// (the first line of its last page), for `update` to clamp scroll keys to.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    theme: &Theme,
+    side_by_side: bool,
+) -> Option<usize> {
     if area.height == 0 || area.width < 4 {
-        return;
+        return None;
     }
     let focused = state.focus == Focus::Detail;
     let edge = if focused {
@@ -66,9 +65,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, side_
 
     let body = body_lines(state, theme, width);
     let total = body.len();
-    // `update` does not know how many lines the body wraps to; clamp here so
-    // End (or a long scroll) shows the last page instead of blank space.
-    let scroll = usize::from(state.detail_scroll).min(total.saturating_sub(body_h));
+    // `update` knows the room as of the last frame; clamp here too, so a
+    // scroll that outran a shorter body shows its last page, not blank space.
+    let room = total.saturating_sub(body_h);
+    let scroll = usize::from(state.detail_scroll).min(room);
     let shown: Vec<Line> = body.into_iter().skip(scroll).take(body_h).collect();
 
     let pane = match state.pane {
@@ -89,6 +89,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, side_
     frame.render_widget(Paragraph::new(title), Rect { height: 1, ..inner });
     let body_area = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
     frame.render_widget(Paragraph::new(shown).style(theme.normal), body_area);
+    Some(room)
 }
 
 fn body_lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {

@@ -31,11 +31,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             verdict_note::on_bulk_key(state, key, ids, reason, input)
         }
         Modal::ConfirmBulk { verdict, .. } => confirm::on_key(state, key, verdict),
-        Modal::TeamPicker {
-            ids,
-            teams,
-            selected,
-        } => team_picker::on_key(state, key, ids, teams, selected),
+        picker @ Modal::TeamPicker { .. } => team_picker::on_key(state, key, picker),
         Modal::Compose { id, kind, input } => compose::on_key(state, key, id, kind, input),
         Modal::Help { filter, selected } => help::on_key(state, key, filter, selected),
         Modal::Palette { filter, selected } => palette::on_key(state, key, filter, selected),

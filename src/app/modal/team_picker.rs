@@ -3,7 +3,7 @@
 //! one) as one change — one summary toast, one `u` puts each back in the
 //! team it came from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -27,11 +27,7 @@ pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
         marked_rows(state).into_iter().map(|r| r.id).collect()
     };
     let teams = known(state, Vec::new());
-    state.modal = Some(Modal::TeamPicker {
-        ids,
-        teams,
-        selected: 0,
-    });
+    state.modal = Some(picker(state, ids, teams, 0));
     vec![Effect::LoadTeams]
 }
 
@@ -42,6 +38,7 @@ pub(in crate::app) fn on_teams_loaded(state: &mut State, loaded: Vec<String>) {
         ids,
         teams,
         selected,
+        ..
     }) = state.modal.take()
     else {
         return;
@@ -53,11 +50,59 @@ pub(in crate::app) fn on_teams_loaded(state: &mut State, loaded: Vec<String>) {
     let selected = picked
         .and_then(|p| teams.iter().position(|t| *t == p))
         .unwrap_or(0);
-    state.modal = Some(Modal::TeamPicker {
+    state.modal = Some(picker(state, ids, teams, selected));
+}
+
+/// The picker over `teams` for `ids`, with what it shows of them counted
+/// now: one pass over the rows, however many teams and ids.
+fn picker(state: &State, ids: Vec<String>, teams: Vec<String>, selected: usize) -> Modal {
+    let by_team = open_per_team(state);
+    let open = teams
+        .iter()
+        .map(|t| by_team.get(&t.to_lowercase()).copied().unwrap_or(0))
+        .collect();
+    let now_in = shared_team(state, &ids);
+    Modal::TeamPicker {
         ids,
         teams,
         selected,
+        open,
+        now_in,
+    }
+}
+
+/// The team all of `ids` are in (case ignored), as the first one spells
+/// it; none if one is not loaded or has no team. One pass over the rows,
+/// however many ids.
+fn shared_team(state: &State, ids: &[String]) -> Option<String> {
+    let rows = state.queue.rows();
+    let index = rows.positions(ids);
+    let mut teams = ids.iter().map(|id| {
+        index
+            .get(id.as_str())
+            .and_then(|&i| rows.get(i))
+            .and_then(|r| r.team.as_deref())
     });
+    let first = teams.next().flatten();
+    first
+        .filter(|f| teams.all(|t| t.is_some_and(|t| t.eq_ignore_ascii_case(f))))
+        .map(str::to_string)
+}
+
+/// Open handoffs per team (lower-cased name): a pass over the rows, whose
+/// team names are shared.
+fn open_per_team(state: &State) -> HashMap<String, usize> {
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    for row in state.queue.rows().iter().filter(|r| r.is_open()) {
+        if let Some(team) = row.team.as_deref() {
+            *by_name.entry(team).or_default() += 1;
+        }
+    }
+    let mut out: HashMap<String, usize> = HashMap::new();
+    for (name, n) in by_name {
+        *out.entry(name.to_lowercase()).or_default() += n;
+    }
+    out
 }
 
 /// Every team the agents or handoffs name, plus `extra`: one spelling per
@@ -88,42 +133,41 @@ fn known(state: &State, extra: Vec<String>) -> Vec<String> {
 
 /// Keys while the picker is open: a number picks at once, ↑/↓ (j/k,
 /// Ctrl-p/n) move, Enter picks, Esc cancels.
-pub(super) fn on_key(
-    state: &mut State,
-    key: KeyEvent,
-    ids: Vec<String>,
-    teams: Vec<String>,
-    mut selected: usize,
-) -> Vec<Effect> {
+pub(super) fn on_key(state: &mut State, key: KeyEvent, mut picker: Modal) -> Vec<Effect> {
+    let Modal::TeamPicker {
+        ids,
+        teams,
+        selected,
+        ..
+    } = &mut picker
+    else {
+        return Vec::new();
+    };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let last = teams.len().saturating_sub(1);
     match key.code {
         KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
         KeyCode::Enter => {
-            return match teams.get(selected) {
-                Some(team) => assign(state, &ids, team),
+            return match teams.get(*selected) {
+                Some(team) => assign(state, ids, team),
                 None => Vec::new(),
             };
         }
         KeyCode::Char(c @ '1'..='9') if !ctrl => {
             let n = c.to_digit(10).map_or(0, |d| d as usize);
             if let Some(team) = teams.get(n - 1) {
-                return assign(state, &ids, team);
+                return assign(state, ids, team);
             }
         }
-        KeyCode::Up | KeyCode::Char('k') if !ctrl => selected = selected.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') if !ctrl => selected = (selected + 1).min(last),
-        KeyCode::Char('p') if ctrl => selected = selected.saturating_sub(1),
-        KeyCode::Char('n') if ctrl => selected = (selected + 1).min(last),
-        KeyCode::Home => selected = 0,
-        KeyCode::End => selected = last,
+        KeyCode::Up | KeyCode::Char('k') if !ctrl => *selected = selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') if !ctrl => *selected = (*selected + 1).min(last),
+        KeyCode::Char('p') if ctrl => *selected = selected.saturating_sub(1),
+        KeyCode::Char('n') if ctrl => *selected = (*selected + 1).min(last),
+        KeyCode::Home => *selected = 0,
+        KeyCode::End => *selected = last,
         _ => {}
     }
-    state.modal = Some(Modal::TeamPicker {
-        ids,
-        teams,
-        selected,
-    });
+    state.modal = Some(picker);
     Vec::new()
 }
 
@@ -184,4 +228,75 @@ fn assign(state: &mut State, ids: &[String], team: &str) -> Vec<Effect> {
         })
         .collect();
     batch(state, pairs, text, label)
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::handoff::Handoff;
+    use crate::domain::queue::{Name, QueueRow};
+
+    fn row(id: &str, team: Option<&str>) -> QueueRow {
+        let json = r#"{"id": "X", "escalated_at": "2026-01-01T10:00:00Z",
+            "customer": {"name": "C"}, "routing": {}}"#;
+        let h: Handoff = serde_json::from_str(json).expect("a minimal handoff");
+        let mut row = QueueRow::from_handoff(&h, None);
+        row.id = id.to_string();
+        row.team = team.map(Name::from);
+        row
+    }
+
+    /// What `describe` did before: a `Rows::position` per id.
+    fn per_id(state: &State, ids: &[String]) -> Option<String> {
+        let mut teams = ids.iter().map(|id| {
+            let rows = state.queue.rows();
+            rows.position(id)
+                .and_then(|i| rows.get(i))
+                .and_then(|r| r.team.as_deref().map(str::to_string))
+        });
+        let first = teams.next().flatten();
+        first.filter(|f| teams.all(|t| t.is_some_and(|t| t.eq_ignore_ascii_case(f))))
+    }
+
+    #[test]
+    fn the_shared_team_is_found_in_one_pass_as_per_id() {
+        let now = chrono::Utc::now();
+        let mut state = State::new("me".into(), now);
+        let rows = vec![
+            row("A", Some("billing")),
+            row("B", Some("Billing")),
+            row("C", Some("BILLING")),
+            row("D", Some("accounts")),
+            row("E", None),
+            row("A", Some("security")),
+            row("F", Some("billing")),
+        ];
+        let agents = Vec::new();
+        crate::app::update(&mut state, crate::app::Event::Loaded { rows, agents });
+        let cases: &[&[&str]] = &[
+            &[],
+            &["A"],
+            &["B"],
+            &["E"],
+            &["Z"],
+            &["A", "B"],
+            &["B", "A"],
+            &["C", "B", "A", "F"],
+            &["F", "C"],
+            &["A", "D"],
+            &["D", "A"],
+            &["A", "E"],
+            &["E", "A"],
+            &["A", "Z"],
+            &["Z", "A"],
+            &["A", "A"],
+            &["B", "B", "C"],
+            &["D", "D"],
+        ];
+        for ids in cases {
+            let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+            assert_eq!(shared_team(&state, &ids), per_id(&state, &ids), "{ids:?}");
+        }
+        let ids = ["B".to_string(), "A".to_string()];
+        assert_eq!(shared_team(&state, &ids).as_deref(), Some("Billing"));
+    }
 }

@@ -18,11 +18,6 @@ use crate::app::state::{Screen, ToastKind};
 use crate::view::lead::{self, Kind};
 use crate::view::text;
 
-/// How many lines the current lead screen has (for scrolling).
-pub fn line_count(state: &State) -> usize {
-    body(state, &Theme::monochrome(), usize::from(state.width)).len()
-}
-
 fn body(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let Some(d) = state.dashboard.as_deref() else {
         return vec![Line::styled(" computing the figures…", theme.muted)];
@@ -63,10 +58,11 @@ fn fit(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-/// Tabs, body and status line of a lead screen.
-pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+/// Tabs, body and status line of a lead screen; how far the body can
+/// scroll (the first line of its last page).
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> Option<usize> {
     if area.height < 3 {
-        return;
+        return None;
     }
     let width = usize::from(area.width);
     frame.render_widget(
@@ -74,7 +70,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Rect { height: 1, ..area },
     );
     let body_area = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
-    let lines: Vec<Line> = body(state, theme, width)
+    let body = body(state, theme, width);
+    let room = body.len().saturating_sub(usize::from(body_area.height));
+    let lines: Vec<Line> = body
         .into_iter()
         .skip(usize::from(state.lead_scroll))
         .take(usize::from(body_area.height))
@@ -84,6 +82,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Paragraph::new(status(state, theme, width)).style(theme.normal),
         Rect::new(area.x, area.y + area.height - 1, area.width, 1),
     );
+    Some(room)
 }
 
 fn tabs(state: &State, theme: &Theme, width: usize) -> Line<'static> {
