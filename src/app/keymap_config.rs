@@ -270,5 +270,4 @@ fn named(name: &str) -> Option<KeyCode> {
 }
 
 #[cfg(test)]
-#[path = "keymap_config_tests.rs"]
 mod tests;

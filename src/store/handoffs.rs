@@ -589,5 +589,4 @@ impl Store {
 }
 
 #[cfg(test)]
-#[path = "queue_rows_tests.rs"]
 mod queue_rows_tests;
