@@ -107,12 +107,7 @@ pub(super) fn merge(
     // Whose teams are mine, and who routing may pick: everything anew.
     // (Mine, which tells arrivals, reads no teams.)
     if let Some(agents) = agents {
-        state.my_teams = agents
-            .iter()
-            .find(|a| a.name == state.me)
-            .map(|a| a.teams.clone())
-            .unwrap_or_default();
-        state.agents = agents;
+        state.set_agents(agents);
     }
     let (queue, lens) = split(state);
     let merged = queue.merge(rows, lens, regroup);

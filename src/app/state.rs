@@ -356,6 +356,16 @@ impl State {
         self.save_failed = None;
     }
 
+    /// The agents routing may pick, and so which teams are mine.
+    pub fn set_agents(&mut self, agents: Vec<Agent>) {
+        self.my_teams = agents
+            .iter()
+            .find(|a| a.name == self.me)
+            .map(|a| a.teams.clone())
+            .unwrap_or_default();
+        self.agents = agents;
+    }
+
     /// The row under the cursor.
     pub fn selected(&self) -> Option<&QueueRow> {
         self.queue.selected()

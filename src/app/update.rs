@@ -83,12 +83,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Loaded { rows, agents } => {
             state.loading_rest = false;
-            state.my_teams = agents
-                .iter()
-                .find(|a| a.name == state.me)
-                .map(|a| a.teams.clone())
-                .unwrap_or_default();
-            state.agents = agents;
+            state.set_agents(agents);
             state.loaded = true;
             let (queue, lens) = split(state);
             let refilter = queue.load(rows, lens);
