@@ -222,6 +222,9 @@ fn a_damaged_store_is_named_refused_for_writing_and_never_overwritten() {
     // The full screen says the same after putting the terminal back.
     let script = r#""$HANDOFF_BIN"; echo "handoff exited $?""#;
     let mut screen = sb.open_shell(120, 30, script, &[]);
+    // Keys work while the check runs, but what they would write waits for
+    // it: a verdict typed at once is never written to the damaged file.
+    screen.send("g");
     screen.wait_for("handoff exited 1");
     assert!(screen.wait_exit());
     let text = screen.text().replace('\n', "");

@@ -138,6 +138,13 @@ impl Effect {
         self.done().is_some()
     }
 
+    /// Whether running it writes the store: a change of the agent's, a
+    /// draft, the time spent on a handoff. The runtime holds these until the
+    /// store's quick check has answered; everything else runs at once.
+    pub fn writes_store(&self) -> bool {
+        self.is_write() || matches!(self, Effect::SaveDraft { .. } | Effect::LogFocus { .. })
+    }
+
     /// Whether running it enqueues a change for the helpdesk or the webhook
     /// (see `store::remote`), so their delivery loops are woken.
     pub fn reaches_helpdesk(&self) -> bool {

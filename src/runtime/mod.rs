@@ -70,13 +70,15 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
 
     // The store's quick check reads the whole file, so it starts once the
     // open handoffs are on screen (or could not be read): started with the
-    // load, it took the cores the load needed. Until it answers, the
-    // loader's rows are taken in and drawn, but keys and the clock wait, and
-    // nothing that writes (outbox, helpdesk sync) starts: none of it may
-    // touch a damaged store. Without a check it answers at once.
+    // load, it took the cores the load needed. Until it answers, keys work
+    // but what they would write to the store waits in `held`, and the
+    // clock and everything else that writes (outbox, helpdesk sync) wait
+    // too: none of it may touch a damaged store. Without a check it
+    // answers at once.
     let mut quick_check = ws.take_check();
     let mut check = quick_check.is_none().then(|| start_check(None));
     let mut checked = false;
+    let mut held: Vec<Effect> = Vec::new();
     let mut pending: VecDeque<Event> = VecDeque::new();
     let (news_tx, mut news_rx) = mpsc::unbounded_channel::<News>();
     let (notice_tx, mut notice_rx) = mpsc::unbounded_channel::<Notice>();
@@ -113,9 +115,10 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
                 // Once loaded, unless a sync task of ours reloads the store,
                 // the loader's thread watches it for other processes' writes.
                 let _ = watch_tx.send(writers.helpdesk.is_none());
-                None
+                // The clock, now running, and the writes held meanwhile.
+                Some(Event::Tick(Utc::now()))
             }
-            maybe = input.events.recv(), if checked => match maybe {
+            maybe = input.events.recv() => match maybe {
                 Some(Ok(ev)) => translate(ev),
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
@@ -161,7 +164,7 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
         pending.extend(first);
         // Drain whatever else is ready (a paste, a resize storm, key repeat)
         // so we draw once for the lot.
-        while let Some(Ok(ev)) = checked.then(|| input.events.try_recv().ok()).flatten() {
+        while let Ok(Ok(ev)) = input.events.try_recv() {
             pending.extend(translate(ev));
         }
         while let Ok(ev) = rx.try_recv() {
@@ -190,7 +193,16 @@ async fn run_inner(mut ws: Workspace, theme: Theme) -> anyhow::Result<Option<i32
                 Event::Loaded { .. } | Event::LoadedOpen { .. } | Event::LoadedRest { .. }
             );
             let started = std::time::Instant::now();
-            let effects = update(&mut state, event);
+            let mut effects = update(&mut state, event);
+            if checked && !held.is_empty() {
+                // The store is sound: the writes held for it go first.
+                effects.splice(0..0, held.drain(..));
+            } else if !checked {
+                let (hold, now): (Vec<Effect>, Vec<Effect>) =
+                    effects.into_iter().partition(Effect::writes_store);
+                held.extend(hold);
+                effects = now;
+            }
             if loaded {
                 let ms = started.elapsed().as_secs_f64() * 1e3;
                 tracing::debug!(rows = state.queue.rows().len(), ms, "queue taken in");
