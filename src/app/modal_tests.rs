@@ -50,3 +50,19 @@ fn compose_send_key_comes_from_the_keymap() {
     assert!(h.state.modal.is_none(), "Alt-s sent the note");
     assert!(h.toast().contains("Internal note added"), "{}", h.toast());
 }
+
+#[test]
+fn the_config_problems_close_on_a_key_that_does_nothing_else() {
+    let mut h = harness();
+    let before = h.state.current_builtin();
+    for key in ['q', 'b'] {
+        h.state.modal = Some(Modal::Problems {
+            lines: vec!["config.toml:3: `mouse` must be true or false".into()],
+        });
+        h.key(KeyCode::Char(key));
+        assert!(h.state.modal.is_none(), "{key} closes the list");
+        assert!(!h.state.quit, "{key} did not quit");
+    }
+    assert!(h.effects.iter().all(|e| !e.is_write()), "nothing flagged");
+    assert_eq!(h.state.current_builtin(), before);
+}

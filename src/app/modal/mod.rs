@@ -5,6 +5,7 @@ mod compose;
 mod confirm;
 mod help;
 pub mod palette;
+mod problems;
 mod reason_picker;
 pub(super) mod team_picker;
 mod verdict_note;
@@ -35,8 +36,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Modal::Compose { id, kind, input } => compose::on_key(state, key, id, kind, input),
         Modal::Help { filter, selected } => help::on_key(state, key, filter, selected),
         Modal::Palette { filter, selected } => palette::on_key(state, key, filter, selected),
-        // Read once; any key goes on to work.
-        Modal::Problems { .. } => Vec::new(),
+        Modal::Problems { .. } => problems::on_key(state),
     }
 }
 
