@@ -59,9 +59,12 @@ enum Input {
 
 /// A mouse event, from what it means to doing it.
 pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
-    let pointer = action_at(state, mouse);
+    let Some(input) = input(state, mouse) else {
+        return Vec::new();
+    };
+    let pointer = read(state, input, Position::new(mouse.column, mouse.row));
     // A chord half typed is abandoned by a click or a turn, as by Esc.
-    if state.modal.is_none() && input(state, mouse).is_some() {
+    if state.modal.is_none() {
         state.pending_chord.clear();
     }
     pointer.map_or_else(Vec::new, |p| apply(state, p))
@@ -83,7 +86,11 @@ fn input(state: &State, mouse: MouseEvent) -> Option<Input> {
 /// What `mouse` means on the screen `state` shows, if anything.
 pub fn action_at(state: &State, mouse: MouseEvent) -> Option<Pointer> {
     let input = input(state, mouse)?;
-    let at = Position::new(mouse.column, mouse.row);
+    read(state, input, Position::new(mouse.column, mouse.row))
+}
+
+/// What `input` at `at` means on the screen `state` shows.
+fn read(state: &State, input: Input, at: Position) -> Option<Pointer> {
     if state.modal.is_some() {
         return on_modal(state, input, at);
     }
@@ -238,13 +245,11 @@ fn on_modal(state: &State, input: Input, at: Position) -> Option<Pointer> {
 
 /// The actions the open help or palette lists, in order.
 fn pick_list(state: &State) -> Vec<Action> {
-    let sections = state.section_titles();
     match &state.modal {
-        Some(Modal::Help { filter, .. }) => {
-            let lead = state.screen != Screen::Workspace;
-            crate::view::help::runnable(&state.keymap, &sections, filter, lead)
+        Some(Modal::Help { filter, .. }) => super::modal::help::listed(state, filter),
+        Some(Modal::Palette { filter, .. }) => {
+            super::palette::matches(filter, &state.section_titles())
         }
-        Some(Modal::Palette { filter, .. }) => super::palette::matches(filter, &sections),
         _ => Vec::new(),
     }
 }

@@ -38,11 +38,11 @@ impl Store {
 
     /// [`Store::open`] with a quick check of the whole file, so a damaged
     /// store is refused before anything is written to it. With
-    /// [`Check::Later`] the check is handed back to run later: the
-    /// caller runs it ([`wait`](PendingCheck::wait)) when the cores are
-    /// free, and before writing (unless the store needs migrating, which writes: then it is
-    /// checked first, as with [`Check::Now`]). A store made just now is not
-    /// checked.
+    /// [`Check::Later`] the check is handed back to run later: the caller
+    /// runs it ([`wait`](PendingCheck::wait)) when the cores are free, and
+    /// before writing (unless the store needs migrating, which writes: then
+    /// it is checked first, as with [`Check::Now`]). A store made just now
+    /// is not checked.
     pub fn open_checked(path: &Path, check: Check) -> Result<(Store, Option<PendingCheck>)> {
         open(path, Some(check))
     }

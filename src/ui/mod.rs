@@ -63,19 +63,17 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Drawn {
 /// and what the frame measured: for tests and benches, which stand in for
 /// the runtime.
 pub fn draw_offscreen(state: &State, theme: &Theme) -> (Buffer, Drawn) {
-    let area = Rect::new(0, 0, state.width, state.height);
-    let mut buffer = Buffer::empty(area);
-    let mut frame_drawn = Drawn::default();
-    // A terminal over a buffer: ratatui's own TestBackend, no I/O.
-    let backend = ratatui::backend::TestBackend::new(area.width, area.height);
-    if let Ok(mut terminal) = ratatui::Terminal::new(backend)
-        && terminal
-            .draw(|f| frame_drawn = render(f, state, theme))
-            .is_ok()
-    {
-        buffer = terminal.backend().buffer().clone();
-    }
-    (buffer, frame_drawn)
+    let mut drawn = Drawn::default();
+    // A terminal over a buffer: ratatui's own TestBackend, no I/O, so
+    // neither step can fail in practice; a blank buffer if one did.
+    let backend = ratatui::backend::TestBackend::new(state.width, state.height);
+    let buffer = ratatui::Terminal::new(backend)
+        .and_then(|mut t| {
+            t.draw(|f| drawn = render(f, state, theme))?;
+            Ok(t.backend().buffer().clone())
+        })
+        .unwrap_or_else(|_| Buffer::empty(Rect::new(0, 0, state.width, state.height)));
+    (buffer, drawn)
 }
 
 /// The dialog on top, if one is open.

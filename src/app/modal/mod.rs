@@ -3,7 +3,7 @@
 
 mod compose;
 mod confirm;
-mod help;
+pub(super) mod help;
 pub mod palette;
 mod problems;
 mod reason_picker;

@@ -27,7 +27,8 @@ pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
         marked_rows(state).into_iter().map(|r| r.id).collect()
     };
     let teams = known(state, Vec::new());
-    state.modal = Some(picker(state, ids, teams, 0));
+    let now_in = shared_team(state, &ids);
+    state.modal = Some(picker(state, ids, teams, 0, now_in));
     vec![Effect::LoadTeams]
 }
 
@@ -38,6 +39,7 @@ pub(in crate::app) fn on_teams_loaded(state: &mut State, loaded: Vec<String>) {
         ids,
         teams,
         selected,
+        now_in,
         ..
     }) = state.modal.take()
     else {
@@ -50,18 +52,24 @@ pub(in crate::app) fn on_teams_loaded(state: &mut State, loaded: Vec<String>) {
     let selected = picked
         .and_then(|p| teams.iter().position(|t| *t == p))
         .unwrap_or(0);
-    state.modal = Some(picker(state, ids, teams, selected));
+    state.modal = Some(picker(state, ids, teams, selected, now_in));
 }
 
-/// The picker over `teams` for `ids`, with what it shows of them counted
-/// now: one pass over the rows, however many teams and ids.
-fn picker(state: &State, ids: Vec<String>, teams: Vec<String>, selected: usize) -> Modal {
+/// The picker over `teams` for `ids` (now all in `now_in`, if one team),
+/// with each team's open handoffs counted now: one pass over the rows,
+/// however many teams.
+fn picker(
+    state: &State,
+    ids: Vec<String>,
+    teams: Vec<String>,
+    selected: usize,
+    now_in: Option<String>,
+) -> Modal {
     let by_team = open_per_team(state);
     let open = teams
         .iter()
         .map(|t| by_team.get(&t.to_lowercase()).copied().unwrap_or(0))
         .collect();
-    let now_in = shared_team(state, &ids);
     Modal::TeamPicker {
         ids,
         teams,
