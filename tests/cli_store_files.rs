@@ -251,8 +251,21 @@ fn read_only_opens_a_store_it_cannot_write() {
     chmod(&sb.config(), 0o644);
     chmod(&db, 0o444);
     chmod(&sb.data_dir(), 0o555);
+    // As root the binary runs as nobody, who may not reach it where it was
+    // built (a clone in a private temporary directory): run a copy from the
+    // sandbox, which nobody can read.
+    let bin = if root {
+        let copy = sb.dir.path().join("handoff");
+        std::fs::hard_link(common::BIN, &copy)
+            .or_else(|_| std::fs::copy(common::BIN, &copy).map(|_| ()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        chmod(&copy, 0o755);
+        copy
+    } else {
+        std::path::PathBuf::from(common::BIN)
+    };
     let run = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(common::BIN);
+        let mut cmd = std::process::Command::new(&bin);
         cmd.args(args).env_remove("HANDOFF_AGENT");
         for (k, v) in sb.env() {
             cmd.env(k, v);
